@@ -1,0 +1,30 @@
+# AccessConsole. `make run` opens the console on the built-in demo sandbox; `make test` runs every test.
+SWIFT ?= swift
+BIN = .build/debug/access-console
+
+.PHONY: deps build run test unit e2e bench clean
+
+deps:
+	@bash scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+run: build
+	$(BIN) demo
+
+unit: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+e2e: build
+	bash Tests/e2e/console-e2e.sh
+
+test: unit e2e
+
+bench: deps
+	$(SWIFT) build -c release
+	.build/release/access-console bench
+
+clean:
+	rm -rf .build

@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "AccessConsole",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "access-console", targets: ["AccessConsole"]),
+        .library(name: "AccessCore", targets: ["AccessCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(
+            name: "CNCurses",
+            cSettings: [.define("_XOPEN_SOURCE_EXTENDED"), .define("NCURSES_WIDECHAR", to: "1")],
+            linkerSettings: [.linkedLibrary("ncursesw")]
+        ),
+        .target(
+            name: "AccessCore",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "AccessSandbox",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "ConsoleUI",
+            dependencies: ["AccessCore", "CNCurses"]
+        ),
+        .executableTarget(
+            name: "AccessConsole",
+            dependencies: [
+                "AccessCore", "ConsoleUI", "AccessSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "AccessCoreTests", dependencies: ["AccessCore", "AccessSandbox"]),
+        .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "AccessCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

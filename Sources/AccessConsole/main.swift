@@ -1,0 +1,2 @@
+import AccessCore
+print("access-console \(AccessCoreVersion.string)")

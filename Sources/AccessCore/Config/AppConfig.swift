@@ -1,0 +1,137 @@
+import Foundation
+
+/// config.json, section by section (names kept from the Python predecessor).
+/// Decoding is lenient about missing optional fields; `ConfigValidator` reports every problem at once.
+public struct AppConfig: Codable, Sendable {
+    public var wordpress: WordPressConfig
+    public var tradingview: TradingViewConfig
+    /// Product id (as WordPress sends it) -> the scripts it entitles.
+    public var products: [String: ProductConfig]
+    public var scripts: [String: ScriptConfig]?
+    public var scheduler: SchedulerConfig
+    public var paths: PathsConfig
+    public var email: EmailConfig?
+    public var console: ConsoleConfig?
+}
+
+public struct SecretRef: Codable, Sendable, Hashable {
+    /// Literal value (discouraged outside the sandbox).
+    public var value: String?
+    /// Name of an environment variable holding the value.
+    public var env: String?
+    public init(value: String? = nil, env: String? = nil) { self.value = value; self.env = env }
+
+    public func resolve(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let env, let v = environment[env], !v.isEmpty { return v }
+        return value
+    }
+}
+
+public struct WordPressConfig: Codable, Sendable {
+    public enum Style: String, Codable, Sendable { case sinceEndpoint = "since_endpoint", memberpress }
+    public enum AuthKind: String, Codable, Sendable { case none, basic, header }
+    public struct Auth: Codable, Sendable {
+        public var type: AuthKind
+        public var header: String?
+        public var username: String?
+        public var secret: SecretRef?
+    }
+    public var baseUrl: String
+    public var style: Style
+    public var transactionsEndpoint: String
+    public var sinceParam: String?
+    public var auth: Auth?
+    public var statusFilter: [String]?
+    public var perPage: Int?
+    public var timeoutSeconds: Double?
+    /// Dotted path to the TradingView username in one record, e.g. `member.profile.mepr_tradingview_username`.
+    public var usernameField: String
+    /// Dotted path to the product id in one record, e.g. `membership.id` or `product_id`.
+    public var productField: String?
+    public var caBundle: String?
+}
+
+public struct RetryConfig: Codable, Sendable {
+    public var maxAttempts: Int
+    public var baseDelayMs: Int
+    public var maxDelayMs: Int
+    public init(maxAttempts: Int = 4, baseDelayMs: Int = 500, maxDelayMs: Int = 30_000) {
+        self.maxAttempts = maxAttempts; self.baseDelayMs = baseDelayMs; self.maxDelayMs = maxDelayMs
+    }
+}
+
+public struct TradingViewConfig: Codable, Sendable {
+    public enum Mode: String, Codable, Sendable { case direct, accessApi = "access_api" }
+    public struct Endpoints: Codable, Sendable {
+        // direct mode (defaults match tradingview.com)
+        public var usernameHint: String?
+        public var listUsers: String?
+        public var add: String?
+        public var modifyExpiration: String?
+        public var remove: String?
+        public var health: String?
+        // access_api mode
+        public var grant: String?
+        public var update: String?
+        public var list: String?
+        public var validate: String?
+        public var revoke: String?
+    }
+    public var mode: Mode
+    public var baseUrl: String
+    public var endpoints: Endpoints?
+    public var apiKeyHeader: String?
+    public var apiKey: SecretRef?
+    public var retries: RetryConfig?
+    public var rateLimitPerMinute: Int?
+    public var concurrency: Int?
+    public var timeoutSeconds: Double?
+    public var connectTimeoutSeconds: Double?
+    public var caBundle: String?
+    /// Verify a grant by reading the user back (costs one list call per script per run at most).
+    public var verifyGrants: Bool?
+}
+
+public struct ScriptTerm: Codable, Sendable, Hashable {
+    public var scriptId: String
+    public var term: AccessTerm
+    public var stacking: Bool
+    public init(scriptId: String, term: AccessTerm, stacking: Bool) { self.scriptId = scriptId; self.term = term; self.stacking = stacking }
+}
+
+public struct ProductConfig: Codable, Sendable {
+    public var title: String?
+    public var scripts: [ScriptTerm]
+}
+
+public struct ScriptConfig: Codable, Sendable {
+    public var title: String?
+}
+
+public struct SchedulerConfig: Codable, Sendable {
+    public var intervalMinutes: Int
+    public var dryRun: Bool
+}
+
+public struct PathsConfig: Codable, Sendable {
+    public var masterData: String
+    public var logs: String
+    public var vault: String
+}
+
+public struct EmailConfig: Codable, Sendable {
+    public var enabled: Bool?
+    public var smtpUrl: String
+    public var username: String?
+    public var password: SecretRef?
+    public var from: String
+    public var subject: String?
+    public var template: String?
+    public var startTls: Bool?
+    public var timeoutSeconds: Double?
+}
+
+public struct ConsoleConfig: Codable, Sendable {
+    /// Action name -> key, e.g. {"grant": "G"}.
+    public var keys: [String: String]?
+}

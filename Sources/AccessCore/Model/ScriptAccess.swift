@@ -1,0 +1,130 @@
+import Foundation
+
+/// One entry of a user's audit trail: who did what, when, and how it ended.
+public struct HistoryEntry: Codable, Sendable, Hashable {
+    public var at: Date
+    public var actor: String          // OS user, or "sync"
+    public var action: String         // grant, extend, revoke, bootstrap, resync, ...
+    public var expiry: Date?          // expiry after the action; nil = lifetime or removed
+    public var transactionId: String?
+    public var result: String         // ok, dry-run, failed: ...
+    public init(at: Date, actor: String, action: String, expiry: Date? = nil, transactionId: String? = nil, result: String = "ok") {
+        self.at = at; self.actor = actor; self.action = action; self.expiry = expiry
+        self.transactionId = transactionId; self.result = result
+    }
+}
+
+/// What master data knows of one user of one script.
+public struct UserAccess: Codable, Sendable, Hashable {
+    /// TradingView's spelling (grants are case-sensitive).
+    public var username: String
+    public var email: String?
+    public var wpUsername: String?
+    /// nil = lifetime.
+    public var expiry: Date?
+    public var grantedAt: Date?
+    public var history: [HistoryEntry]
+
+    public init(username: String, email: String? = nil, wpUsername: String? = nil, expiry: Date?, grantedAt: Date? = nil, history: [HistoryEntry] = []) {
+        self.username = username; self.email = email; self.wpUsername = wpUsername
+        self.expiry = expiry; self.grantedAt = grantedAt; self.history = history
+    }
+
+    public var isLifetime: Bool { expiry == nil }
+    public var lastAction: HistoryEntry? { history.last }
+}
+
+public enum ReviewReason: String, Codable, Sendable, Hashable {
+    case invalidUsername = "invalid_username"
+    case refund
+    case conflict
+}
+
+/// A transaction a person has to decide on: the engine will not retry it by itself.
+public struct ReviewItem: Codable, Sendable, Hashable, Identifiable {
+    public var id: String               // transaction id (one review item per transaction and script)
+    public var reason: ReviewReason
+    public var typedName: String        // as the customer typed it
+    public var email: String
+    public var transactionId: String
+    public var productId: String
+    public var term: AccessTerm?
+    public var detail: String
+    public var createdAt: Date
+    public var emailSentAt: Date?
+
+    public init(id: String, reason: ReviewReason, typedName: String, email: String, transactionId: String,
+                productId: String, term: AccessTerm?, detail: String, createdAt: Date, emailSentAt: Date? = nil) {
+        self.id = id; self.reason = reason; self.typedName = typedName; self.email = email
+        self.transactionId = transactionId; self.productId = productId; self.term = term
+        self.detail = detail; self.createdAt = createdAt; self.emailSentAt = emailSentAt
+    }
+}
+
+public enum RemoteOperation: String, Codable, Sendable, Hashable {
+    case grant, extend, revoke
+}
+
+/// A remote write that failed for a transient reason and will be tried again.
+public struct RetryItem: Codable, Sendable, Hashable, Identifiable {
+    public var id: String               // transaction id, or "manual-<uuid>" for console/CLI actions
+    public var operation: RemoteOperation
+    public var username: String
+    public var email: String?
+    public var term: AccessTerm?
+    public var transactionId: String?
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var lastError: String
+    public var createdAt: Date
+
+    public init(id: String, operation: RemoteOperation, username: String, email: String?, term: AccessTerm?,
+                transactionId: String?, attempts: Int, nextAttemptAt: Date, lastError: String, createdAt: Date) {
+        self.id = id; self.operation = operation; self.username = username; self.email = email
+        self.term = term; self.transactionId = transactionId; self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt; self.lastError = lastError; self.createdAt = createdAt
+    }
+}
+
+/// A remote write recorded before it is sent; settled by asking TradingView after a crash.
+public struct WriteIntent: Codable, Sendable, Hashable, Identifiable {
+    public var id: String
+    public var operation: RemoteOperation
+    public var username: String
+    /// The expiry the write sets; nil = lifetime (ignored for revoke).
+    public var targetExpiry: Date?
+    /// The expiry before the write, so settlement can tell whether it landed.
+    public var previousExpiry: Date?
+    public var wasKnown: Bool
+    public var transactionId: String?
+    public var createdAt: Date
+    public init(id: String, operation: RemoteOperation, username: String, targetExpiry: Date?, previousExpiry: Date?,
+                wasKnown: Bool, transactionId: String?, createdAt: Date) {
+        self.id = id; self.operation = operation; self.username = username; self.targetExpiry = targetExpiry
+        self.previousExpiry = previousExpiry; self.wasKnown = wasKnown; self.transactionId = transactionId
+        self.createdAt = createdAt
+    }
+}
+
+/// All master data of one script: `masterData/{scriptId}.json`.
+public struct ScriptAccess: Codable, Sendable, Hashable {
+    public var scriptId: String
+    public var title: String?
+    /// Keyed by `Username.key` (lowercased).
+    public var users: [String: UserAccess]
+    /// Transaction ids already applied to this script (never applied twice).
+    public var processedTransactions: Set<String>
+    public var retryQueue: [String: RetryItem]
+    public var reviewQueue: [String: ReviewItem]
+    public var openIntents: [String: WriteIntent]
+    public var lastProcessedAt: Date?
+    public var bootstrapped: Bool
+
+    public init(scriptId: String, title: String? = nil) {
+        self.scriptId = scriptId; self.title = title; self.users = [:]; self.processedTransactions = []
+        self.retryQueue = [:]; self.reviewQueue = [:]; self.openIntents = [:]; self.lastProcessedAt = nil
+        self.bootstrapped = false
+    }
+
+    public func user(_ name: String) -> UserAccess? { users[Username.key(name)] }
+}

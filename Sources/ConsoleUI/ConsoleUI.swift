@@ -1,0 +1,2 @@
+import AccessCore
+public enum ConsoleUIPlaceholder {}
