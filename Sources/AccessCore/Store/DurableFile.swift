@@ -72,17 +72,24 @@ enum DurableFile {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw StoreError.io(path: path, detail: "cannot stat: \(errnoText())") }
-        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
-        var done = 0
-        try bytes.withUnsafeMutableBytes { buf in
+        // Uninitialized: zero-filling 50 MB first would cost as much as reading it.
+        var failure: StoreError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: Int(st.st_size)) { buf, initialized in
+            var done = 0
             while done < buf.count {
                 let n = read(fd, buf.baseAddress! + done, buf.count - done)
-                if n < 0 { if errno == EINTR { continue }; throw StoreError.io(path: path, detail: "cannot read: \(errnoText())") }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = StoreError.io(path: path, detail: "cannot read: \(errnoText())")
+                    break
+                }
                 if n == 0 { break }
                 done += n
             }
+            initialized = done
         }
-        return done == bytes.count ? bytes : Array(bytes[0..<done])
+        if let failure { throw failure }
+        return bytes
     }
 
     static func createDirectory(_ url: URL) throws {
