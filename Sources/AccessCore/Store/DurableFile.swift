@@ -48,6 +48,8 @@ enum DurableFile {
         let temp = path + ".tmp"
         let fd = try openFile(temp, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
         do {
+            // A temp file left by a crash keeps its old mode through O_TRUNC: set it again.
+            guard fchmod(fd, mode) == 0 else { throw StoreError.io(path: temp, detail: "cannot chmod: \(errnoText())") }
             try bytes.withUnsafeBytes { try writeAll(fd, $0, path: temp) }
             try sync(fd, path: temp)
             close(fd)
