@@ -343,6 +343,20 @@ struct SandboxTests {
         }
     }
 
+    @Test func shutdownFreesFixedPortsForTheNextStart() async throws {
+        let first = try await Sandbox.start(SandboxOptions())
+        let (port, smtpPort) = (first.port, first.smtpPort)
+        await first.shutdown()
+        let second = try await Sandbox.start(SandboxOptions(port: port, smtpPort: smtpPort))
+        #expect(second.baseURL == "http://127.0.0.1:\(port)")
+        #expect(second.smtpURL == "smtp://127.0.0.1:\(smtpPort)")
+        let reply = try await curl([second.baseURL + "/username_hint/?s=moon"])
+        #expect(reply.status == 200)
+        await second.shutdown()
+        let refused = try await curl([second.baseURL + "/username_hint/?s=moon"])
+        #expect(refused.exitCode != 0)
+    }
+
     @Test func timestampsRoundTrip() {
         let date = Timestamps.parseISO("2026-12-24T00:00:00Z")
         #expect(date.map(Timestamps.iso) == "2026-12-24T00:00:00Z")
