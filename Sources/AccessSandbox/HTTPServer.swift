@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The request context: Hummingbird's core storage plus the channel, which a reset fault closes.
+struct SandboxRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
+/// Adapts Hummingbird requests to `SandboxRouter`.
+struct SandboxHTTPResponder: HTTPResponder {
+    typealias Context = SandboxRequestContext
+    static let maxBodyBytes = 64 << 20
+
+    let router: SandboxRouter
+
+    func respond(to request: Request, context: SandboxRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: SandboxHTTPResponder.maxBodyBytes)
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        let reply = await router.handle(SandboxRequest(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+            headers: headers, body: Array(body.readableBytesView)))
+        if reply.resetConnection {
+            // Linger 0 turns the close into a TCP RST, so the client sees a reset, not an empty reply.
+            if let socket = context.channel as? any SocketOptionProvider {
+                try? await socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+            }
+            try? await context.channel.close().get()
+            throw ConnectionResetByFault()
+        }
+        var fields = HTTPFields()
+        fields[.contentType] = reply.contentType
+        for (name, value) in reply.headers {
+            if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
+        }
+        return Response(status: .init(code: reply.status), headers: fields,
+                        body: .init(byteBuffer: ByteBuffer(string: reply.body)))
+    }
+}
+
+struct ConnectionResetByFault: Error {}
+
+/// Starts the Hummingbird application in a task and returns once it listens, with the bound port.
+enum HTTPServer {
+    static func start(router: SandboxRouter, host: String, port: Int) async throws -> (port: Int, task: Task<Void, Never>) {
+        let (events, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
+        let app = Application(
+            responder: SandboxHTTPResponder(router: router),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in continuation.yield(.success(channel.localAddress?.port ?? port)) },
+            logger: Logger(label: "AccessSandbox", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let task = Task {
+            do {
+                try await app.run()
+                continuation.yield(.failure(SandboxError.httpServerFailed(host: host, port: port, reason: "server stopped")))
+            } catch {
+                continuation.yield(.failure(error))
+            }
+            continuation.finish()
+        }
+        for await event in events {
+            switch event {
+            case .success(let bound): return (bound, task)
+            case .failure(let error):
+                if let known = error as? SandboxError { throw known }
+                throw SandboxError.httpServerFailed(host: host, port: port, reason: String(describing: error))
+            }
+        }
+        throw SandboxError.httpServerFailed(host: host, port: port, reason: "server stopped")
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// WordPress: the seed's flat since-endpoint and MemberPress's REST transactions.
+extension World {
+    /// `GET /all-user-transactions?since=UNIX_SECONDS`: created_at >= since, oldest first, no auth.
+    func seedTransactions(_ request: SandboxRequest) -> Reply {
+        var since = Date.distantPast
+        if let text = request.query["since"], !text.isEmpty {
+            guard let seconds = Double(text) else { return .detail(400, "since must be UNIX seconds") }
+            since = Date(timeIntervalSince1970: seconds)
+        }
+        let records = transactions.filter { $0.createdAt >= since }
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+            .map(seedRecord)
+        return .json(200, .array(records))
+    }
+
+    /// `GET /wp-json/mp/v1/transactions?page=&per_page=&status=`: by id ascending, numbers as strings.
+    func memberPressTransactions(_ request: SandboxRequest) -> Reply {
+        guard request.header("memberpress-api-key") == memberpressKey else {
+            return .json(401, .object([
+                ("code", .string("mp_auth_error")),
+                ("message", .string("Authentication failed: missing or invalid MEMBERPRESS-API-KEY header")),
+                ("data", .object([("status", .int(401))])),
+            ]))
+        }
+        let page = max(Int(request.query["page"] ?? "") ?? 1, 1)
+        let perPage = max(Int(request.query["per_page"] ?? "") ?? 10, 1)
+        let status = request.query["status"].flatMap { $0.isEmpty ? nil : $0 }
+        let matching = status.map { wanted in transactions.filter { $0.status == wanted } } ?? transactions
+        let start = (page - 1) * perPage
+        let slice = start < matching.count ? matching[start..<min(start + perPage, matching.count)] : []
+        return .json(200, .array(slice.map(memberPressRecord)))
+    }
+
+    private func seedRecord(_ t: SandboxTransaction) -> JSONValue {
+        .object([
+            ("id", .int(t.id)),
+            ("product_id", .int(t.productId)),
+            ("email", .string(t.email)),
+            ("wp_username", .string(t.wpUsername)),
+            ("tradingview_username", .string(t.tradingviewUsername)),
+            ("status", .string(t.status)),
+            ("created_at", .string(Timestamps.wordPress(t.createdAt))),
+            ("expires_at", .string(t.expiresAt.map(Timestamps.wordPress) ?? Timestamps.wordPressLifetime)),
+        ])
+    }
+
+    private func memberPressRecord(_ t: SandboxTransaction) -> JSONValue {
+        let product = products[t.productId]
+        let amount = product?.amount ?? "0.00"
+        return .object([
+            ("id", .string(String(t.id))),
+            ("amount", .string(amount)),
+            ("total", .string(amount)),
+            ("tax_amount", .string("0.00")),
+            ("status", .string(t.status)),
+            ("trans_num", .string(String(format: "mp-txn-%06d", t.id))),
+            ("gateway", .string("sandbox")),
+            ("created_at", .string(Timestamps.wordPress(t.createdAt))),
+            ("expires_at", .string(t.expiresAt.map(Timestamps.wordPress) ?? Timestamps.wordPressLifetime)),
+            ("member", .object([
+                ("id", .string(String(memberIds[t.email.lowercased()] ?? 0))),
+                ("email", .string(t.email)),
+                ("username", .string(t.wpUsername)),
+                ("display_name", .string(t.wpUsername)),
+                ("profile", .object([("mepr_tradingview_username", .string(t.tradingviewUsername))])),
+            ])),
+            ("membership", .object([
+                ("id", .string(String(t.productId))),
+                ("title", .string(product?.title ?? "Product \(t.productId)")),
+            ])),
+        ])
+    }
+
+    /// Appends transactions (ids 0 get the next free id), keeping id order; returns the ids.
+    mutating func appendTransactions(_ records: [SandboxTransaction]) -> [Int] {
+        var nextId = (transactions.map(\.id).max() ?? 0) + 1
+        var ids: [Int] = []
+        for var record in records {
+            if record.id <= 0 {
+                record.id = nextId
+            }
+            nextId = max(nextId, record.id + 1)
+            ids.append(record.id)
+            assignMemberId(record.email)
+            transactions.append(record)
+        }
+        transactions.sort { $0.id < $1.id }
+        return ids
+    }
+
+    mutating func assignMemberId(_ email: String) {
+        let key = email.lowercased()
+        if memberIds[key] == nil { memberIds[key] = memberIds.count + 1 }
+    }
+}
