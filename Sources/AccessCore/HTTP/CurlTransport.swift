@@ -31,6 +31,9 @@ public struct CurlTransport: HTTPTransport {
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let options = self.options
+        if request.headers.contains(where: { HeaderSafety.hasLineBreak($0.name + $0.value) }) {
+            throw RemoteError.notConfigured("\(options.serviceName): a request header contains a line break: refused")
+        }
         do {
             return try await pool.run { try Self.perform(request, options: options) }
         } catch let failure as CurlFailure {

@@ -4,7 +4,7 @@ import Foundation
 public enum MailMessageBuilder {
     /// A plain `local@domain` address, nothing that could break out of a header or an SMTP command.
     public static func checkAddress(_ address: String, field: String) throws -> String {
-        if address.contains(where: { $0 == "\r" || $0 == "\n" }) { throw MailError.unsafeHeader(field: field) }
+        if HeaderSafety.hasLineBreak(address) { throw MailError.unsafeHeader(field: field) }
         let trimmed = address.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         let forbidden = CharacterSet(charactersIn: "<>()[]\\,;:\" \t").union(.controlCharacters)
@@ -18,7 +18,7 @@ public enum MailMessageBuilder {
     public static func build(from: String, message: MailMessage, date: Date, messageId: String) throws -> String {
         let from = try checkAddress(from, field: "from")
         let to = try checkAddress(message.to, field: "to")
-        if message.subject.contains(where: { $0 == "\r" || $0 == "\n" }) { throw MailError.unsafeHeader(field: "subject") }
+        if HeaderSafety.hasLineBreak(message.subject) { throw MailError.unsafeHeader(field: "subject") }
         let domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
         let body = Data(message.html.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         let headers = [

@@ -109,8 +109,7 @@ public struct WordPressClient: TransactionSource, CallCounting {
             return []
         case .header:
             let name = auth.header ?? (style == .memberpress ? "MEMBERPRESS-API-KEY" : "Authorization")
-            guard !name.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ":" }),
-                  !secret.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            guard !HeaderSafety.hasLineBreak(name + secret), !name.contains(":") else {
                 throw RemoteError.notConfigured("wordpress.auth: header name or secret contains a line break or colon")
             }
             return [(name, secret)]
