@@ -49,6 +49,19 @@ public struct WordPressConfig: Codable, Sendable {
     /// Dotted path to the product id in one record, e.g. `membership.id` or `product_id`.
     public var productField: String?
     public var caBundle: String?
+    enum CodingKeys: String, CodingKey {
+        case baseUrl = "base_url"
+        case style
+        case transactionsEndpoint = "transactions_endpoint"
+        case sinceParam = "since_param"
+        case auth
+        case statusFilter = "status_filter"
+        case perPage = "per_page"
+        case timeoutSeconds = "timeout_seconds"
+        case usernameField = "username_field"
+        case productField = "product_field"
+        case caBundle = "ca_bundle"
+    }
 }
 
 public struct RetryConfig: Codable, Sendable {
@@ -57,6 +70,11 @@ public struct RetryConfig: Codable, Sendable {
     public var maxDelayMs: Int
     public init(maxAttempts: Int = 4, baseDelayMs: Int = 500, maxDelayMs: Int = 30_000) {
         self.maxAttempts = maxAttempts; self.baseDelayMs = baseDelayMs; self.maxDelayMs = maxDelayMs
+    }
+    enum CodingKeys: String, CodingKey {
+        case maxAttempts = "max_attempts"
+        case baseDelayMs = "base_delay_ms"
+        case maxDelayMs = "max_delay_ms"
     }
 }
 
@@ -76,6 +94,19 @@ public struct TradingViewConfig: Codable, Sendable {
         public var list: String?
         public var validate: String?
         public var revoke: String?
+        enum CodingKeys: String, CodingKey {
+            case usernameHint = "username_hint"
+            case listUsers = "list_users"
+            case add
+            case modifyExpiration = "modify_expiration"
+            case remove
+            case health
+            case grant
+            case update
+            case list
+            case validate
+            case revoke
+        }
     }
     public var mode: Mode
     public var baseUrl: String
@@ -90,6 +121,20 @@ public struct TradingViewConfig: Codable, Sendable {
     public var caBundle: String?
     /// Verify a grant by reading the user back (costs one list call per script per run at most).
     public var verifyGrants: Bool?
+    enum CodingKeys: String, CodingKey {
+        case mode
+        case baseUrl = "base_url"
+        case endpoints
+        case apiKeyHeader = "api_key_header"
+        case apiKey = "api_key"
+        case retries
+        case rateLimitPerMinute = "rate_limit_per_minute"
+        case concurrency
+        case timeoutSeconds = "timeout_seconds"
+        case connectTimeoutSeconds = "connect_timeout_seconds"
+        case caBundle = "ca_bundle"
+        case verifyGrants = "verify_grants"
+    }
 }
 
 public struct ScriptTerm: Codable, Sendable, Hashable {
@@ -97,6 +142,11 @@ public struct ScriptTerm: Codable, Sendable, Hashable {
     public var term: AccessTerm
     public var stacking: Bool
     public init(scriptId: String, term: AccessTerm, stacking: Bool) { self.scriptId = scriptId; self.term = term; self.stacking = stacking }
+    enum CodingKeys: String, CodingKey {
+        case scriptId = "script_id"
+        case term
+        case stacking
+    }
 }
 
 public struct ProductConfig: Codable, Sendable {
@@ -111,12 +161,21 @@ public struct ScriptConfig: Codable, Sendable {
 public struct SchedulerConfig: Codable, Sendable {
     public var intervalMinutes: Int
     public var dryRun: Bool
+    enum CodingKeys: String, CodingKey {
+        case intervalMinutes = "interval_minutes"
+        case dryRun = "dry_run"
+    }
 }
 
 public struct PathsConfig: Codable, Sendable {
     public var masterData: String
     public var logs: String
     public var vault: String
+    enum CodingKeys: String, CodingKey {
+        case masterData = "master_data"
+        case logs
+        case vault
+    }
 }
 
 public struct EmailConfig: Codable, Sendable {
@@ -129,9 +188,40 @@ public struct EmailConfig: Codable, Sendable {
     public var template: String?
     public var startTls: Bool?
     public var timeoutSeconds: Double?
+    enum CodingKeys: String, CodingKey {
+        case enabled
+        case smtpUrl = "smtp_url"
+        case username
+        case password
+        case from
+        case subject
+        case template
+        case startTls = "start_tls"
+        case timeoutSeconds = "timeout_seconds"
+    }
 }
 
 public struct ConsoleConfig: Codable, Sendable {
     /// Action name -> key, e.g. {"grant": "G"}.
     public var keys: [String: String]?
+}
+
+extension AppConfig {
+    /// Paths in config.json are relative to the config file's folder, so cron can run from anywhere.
+    public func resolvedPath(_ path: String, configPath: String) -> URL {
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path) }
+        let base = URL(fileURLWithPath: configPath).deletingLastPathComponent()
+        return base.appendingPathComponent(path).standardizedFileURL
+    }
+
+    /// Every script id named by a product, in a stable order.
+    public var scriptIds: [String] {
+        var seen = Set<String>(), out: [String] = []
+        for id in products.keys.sorted() {
+            for s in products[id]!.scripts where seen.insert(s.scriptId).inserted { out.append(s.scriptId) }
+        }
+        return out
+    }
+
+    public func title(ofScript id: String) -> String? { scripts?[id]?.title }
 }

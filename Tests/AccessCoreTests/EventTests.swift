@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import AccessCore
+
+@Suite struct EventTests {
+    func tempDir() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ev-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func jsonLinesRoundTrip() throws {
+        let e = AccessEvent(level: .warning, event: "grant.ok", script: "PUB;x", user: "Bob", message: "granted", fields: ["term": "1M"])
+        let line = EventCoding.line(e)
+        #expect(!line.contains("\n"))
+        let back = try #require(EventCoding.parse(Substring(line)))
+        #expect(back.event == "grant.ok" && back.user == "Bob" && back.fields["term"] == "1M" && back.level == .warning)
+        #expect(abs(back.time.timeIntervalSince(e.time)) < 0.002)
+    }
+
+    @Test func logFileRedactsRegisteredSecrets() throws {
+        let dir = tempDir()
+        let redactor = SecretRedactor()
+        redactor.register("super-secret-cookie")
+        let log = try EventLogFile(path: dir.appendingPathComponent("logs/sync.log").path, redact: redactor.redact)
+        log.write(AccessEvent(event: "oops", message: "leaked super-secret-cookie here"))
+        let text = try String(contentsOf: dir.appendingPathComponent("logs/sync.log"), encoding: .utf8)
+        #expect(!text.contains("super-secret-cookie"))
+        #expect(text.contains("[redacted]"))
+    }
+
+    @Test func tailerFollowsLinesAppendedByAnotherProcess() async throws {
+        let dir = tempDir()
+        let path = dir.appendingPathComponent("sync.log").path
+        let log = try EventLogFile(path: path)
+        log.write(AccessEvent(event: "old", message: "before", pid: 1))
+        let tailer = LogTailer(path: path, interval: .milliseconds(20), skipPid: 4242)
+        #expect(tailer.recent(10).map(\.event) == ["old"])
+        let stream = tailer.follow()
+        try await Task.sleep(for: .milliseconds(60))
+        // Another process appends: one of ours to skip, one foreign, one torn line completed later.
+        let mine = EventCoding.line(AccessEvent(event: "mine", message: "m", pid: 4242))
+        let theirs = EventCoding.line(AccessEvent(event: "daemon.sync", message: "d", pid: 99))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "printf '%s\\n%s\\n' \"$1\" \"$2\" >> \"$3\"", "sh", mine, theirs, path]
+        try p.run(); p.waitUntilExit()
+        var got: [String] = []
+        for await e in stream { got.append(e.event); break }
+        #expect(got == ["daemon.sync"])
+    }
+
+    @Test func hubFansOutToSubscribersAndSinks() async {
+        let hub = EventHub()
+        let box = Box()
+        hub.addSink { box.add($0.event) }
+        let stream = hub.subscribe()
+        hub.emit(.info, "a", "first")
+        hub.emit(.error, "b", "second")
+        var seen: [String] = []
+        for await e in stream { seen.append(e.event); if seen.count == 2 { break } }
+        #expect(seen == ["a", "b"])
+        #expect(box.all == ["a", "b"])
+    }
+
+    final class Box: @unchecked Sendable {
+        let lock = NSLock(); var items: [String] = []
+        func add(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
+        var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+    }
+}
