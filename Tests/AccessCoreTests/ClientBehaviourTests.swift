@@ -185,7 +185,7 @@ import Testing
     }
 
     @Test func factoryNeedsAnAPIKey() throws {
-        let config = try JSONDecoder().decode(TradingViewConfig.self, from: Data(#"{"mode": "access_api", "baseUrl": "http://x"}"#.utf8))
+        let config = try JSONDecoder().decode(TradingViewConfig.self, from: Data(#"{"mode": "access_api", "base_url": "http://x"}"#.utf8))
         #expect(throws: RemoteError.self) {
             _ = try TradingViewClientFactory.make(config: config, cookies: FixedCookies(cookies: nil), environment: [:])
         }
