@@ -1,4 +1,10 @@
 #include "CCurl.h"
+#include <pthread.h>
+
+static pthread_once_t ccurl_once = PTHREAD_ONCE_INIT;
+static CURLcode ccurl_init_result = CURLE_OK;
+static void ccurl_do_init(void) { ccurl_init_result = curl_global_init(CURL_GLOBAL_ALL); }
+CURLcode ccurl_global_init_once(void) { pthread_once(&ccurl_once, ccurl_do_init); return ccurl_init_result; }
 
 CURLcode ccurl_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
 CURLcode ccurl_setopt_string(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }

@@ -15,6 +15,9 @@ CURLcode ccurl_setopt_write_function(CURL *handle, ccurl_data_callback callback)
 CURLcode ccurl_setopt_header_function(CURL *handle, ccurl_data_callback callback);
 CURLcode ccurl_setopt_read_function(CURL *handle, ccurl_data_callback callback);
 
+// Initializes libcurl exactly once per process (pthread_once): curl_global_init is not thread-safe.
+CURLcode ccurl_global_init_once(void);
+
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode ccurl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 #endif

@@ -1,0 +1,174 @@
+import Foundation
+
+/// TradingView reached directly with the account's session cookies (tradingview.com or the sandbox).
+public struct DirectClient: TradingViewClient, CallCounting {
+    public struct Paths: Sendable, Hashable {
+        public var usernameHint = "/username_hint/"
+        public var listUsers = "/pine_perm/list_users/"
+        public var add = "/pine_perm/add/"
+        public var modifyExpiration = "/pine_perm/modify_user_expiration/"
+        public var remove = "/pine_perm/remove/"
+        public var health = "/tvcoins/details/"
+
+        public init() {}
+        public init(_ endpoints: TradingViewConfig.Endpoints?) {
+            guard let e = endpoints else { return }
+            usernameHint = e.usernameHint ?? usernameHint
+            listUsers = e.listUsers ?? listUsers
+            add = e.add ?? add
+            modifyExpiration = e.modifyExpiration ?? modifyExpiration
+            remove = e.remove ?? remove
+            health = e.health ?? health
+        }
+    }
+
+    /// TradingView checks where writes come from; these match what its own pages send.
+    static let origin = "https://www.tradingview.com"
+    static let userAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+    static let noCookies = "no session cookies set: run `access-console cookies set`"
+    /// A guard against a server whose `next` never ends (30 per page: 300k users).
+    static let maxPages = 10_000
+
+    public let baseURL: String
+    public let paths: Paths
+    private let cookies: any CookieProvider
+    private let http: ResilientHTTP
+
+    public init(baseURL: String, paths: Paths = Paths(), cookies: any CookieProvider, http: ResilientHTTP) {
+        self.baseURL = baseURL; self.paths = paths; self.cookies = cookies; self.http = http
+    }
+
+    public func callCounts() -> [String: Int] { http.callCounts() }
+
+    public func validate(username: String) async throws -> String? {
+        let name = username.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { return nil }
+        let url = RemoteURL.withQuery(RemoteURL.join(baseURL, paths.usernameHint), [("s", name)])
+        // No cookie: the hint needs no login, and validation should work even with a stale session.
+        let request = HTTPRequest(method: "GET", url: url, headers: Self.browserHeaders())
+        let response = try await http.send(request, endpoint: "tv.username_hint")
+        try check(response, call: "username_hint", secrets: [])
+        return try DirectResponses.canonicalName(name, hintBody: response.body)
+    }
+
+    public func listUsers(scriptId: String) async throws -> [RemoteAccess] {
+        let session = try sessionCookies()
+        var url = RemoteURL.withQuery(RemoteURL.join(baseURL, paths.listUsers), [("limit", "30"), ("order_by", "-created")])
+        var users: [RemoteAccess] = []
+        var seen: Set<String> = []
+        for _ in 0..<Self.maxPages {
+            let response = try await post(url, form: [("pine_id", scriptId)], endpoint: "tv.list_users", session: session)
+            try check(response, call: "list_users", secrets: session.secrets)
+            let page = try DirectResponses.listPage(response.body)
+            users += page.users
+            guard let next = page.next else { return users }
+            url = RemoteURL.follow(next, base: baseURL, currentPath: paths.listUsers)
+            guard seen.insert(url).inserted else { throw RemoteError.malformed("list_users: next points back to a page already read") }
+        }
+        throw RemoteError.malformed("list_users: more than \(Self.maxPages) pages")
+    }
+
+    public func grant(scriptId: String, username: String, expiry: Date?) async throws -> GrantOutcome {
+        let session = try sessionCookies()
+        let response = try await post(RemoteURL.join(baseURL, paths.add), form: Self.accessForm(scriptId, username, expiry),
+                                      endpoint: "tv.add", session: session)
+        try check(response, call: "add", secrets: session.secrets)
+        return try DirectResponses.grantOutcome(status: response.status, body: response.body)
+    }
+
+    public func modifyExpiration(scriptId: String, username: String, expiry: Date?) async throws {
+        let session = try sessionCookies()
+        let response = try await post(RemoteURL.join(baseURL, paths.modifyExpiration),
+                                      form: Self.accessForm(scriptId, username, expiry),
+                                      endpoint: "tv.modify_expiration", session: session)
+        try check(response, call: "modify_user_expiration", secrets: session.secrets)
+        try DirectResponses.expectOK(response.body, call: "modify_user_expiration")
+    }
+
+    public func remove(scriptId: String, username: String) async throws {
+        let session = try sessionCookies()
+        let response = try await post(RemoteURL.join(baseURL, paths.remove),
+                                      form: [("pine_id", scriptId), ("username_recip", username)],
+                                      endpoint: "tv.remove", session: session)
+        try check(response, call: "remove", secrets: session.secrets)
+        try DirectResponses.expectOK(response.body, call: "remove")
+    }
+
+    public func checkSession() async throws -> SessionCheck {
+        guard let session = cookies.currentCookies(), !session.sessionid.isEmpty else {
+            return SessionCheck(valid: false, account: nil, detail: Self.noCookies)
+        }
+        let request = HTTPRequest(method: "GET", url: RemoteURL.join(baseURL, paths.health),
+                                  headers: Self.browserHeaders() + [("Cookie", Self.cookieHeader(session))])
+        let response = try await http.send(request, endpoint: "tv.health")
+        switch DirectResponses.error(status: response.status, body: response.body, call: "tvcoins") {
+        case nil:
+            struct Account: Decodable { var username: String? }
+            let account = (try? JSONDecoder().decode(Account.self, from: response.body))?.username
+            return SessionCheck(valid: true, account: account, detail: "session is good")
+        case .sessionStale(let detail)?:
+            return SessionCheck(valid: false, account: nil, detail: ResponseSnippet.make(Data(detail.utf8), redacting: session.secrets))
+        case let other?:
+            throw other
+        }
+    }
+
+    // MARK: - Requests
+
+    /// The form the grant and modify calls share; no `expiration` means lifetime.
+    static func accessForm(_ scriptId: String, _ username: String, _ expiry: Date?) -> [(String, String)] {
+        var form = [("pine_id", scriptId), ("username_recip", username)]
+        if let expiry { form.append(("expiration", ISODate.format(expiry))) }
+        return form
+    }
+
+    static func browserHeaders() -> [(name: String, value: String)] {
+        [("Origin", origin), ("Referer", origin + "/"), ("X-Requested-With", "XMLHttpRequest"),
+         ("User-Agent", userAgent), ("Accept", "application/json")]
+    }
+
+    static func cookieHeader(_ session: SessionCookies) -> String {
+        "sessionid=\(session.sessionid); sessionid_sign=\(session.sessionidSign)"
+    }
+
+    private func sessionCookies() throws -> SessionCookies {
+        guard let session = cookies.currentCookies(), !session.sessionid.isEmpty, !session.sessionidSign.isEmpty else {
+            throw RemoteError.sessionStale(Self.noCookies)
+        }
+        return session
+    }
+
+    private func post(_ url: String, form: [(String, String)], endpoint: String, session: SessionCookies) async throws -> HTTPResponse {
+        let headers = Self.browserHeaders() + [
+            ("Cookie", Self.cookieHeader(session)),
+            ("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"),
+        ]
+        let request = HTTPRequest(method: "POST", url: url, headers: headers, body: Data(FormEncoding.encode(form).utf8))
+        return try await http.send(request, endpoint: endpoint)
+    }
+
+    private func check(_ response: HTTPResponse, call: String, secrets: [String]) throws {
+        guard let error = DirectResponses.error(status: response.status, body: response.body, call: call) else { return }
+        throw error.redacting(secrets)
+    }
+}
+
+extension SessionCookies {
+    var secrets: [String] { [sessionid, sessionidSign] }
+}
+
+extension RemoteError {
+    /// The same error with any of `secrets` cut out of its text.
+    func redacting(_ secrets: [String]) -> RemoteError {
+        func clean(_ text: String) -> String {
+            secrets.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
+        }
+        switch self {
+        case .sessionStale(let d): return .sessionStale(clean(d))
+        case .transient(let d, let after): return .transient(clean(d), retryAfter: after)
+        case .rejected(let s, let d): return .rejected(status: s, detail: clean(d))
+        case .malformed(let d): return .malformed(clean(d))
+        case .notConfigured(let d): return .notConfigured(clean(d))
+        }
+    }
+}

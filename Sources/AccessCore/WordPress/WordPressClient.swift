@@ -1,0 +1,123 @@
+import Foundation
+
+/// Transactions from WordPress: the seed's since-endpoint, or MemberPress's REST API page by page.
+public struct WordPressClient: TransactionSource, CallCounting {
+    public static let defaultPerPage = 50
+    /// A guard against a server that never returns a short page.
+    static let maxPages = 100_000
+
+    public let config: WordPressConfig
+    private let mapper: TransactionRecordMapper
+    private let authHeaders: [(name: String, value: String)]
+    private let http: ResilientHTTP
+
+    public init(config: WordPressConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
+                http: ResilientHTTP) throws {
+        self.config = config
+        self.mapper = TransactionRecordMapper(style: config.style, usernameField: config.usernameField, productField: config.productField)
+        self.authHeaders = try Self.authHeaders(config.auth, style: config.style, environment: environment)
+        self.http = http
+    }
+
+    /// A client with its own libcurl transport and retry policy.
+    public static func make(config: WordPressConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            transport: (any HTTPTransport)? = nil, timing: RetryTiming = .live) throws -> WordPressClient {
+        let transport = transport ?? CurlTransport(options: .init(
+            timeout: config.timeoutSeconds ?? 30, caBundle: config.caBundle, threads: 2, serviceName: "WordPress"))
+        let http = ResilientHTTP(serviceName: "WordPress", transport: transport, policy: RetryPolicy(),
+                                 perMinute: nil, concurrency: 2, timing: timing)
+        return try WordPressClient(config: config, environment: environment, http: http)
+    }
+
+    public func callCounts() -> [String: Int] { http.callCounts() }
+
+    public func transactions(since: Date?) async throws -> TransactionBatch {
+        let batch: TransactionBatch
+        switch config.style {
+        case .sinceEndpoint: batch = try await sinceEndpoint(since: since)
+        case .memberpress: batch = try await memberPress(since: since)
+        }
+        return Self.filter(batch, statuses: config.statusFilter, since: since)
+    }
+
+    /// Keeps the configured statuses and, when the server cannot filter by time, what is new enough.
+    static func filter(_ batch: TransactionBatch, statuses: [String]?, since: Date?) -> TransactionBatch {
+        let wanted = Set((statuses ?? []).map { $0.lowercased() })
+        var result = batch
+        result.transactions = batch.transactions.filter { t in
+            (wanted.isEmpty || wanted.contains(t.status.rawValue)) && (since.map { t.createdAt >= $0 } ?? true)
+        }
+        return result
+    }
+
+    private func sinceEndpoint(since: Date?) async throws -> TransactionBatch {
+        var query: [(String, String)] = []
+        if let since { query.append((config.sinceParam ?? "since", String(Int64(since.timeIntervalSince1970.rounded(.down))))) }
+        let url = RemoteURL.withQuery(RemoteURL.join(config.baseUrl, config.transactionsEndpoint), query)
+        return mapper.mapAll(try await fetchArray(url))
+    }
+
+    /// MemberPress filters by one status per request: one paging run per configured status.
+    private func memberPress(since: Date?) async throws -> TransactionBatch {
+        let perPage = max(1, config.perPage ?? Self.defaultPerPage)
+        let statuses: [String?] = (config.statusFilter?.isEmpty ?? true) ? [nil] : config.statusFilter!.map { $0 }
+        var batch = TransactionBatch(transactions: [], rejected: [])
+        for status in statuses {
+            var previousFirst: JSONValue? = nil
+            for page in 1...Self.maxPages {
+                var query = [("page", String(page)), ("per_page", String(perPage))]
+                if let status { query.append(("status", status)) }
+                let records = try await fetchArray(RemoteURL.withQuery(RemoteURL.join(config.baseUrl, config.transactionsEndpoint), query))
+                if page > 1, let first = records.first, first == previousFirst {
+                    throw RemoteError.malformed("WordPress returned the same page twice: does \(config.transactionsEndpoint) honour `page`?")
+                }
+                previousFirst = records.first
+                let mapped = mapper.mapAll(records)
+                batch.transactions += mapped.transactions
+                batch.rejected += mapped.rejected
+                if records.count < perPage { break }
+            }
+        }
+        return batch
+    }
+
+    private func fetchArray(_ url: String) async throws -> [JSONValue] {
+        let request = HTTPRequest(method: "GET", url: url, headers: authHeaders + [("Accept", "application/json")])
+        let response = try await http.send(request, endpoint: "wp.transactions")
+        let secrets = authHeaders.map(\.value)
+        switch response.status {
+        case 200...299: break
+        case 401, 403:
+            throw RemoteError.notConfigured("WordPress refused the credentials (HTTP \(response.status)): check wordpress.auth; \(ResponseSnippet.make(response.body, redacting: secrets))")
+        default:
+            throw RemoteError.rejected(status: response.status, detail: "WordPress \(config.transactionsEndpoint): \(ResponseSnippet.make(response.body, redacting: secrets))")
+        }
+        guard let records = try? JSONDecoder().decode([JSONValue].self, from: response.body) else {
+            throw RemoteError.malformed("WordPress \(config.transactionsEndpoint) did not answer a JSON array: \(ResponseSnippet.make(response.body, redacting: secrets))")
+        }
+        return records
+    }
+
+    static func authHeaders(_ auth: WordPressConfig.Auth?, style: WordPressConfig.Style,
+                            environment: [String: String]) throws -> [(name: String, value: String)] {
+        guard let auth, auth.type != .none else { return [] }
+        guard let secret = auth.secret?.resolve(environment), !secret.isEmpty else {
+            throw RemoteError.notConfigured("wordpress.auth.secret: \(auth.type.rawValue) auth needs a secret (value or env)")
+        }
+        switch auth.type {
+        case .none:
+            return []
+        case .header:
+            let name = auth.header ?? (style == .memberpress ? "MEMBERPRESS-API-KEY" : "Authorization")
+            guard !HeaderSafety.hasLineBreak(name + secret), !name.contains(":") else {
+                throw RemoteError.notConfigured("wordpress.auth: header name or secret contains a line break or colon")
+            }
+            return [(name, secret)]
+        case .basic:
+            guard let user = auth.username, !user.isEmpty else {
+                throw RemoteError.notConfigured("wordpress.auth.username: basic auth needs a username")
+            }
+            return [("Authorization", "Basic " + Data("\(user):\(secret)".utf8).base64EncodedString())]
+        }
+    }
+}
