@@ -1,0 +1,46 @@
+import Foundation
+
+extension AccessActions {
+    /// One sync run under the data-folder lock. Throws `ActionError.syncRunning(pid:)` when another holds it.
+    /// The engine's `sync.start` / `sync.done` are this action's events.
+    public func sync(dryRun: Bool = false) async throws -> SyncSummary {
+        do {
+            return try await underSyncLock { try await engine.run(dryRun: dryRun) }
+        } catch {
+            events.emit(.error, "sync.failed", "\(error)", fields: ["actor": actorName])
+            throw error
+        }
+    }
+
+    /// Master data against TradingView's list. With `apply`: grants the missing with our expiry, adopts the
+    /// unknown, and sets TradingView to our expiry where it differs unless TradingView's is later.
+    /// Returns the diff as found before applying.
+    public func resync(script: String, apply: Bool, dryRun: Bool = false) async throws -> ResyncDiff {
+        try await audited("resync", script: script, dryRun: dryRun) {
+            try await withSession(script, dryRun: dryRun) { session in
+                let remote: [RemoteAccess]
+                do { remote = try await client.listUsers(scriptId: script) } catch {
+                    let e = RemoteError.wrap(error)
+                    if e.isStale { engine.onSessionStale?(e.description) }
+                    throw ActionError.from(e)
+                }
+                let diff = Reconciler.diff(session.state, remote: remote, now: now)
+                var message = "\(diff.missingRemote.count) missing on TradingView, \(diff.unknownLocal.count) unknown here, "
+                    + "\(diff.expiryMismatch.count) expiry mismatches, \(diff.matching) matching"
+                guard apply else { return (diff, message) }
+                let applied: ResyncApplied
+                do {
+                    applied = try await Reconciler.apply(diff, in: session, writer: RemoteWriter(client: client),
+                                                         actor: actorName, now: now)
+                } catch { throw ActionError.store(String(describing: error)) }
+                if applied.stale {
+                    engine.onSessionStale?(applied.failed.values.first ?? "session stale")
+                    throw ActionError.sessionStale(queued: 0)
+                }
+                guard applied.failed.isEmpty else { throw ActionError.resyncIncomplete(script: script, failed: applied.failed) }
+                message += "; applied: \(applied.granted) granted, \(applied.updated) updated, \(applied.adopted) adopted"
+                return (diff, message)
+            }
+        }
+    }
+}

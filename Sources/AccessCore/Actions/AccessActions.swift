@@ -1,0 +1,105 @@
+import Foundation
+
+/// The one entry point for the console and the CLI: every change to access goes through here, is
+/// journaled before its remote call, lands in the user's history with who/when/what/result, and emits
+/// one event. Remote writes honour `dryRun`: logged, not sent, nothing persisted.
+public final class AccessActions: Sendable {
+    public let settings: SyncSettings
+    public let store: any MasterDataProvider
+    public let client: any TradingViewClient
+    public let source: any TransactionSource
+    public let mailer: (any Mailer)?
+    public let events: EventHub
+    /// Where cookie actions (set / test / status, added beside this file) read the session from.
+    public let cookies: (any CookieProvider)?
+    public let runLock: (any SyncLockProvider)?
+    /// The OS user, written into history entries of manual actions.
+    public let actorName: String
+    /// The engine of `sync` and of retry-queue actions.
+    public let engine: SyncEngine
+    let clock: @Sendable () -> Date
+
+    public init(settings: SyncSettings, store: any MasterDataProvider, client: any TradingViewClient,
+                source: any TransactionSource, mailer: (any Mailer)?, cookies: (any CookieProvider)?,
+                events: EventHub, runLock: (any SyncLockProvider)?, actorName: String = ActorName.current(),
+                clock: @escaping @Sendable () -> Date = { Date() },
+                onSessionStale: (@Sendable (String) -> Void)? = nil) {
+        self.settings = settings; self.store = store; self.client = client; self.source = source
+        self.mailer = mailer; self.cookies = cookies; self.events = events; self.runLock = runLock
+        self.actorName = actorName; self.clock = clock
+        self.engine = SyncEngine(settings: settings, store: store, client: client, source: source, mailer: mailer,
+                                 events: events, actor: "sync", clock: clock, onSessionStale: onSessionStale)
+    }
+
+    public convenience init(config: AppConfig, store: any MasterDataProvider, client: any TradingViewClient,
+                            source: any TransactionSource, mailer: (any Mailer)?, cookies: (any CookieProvider)?,
+                            events: EventHub, runLock: (any SyncLockProvider)?, actorName: String = ActorName.current(),
+                            onSessionStale: (@Sendable (String) -> Void)? = nil) {
+        self.init(settings: SyncSettings(config: config), store: store, client: client, source: source, mailer: mailer,
+                  cookies: cookies, events: events, runLock: runLock, actorName: actorName, onSessionStale: onSessionStale)
+    }
+
+    // MARK: shared plumbing
+
+    var now: Date { clock().wholeSeconds }
+
+    func checkScript(_ scriptId: String) throws {
+        guard settings.scriptIds.contains(scriptId) else {
+            throw ActionError.unknownScript(scriptId, known: settings.scriptIds)
+        }
+    }
+
+    /// Opens the script for one action and releases it after.
+    func withSession<T>(_ scriptId: String, dryRun: Bool, _ body: (ScriptSession) async throws -> T) async throws -> T {
+        try checkScript(scriptId)
+        let data: any ScriptMasterData
+        do { data = try store.openScript(scriptId) } catch { throw ActionError.store(String(describing: error)) }
+        let session = ScriptSession(data, provider: store, dryRun: dryRun)
+        defer { session.close() }
+        return try await body(session)
+    }
+
+    /// Runs an action and emits its one event: `<name>.ok` with the body's message, or `<name>.failed`.
+    func audited<T>(_ name: String, script: String? = nil, user: String? = nil, dryRun: Bool = false,
+                    _ body: () async throws -> (T, String)) async throws -> T {
+        do {
+            let (value, message) = try await body()
+            events.emit(.notice, "\(name).ok", script: script, user: user, dryRun ? "dry run: \(message)" : message,
+                        fields: ["actor": actorName, "dryRun": "\(dryRun)"])
+            return value
+        } catch {
+            let text = (error as? ActionError)?.description ?? String(describing: error)
+            events.emit(.error, "\(name).failed", script: script, user: user, text, fields: ["actor": actorName])
+            if error is ActionError { throw error }
+            throw ActionError.store(text)
+        }
+    }
+
+    func commit(_ session: ScriptSession, _ changes: [AccessChange]) throws {
+        do { try session.commit(changes) } catch { throw ActionError.store(String(describing: error)) }
+    }
+
+    /// A history line for a known user, for actions that change no expiry (dismiss, drop, failures).
+    func note(_ session: ScriptSession, user: String, action: String, transactionId: String? = nil, result: String) throws {
+        guard var u = session.state.user(user) else { return }
+        u.history.append(HistoryEntry(at: now, actor: actorName, action: action, expiry: u.expiry,
+                                      transactionId: transactionId, result: result))
+        try commit(session, [.upsertUser(u)])
+    }
+
+    /// TradingView's spelling of a name: master data's when known there, else asked (invalid names throw).
+    func canonicalName(_ typed: String, in session: ScriptSession?) async throws -> String {
+        guard let normalized = Username.normalize(typed) else {
+            throw ActionError.invalidUsername(typed, detail: "not a TradingView username")
+        }
+        if let known = session?.state.user(normalized) { return known.username }
+        let canonical: String?
+        do { canonical = try await client.validate(username: normalized) } catch {
+            throw ActionError.from(RemoteError.wrap(error))
+        }
+        guard let canonical else {
+            throw ActionError.invalidUsername(typed, detail: "TradingView has no user named \"\(normalized)\"")
+        }
+        return canonical
+    }
+}

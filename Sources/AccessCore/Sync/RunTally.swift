@@ -1,0 +1,64 @@
+import Foundation
+
+/// The counters of one run, shared by its concurrent tasks; emits `sync.progress` as work completes.
+actor RunTally {
+    enum Counter: Sendable { case processed, granted, extended, revoked, review, retry, failed, skipped }
+
+    private(set) var summary: SyncSummary
+    private(set) var stale = false
+    private(set) var storeFailures: Set<String> = []
+    private var done = 0
+    private var total = 0
+    private let events: EventHub
+
+    init(dryRun: Bool, events: EventHub) {
+        self.summary = SyncSummary(dryRun: dryRun); self.events = events
+    }
+
+    func add(_ counter: Counter, _ n: Int = 1) {
+        switch counter {
+        case .processed: summary.processed += n
+        case .granted: summary.granted += n
+        case .extended: summary.extended += n
+        case .revoked: summary.revoked += n
+        case .review: summary.review += n
+        case .retry: summary.retry += n
+        case .failed: summary.failed += n
+        case .skipped: summary.skipped += n
+        }
+    }
+
+    func expect(_ steps: Int) { total += steps }
+
+    /// One planned step finished: a write (whatever its outcome) or a review item.
+    func stepDone() {
+        done += 1
+        let s = summary
+        events.emit(.info, "sync.progress", "\(done)/\(total)", fields: [
+            "done": "\(done)", "total": "\(total)", "granted": "\(s.granted)", "extended": "\(s.extended)",
+            "review": "\(s.review)", "retry": "\(s.retry)", "failed": "\(s.failed)",
+        ])
+    }
+
+    /// True only for the first caller: the session is reported stale once per run.
+    func markStale() -> Bool {
+        defer { stale = true; summary.stale = true }
+        return !stale
+    }
+
+    func storeFailed(_ scriptId: String) { storeFailures.insert(scriptId) }
+}
+
+/// Sends each address at most one invalid-username email per run, even from concurrent tasks.
+actor MailLedger {
+    private var sent: [String: Task<Bool, Never>] = [:]
+
+    /// Whether the address got (or already had, this run) its email.
+    func once(to address: String, _ send: @escaping @Sendable () async -> Bool) async -> Bool {
+        let key = address.lowercased()
+        if let t = sent[key] { return await t.value }
+        let t = Task { await send() }
+        sent[key] = t
+        return await t.value
+    }
+}

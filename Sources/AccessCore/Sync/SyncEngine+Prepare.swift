@@ -1,0 +1,96 @@
+import Foundation
+
+extension SyncEngine {
+    /// Reads TradingView's list once for each script that needs it (never bootstrapped, or open intents
+    /// to settle), settles and bootstraps. Returns the sessions ready to plan; a script whose list could
+    /// not be read sits this run out, its work untouched. A stale session stops the whole pass.
+    func prepare(_ sessions: [ScriptSession], tally: RunTally, now: Date) async -> [ScriptSession] {
+        let needy = sessions.filter { !$0.state.bootstrapped || !$0.state.openIntents.isEmpty }
+        var lists: [String: Result<[RemoteAccess], RemoteError>] = [:]
+        let client = self.client
+        await withTaskGroup(of: (String, Result<[RemoteAccess], RemoteError>).self) { group in
+            var next = needy.makeIterator()
+            for _ in 0..<settings.concurrency {
+                guard let s = next.next() else { break }
+                group.addTask { await (s.scriptId, Self.list(client, s.scriptId)) }
+            }
+            for await (sid, result) in group {
+                lists[sid] = result
+                if let s = next.next() { group.addTask { await (s.scriptId, Self.list(client, s.scriptId)) } }
+            }
+        }
+
+        var ready: [ScriptSession] = []
+        for session in sessions {
+            switch lists[session.scriptId] {
+            case nil:
+                ready.append(session)
+            case .failure(let error):
+                if error.isStale {
+                    await reportStale(error, tally: tally)
+                    return []
+                }
+                await tally.add(.failed)
+                events.emit(.error, "list.failed", script: session.scriptId,
+                            "could not read TradingView's user list; script skipped this run: \(error)")
+            case .success(let remote):
+                do {
+                    try await settle(session, remote: remote, tally: tally, now: now)
+                    try bootstrap(session, remote: remote, now: now)
+                    ready.append(session)
+                } catch {
+                    await tally.add(.failed)
+                    events.emit(.error, "store.failed", script: session.scriptId, "script skipped this run: \(error)")
+                }
+            }
+        }
+        return ready
+    }
+
+    private static func list(_ client: any TradingViewClient, _ scriptId: String) async -> Result<[RemoteAccess], RemoteError> {
+        do { return .success(try await client.listUsers(scriptId: scriptId)) } catch { return .failure(.wrap(error)) }
+    }
+
+    func reportStale(_ error: RemoteError, tally: RunTally) async {
+        guard await tally.markStale() else { return }
+        events.emit(.error, "session.stale",
+                    "TradingView session is stale: all writes stopped, work kept queued. Update the cookies, then sync again.",
+                    fields: ["detail": error.description])
+        onSessionStale?(error.description)
+    }
+
+    private func settle(_ session: ScriptSession, remote: [RemoteAccess], tally: RunTally, now: Date) async throws {
+        let intents = session.state.openIntents.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        guard !intents.isEmpty else { return }
+        let byKey = Dictionary(remote.map { (Username.key($0.username), $0) }, uniquingKeysWith: { a, _ in a })
+        for intent in intents {
+            let decision = IntentSettlement.decide(intent, remote: byKey)
+            try session.commit(IntentSettlement.changes(for: intent, decision: decision, state: session.state,
+                                                        remoteName: byKey[Username.key(intent.username)]?.username,
+                                                        actor: actor, now: now))
+            let applied = decision != .notApplied
+            if applied, intent.transactionId != nil { await tally.add(.processed) }
+            events.emit(applied ? .notice : .warning, "intent.settled", script: session.scriptId, user: intent.username,
+                        applied ? "interrupted \(intent.operation.rawValue) had landed: recorded"
+                                : "interrupted \(intent.operation.rawValue) had not landed: its work will be planned again",
+                        fields: ["operation": intent.operation.rawValue, "applied": "\(applied)",
+                                 "transaction": intent.transactionId ?? ""])
+        }
+    }
+
+    /// Takes TradingView's list as the starting master data of a script that has none.
+    private func bootstrap(_ session: ScriptSession, remote: [RemoteAccess], now: Date) throws {
+        let state = session.state
+        guard !state.bootstrapped else { return }
+        var changes: [AccessChange] = []
+        for r in remote where state.user(r.username) == nil {
+            changes.append(.upsertUser(UserAccess(
+                username: r.username, expiry: r.expiry, grantedAt: r.created,
+                history: [HistoryEntry(at: now, actor: actor, action: "bootstrap", expiry: r.expiry)])))
+        }
+        try session.commit(changes + [.setBootstrapped(true)])
+        events.emit(.notice, "bootstrap.done", script: session.scriptId,
+                    "master data started from TradingView's list: \(changes.count) users",
+                    fields: ["users": "\(changes.count)"])
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// One remote write the engine will make for one user of one script: every purchase of that user in
+/// this run folded into a single final state.
+public struct PlannedWrite: Sendable, Hashable {
+    public var scriptId: String
+    /// `Username.key` of the user.
+    public var key: String
+    /// TradingView's spelling when master data knows it, else the normalized typed name.
+    public var username: String
+    /// True when the name is neither in master data nor validated this run.
+    public var needsValidation: Bool
+    public var operation: RemoteOperation
+    public var before: AccessState
+    public var after: AccessState
+    /// The work it settles, in (createdAt, id) order.
+    public var covers: [SyncWork]
+
+    /// A known user whose access the purchases do not change (lifetime, or already later): no remote call.
+    public var changesNothing: Bool { before == after && before != .none && operation != .revoke }
+    public var email: String? { covers.last(where: { !($0.email ?? "").isEmpty })?.email }
+    public var wpUsername: String? { covers.last(where: { $0.wpUsername != nil })?.wpUsername }
+}
+
+/// A transaction a person has to decide on, with the bookkeeping that goes with adding it.
+public struct PlannedReview: Sendable, Hashable {
+    public var item: ReviewItem
+    /// Ids that become processed when the review item is added (so the work is not planned again).
+    public var markProcessed: [String]
+    /// The retry item it replaces, when it gave up after too many attempts.
+    public var dropRetry: String?
+    public var sendEmail: Bool
+}
+
+public struct ScriptPlan: Sendable, Hashable {
+    public var scriptId: String
+    public var writes: [PlannedWrite] = []
+    public var reviews: [PlannedReview] = []
+    /// Pending or failed payments: not processed, they may complete later.
+    public var ignored: [String] = []
+    /// Seen before (processed, queued for retry or review, or an open intent): skipped, exactly once.
+    public var alreadyHandled: Int = 0
+    /// Retry items whose next attempt is still in the future.
+    public var deferredRetries: Int = 0
+    /// The newest purchase this plan accounts for; the script's since marker moves here after the run.
+    public var newestCreatedAt: Date?
+
+    public init(scriptId: String) { self.scriptId = scriptId }
+}
+
+public struct SyncPlan: Sendable, Hashable {
+    /// Ordered by script id.
+    public var scripts: [ScriptPlan]
+    /// Transactions whose product no script is configured for.
+    public var unmappedTransactions: [String]
+
+    public var writeCount: Int { scripts.reduce(0) { $0 + $1.writes.count } }
+    public var reviewCount: Int { scripts.reduce(0) { $0 + $1.reviews.count } }
+}

@@ -1,0 +1,167 @@
+import Foundation
+
+/// Decides, without side effects, what a sync run does: which users get which single write, what goes
+/// to manual review, what waits. The engine executes the plan; this is where the access rules live.
+public enum SyncPlanner {
+    public struct Input: Sendable {
+        public var transactions: [Transaction]
+        public var products: [String: ProductConfig]
+        /// Master data per script id, after settlement and bootstrap.
+        public var states: [String: ScriptAccess]
+        public var now: Date
+        /// `Username.key` -> TradingView's spelling, for names known good (any script's users, or validated this run).
+        public var knownNames: [String: String]
+        /// A due retry item with this many attempts goes to review instead.
+        public var maxAttempts: Int
+
+        public init(transactions: [Transaction], products: [String: ProductConfig], states: [String: ScriptAccess],
+                    now: Date, knownNames: [String: String] = [:], maxAttempts: Int = 8) {
+            self.transactions = transactions; self.products = products; self.states = states
+            self.now = now; self.knownNames = knownNames; self.maxAttempts = maxAttempts
+        }
+    }
+
+    public static func plan(_ input: Input) -> SyncPlan {
+        let now = input.now.wholeSeconds
+        let scriptIds = Set(input.products.values.flatMap { $0.scripts.map(\.scriptId) }).union(input.states.keys).sorted()
+        var plans = Dictionary(uniqueKeysWithValues: scriptIds.map { ($0, ScriptPlan(scriptId: $0)) })
+        var works: [String: [SyncWork]] = [:]
+        var unmapped: [String] = []
+        var seen: Set<String> = []
+
+        let ordered = input.transactions.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        for tx in ordered where seen.insert(tx.id).inserted {
+            guard let product = input.products[tx.productId] else { unmapped.append(tx.id); continue }
+            for entitlement in product.scripts {
+                let sid = entitlement.scriptId
+                let state = input.states[sid] ?? ScriptAccess(scriptId: sid)
+                var plan = plans[sid]!
+                defer { plans[sid] = plan }
+                if tx.status.entitles {
+                    if isHandled(tx.id, in: state) { plan.alreadyHandled += 1; continue }
+                    plan.newestCreatedAt = max(plan.newestCreatedAt ?? tx.createdAt, tx.createdAt)
+                    guard Username.normalize(tx.tradingViewUsername) != nil else {
+                        plan.reviews.append(invalidName(tx, term: entitlement.term, now: now))
+                        continue
+                    }
+                    works[sid, default: []].append(SyncWork(
+                        workId: tx.id, transactionId: tx.id, scriptId: sid, typedName: tx.tradingViewUsername,
+                        email: tx.email, wpUsername: tx.wpUsername, productId: tx.productId,
+                        term: entitlement.term, stacking: entitlement.stacking, createdAt: tx.createdAt))
+                } else if tx.status.needsReview {
+                    let reviewId = refundReviewId(tx.id)
+                    if state.processedTransactions.contains(reviewId) || state.reviewQueue[reviewId] != nil {
+                        plan.alreadyHandled += 1; continue
+                    }
+                    plan.newestCreatedAt = max(plan.newestCreatedAt ?? tx.createdAt, tx.createdAt)
+                    plan.reviews.append(refund(tx, term: entitlement.term, applied: state.processedTransactions.contains(tx.id), now: now))
+                } else {
+                    plan.ignored.append(tx.id)
+                }
+            }
+        }
+
+        for sid in scriptIds {
+            guard let state = input.states[sid] else { continue }
+            var plan = plans[sid]!
+            var revokes: [PlannedWrite] = []
+            for item in state.retryQueue.values.sorted(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
+                if item.nextAttemptAt > now { plan.deferredRetries += 1; continue }
+                if item.attempts >= input.maxAttempts {
+                    plan.reviews.append(gaveUp(item, now: now)); continue
+                }
+                let work = SyncWork(
+                    workId: item.id, transactionId: item.transactionId, scriptId: sid, typedName: item.username,
+                    email: item.email, wpUsername: nil, productId: nil, term: item.term,
+                    stacking: stacking(of: item, scriptId: sid, products: input.products),
+                    createdAt: item.createdAt, retry: item)
+                if item.operation == .revoke {
+                    let key = Username.key(item.username)
+                    revokes.append(PlannedWrite(scriptId: sid, key: key, username: state.users[key]?.username ?? item.username,
+                                                needsValidation: false, operation: .revoke, before: AccessState(state.users[key]),
+                                                after: .none, covers: [work]))
+                } else if item.term == nil || Username.normalize(item.username) == nil {
+                    plan.reviews.append(gaveUp(item, now: now, detail: "retry item has no term or no usable username"))
+                } else {
+                    works[sid, default: []].append(work)
+                }
+            }
+            plan.writes = revokes + writes(for: works[sid] ?? [], state: state, knownNames: input.knownNames, now: now)
+            plans[sid] = plan
+        }
+        return SyncPlan(scripts: scriptIds.map { plans[$0]! }, unmappedTransactions: unmapped)
+    }
+
+    /// The review id of a refund, distinct from the purchase's own id: MemberPress refunds keep the
+    /// transaction id and only change its status.
+    public static func refundReviewId(_ transactionId: String) -> String { "\(transactionId):refund" }
+
+    /// Processed, or its work is carried by a retry item, a review item or an open intent.
+    static func isHandled(_ id: String, in state: ScriptAccess) -> Bool {
+        state.processedTransactions.contains(id) || state.retryQueue[id] != nil || state.reviewQueue[id] != nil
+            || state.openIntents.values.contains { $0.transactionId == id }
+    }
+
+    /// Folds each user's purchases into one write, users ordered by their first purchase.
+    static func writes(for works: [SyncWork], state: ScriptAccess, knownNames: [String: String], now: Date) -> [PlannedWrite] {
+        var groups: [String: [SyncWork]] = [:]
+        var order: [String] = []
+        for work in works.sorted(by: { ($0.createdAt, $0.workId) < ($1.createdAt, $1.workId) }) {
+            let key = Username.key(Username.normalize(work.typedName)!)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(work)
+        }
+        return order.map { key in
+            let covers = groups[key]!
+            let known = state.users[key]
+            let before = AccessState(known)
+            let after = covers.reduce(before) { s, w in s.applying(w.term!, stacking: w.stacking, now: now) }
+            let canonical = known?.username ?? knownNames[key]
+            return PlannedWrite(scriptId: state.scriptId, key: key,
+                                username: canonical ?? Username.normalize(covers[0].typedName)!,
+                                needsValidation: canonical == nil,
+                                operation: before.isActive(at: now) ? .extend : .grant,
+                                before: before, after: after, covers: covers)
+        }
+    }
+
+    /// Transaction-born retries keep their product's stacking; manual ones say it by their operation.
+    static func stacking(of item: RetryItem, scriptId: String, products: [String: ProductConfig]) -> Bool {
+        if !SyncWork.isManual(item.id) {
+            for id in products.keys.sorted() {
+                if let s = products[id]!.scripts.first(where: { $0.scriptId == scriptId && $0.term == item.term }) {
+                    return s.stacking
+                }
+            }
+        }
+        return item.operation == .extend
+    }
+
+    static func invalidName(_ tx: Transaction, term: AccessTerm, now: Date) -> PlannedReview {
+        PlannedReview(item: ReviewItem(
+            id: tx.id, reason: .invalidUsername, typedName: tx.tradingViewUsername, email: tx.email,
+            transactionId: tx.id, productId: tx.productId, term: term,
+            detail: tx.tradingViewUsername.trimmingCharacters(in: .whitespaces).isEmpty
+                ? "no TradingView username given" : "not a TradingView username",
+            createdAt: now), markProcessed: [tx.id], dropRetry: nil, sendEmail: true)
+    }
+
+    static func refund(_ tx: Transaction, term: AccessTerm, applied: Bool, now: Date) -> PlannedReview {
+        let detail = applied
+            ? "payment \(tx.status.rawValue) after access was granted: decide whether to revoke"
+            : "payment \(tx.status.rawValue) before access was granted: nothing to undo unless granted by hand"
+        let id = refundReviewId(tx.id)
+        return PlannedReview(item: ReviewItem(
+            id: id, reason: .refund, typedName: tx.tradingViewUsername, email: tx.email, transactionId: tx.id,
+            productId: tx.productId, term: term, detail: detail, createdAt: now),
+            markProcessed: [id], dropRetry: nil, sendEmail: false)
+    }
+
+    static func gaveUp(_ item: RetryItem, now: Date, detail: String? = nil) -> PlannedReview {
+        PlannedReview(item: ReviewItem(
+            id: item.id, reason: .conflict, typedName: item.username, email: item.email ?? "",
+            transactionId: item.transactionId ?? item.id, productId: "", term: item.term,
+            detail: detail ?? "gave up after \(item.attempts) attempts: \(item.lastError)", createdAt: now),
+            markProcessed: [], dropRetry: item.id, sendEmail: false)
+    }
+}

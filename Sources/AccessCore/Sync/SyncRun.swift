@@ -1,0 +1,204 @@
+import Foundation
+
+/// Executes planned steps of one pass: validation, the write through the journal, and what each
+/// outcome leaves behind (history, retry item, review item). Shared by all tasks of the pass.
+struct Run: Sendable {
+    let engine: SyncEngine
+    let tally: RunTally
+    let validator: NameValidator
+    let mail: MailLedger
+    let now: Date
+
+    private var events: EventHub { engine.events }
+
+    func execute(_ planned: PlannedWrite, in session: ScriptSession) async {
+        await perform(planned, in: session)
+        await tally.stepDone()
+    }
+
+    private func perform(_ planned: PlannedWrite, in session: ScriptSession) async {
+        var write = planned
+        if await tally.stale { return await queueStale(write, in: session) }
+        do {
+            if write.needsValidation {
+                let canonical: String?
+                do { canonical = try await validator.canonical(write.username) } catch {
+                    return try await failed(write, RemoteError.wrap(error), in: session)
+                }
+                guard let canonical else { return try await invalidName(write, in: session) }
+                write.username = canonical
+            }
+            if write.changesNothing { return try await unchanged(write, in: session) }
+            if await tally.stale { return await queueStale(write, in: session) }
+            let outcome = try await RemoteWriter(client: engine.client).perform(command(write), in: session, now: now)
+            switch outcome {
+            case .applied, .dryRun: await applied(write, dryRun: outcome.isDryRun, in: session)
+            case .failed(let error): try await failed(write, error, in: session)
+            }
+        } catch {
+            await tally.add(.failed)
+            await tally.storeFailed(session.scriptId)
+            events.emit(.error, "write.failed", script: session.scriptId, user: write.username,
+                        "master data could not record \(write.operation.rawValue): \(error)",
+                        fields: ["operation": write.operation.rawValue])
+        }
+    }
+
+    private func command(_ w: PlannedWrite) -> WriteCommand {
+        WriteCommand(scriptId: w.scriptId, operation: w.operation, username: w.username, before: w.before, after: w.after,
+                     covers: w.covers, email: w.email, wpUsername: w.wpUsername, actor: engine.actor,
+                     action: w.operation.rawValue)
+    }
+
+    private func applied(_ w: PlannedWrite, dryRun: Bool, in session: ScriptSession) async {
+        await tally.add(.processed, w.covers.count)
+        switch w.operation {
+        case .grant: await tally.add(.granted)
+        case .extend: await tally.add(.extended)
+        case .revoke: await tally.add(.revoked)
+        }
+        let fields = ["operation": w.operation.rawValue, "expiry": w.after.label, "before": w.before.label,
+                      "transactions": w.covers.map(\.workId).joined(separator: ",")]
+        if dryRun {
+            events.emit(.info, "write.dryrun", script: w.scriptId, user: w.username,
+                        "dry run: would \(w.operation.rawValue) \(w.username) until \(w.after.label)", fields: fields)
+        } else {
+            events.emit(.info, "\(w.operation.rawValue).ok", script: w.scriptId, user: w.username,
+                        "\(w.operation.rawValue) \(w.username): until \(w.after.label)", fields: fields)
+        }
+    }
+
+    /// A known user the purchases do not change (lifetime, or a non-stacking purchase ending sooner).
+    private func unchanged(_ w: PlannedWrite, in session: ScriptSession) async throws {
+        var cmd = command(w)
+        cmd.action = "\(w.operation.rawValue)-unchanged"
+        try session.commit(RemoteWriter.resultChanges(cmd, state: session.state, result: session.dryRun ? "dry-run" : "ok", now: now))
+        await tally.add(.processed, w.covers.count)
+        events.emit(.info, "write.unchanged", script: w.scriptId, user: w.username,
+                    "\(w.username) already has access until \(w.after.label): nothing to send",
+                    fields: ["transactions": w.covers.map(\.workId).joined(separator: ",")])
+    }
+
+    private func failed(_ w: PlannedWrite, _ error: RemoteError, in session: ScriptSession) async throws {
+        switch error {
+        case .sessionStale:
+            await engine.reportStale(error, tally: tally)
+            await queueStale(w, in: session)
+        case .rejected:
+            await tally.add(.failed)
+            events.emit(.error, "write.failed", script: w.scriptId, user: w.username,
+                        "\(w.operation.rawValue) \(w.username) rejected: \(error)", fields: ["operation": w.operation.rawValue])
+            for cover in w.covers {
+                try await addReview(conflict(cover, w, detail: error.description), dropRetry: cover.retry?.id, in: session)
+            }
+        case .transient, .malformed, .notConfigured:
+            await tally.add(.failed)
+            events.emit(.warning, "write.failed", script: w.scriptId, user: w.username,
+                        "\(w.operation.rawValue) \(w.username) failed: \(error)", fields: ["operation": w.operation.rawValue])
+            try await queueRetry(w, error, in: session)
+        }
+    }
+
+    private func queueRetry(_ w: PlannedWrite, _ error: RemoteError, in session: ScriptSession) async throws {
+        var retryAfter: TimeInterval?
+        if case .transient(_, let after) = error { retryAfter = after }
+        for cover in w.covers {
+            let attempts = (cover.retry?.attempts ?? 0) + 1
+            if attempts >= engine.settings.maxAttempts {
+                try await addReview(conflict(cover, w, detail: "gave up after \(attempts) attempts: \(error)"),
+                                    dropRetry: cover.retry?.id, in: session)
+                continue
+            }
+            let item = retryItem(cover, w, attempts: attempts, error: error.description,
+                                 next: engine.settings.nextAttempt(after: attempts, now: now, retryAfter: retryAfter))
+            try session.commit([.putRetry(item)])
+            await tally.add(.retry)
+            events.emit(.warning, "retry.added", script: w.scriptId, user: w.username,
+                        "\(w.operation.rawValue) \(w.username) queued for retry (attempt \(attempts))",
+                        fields: ["id": item.id, "attempts": "\(attempts)", "nextAttemptAt": ISO8601DateFormatter().string(from: item.nextAttemptAt)])
+        }
+    }
+
+    /// Keeps unapplied work queued without counting an attempt: the fault is the session, not the item.
+    private func queueStale(_ w: PlannedWrite, in session: ScriptSession) async {
+        let items = w.covers.map { retryItem($0, w, attempts: $0.retry?.attempts ?? 0, error: "session stale", next: now) }
+        do {
+            try session.commit(items.map { .putRetry($0) })
+            await tally.add(.retry, items.count)
+            events.emit(.warning, "retry.added", script: w.scriptId, user: w.username,
+                        "\(w.operation.rawValue) \(w.username) kept queued: session stale",
+                        fields: ["ids": items.map(\.id).joined(separator: ","), "reason": "session stale"])
+        } catch {
+            await tally.storeFailed(session.scriptId)
+            events.emit(.error, "store.failed", script: w.scriptId, user: w.username, "could not queue work: \(error)")
+        }
+    }
+
+    private func retryItem(_ c: SyncWork, _ w: PlannedWrite, attempts: Int, error: String, next: Date) -> RetryItem {
+        RetryItem(id: c.workId, operation: w.operation, username: w.username, email: c.email, term: c.term,
+                  transactionId: c.transactionId, attempts: attempts, nextAttemptAt: next, lastError: error,
+                  createdAt: c.retry?.createdAt ?? c.createdAt)
+    }
+
+    private func conflict(_ c: SyncWork, _ w: PlannedWrite, detail: String) -> ReviewItem {
+        ReviewItem(id: c.workId, reason: .conflict, typedName: c.typedName, email: c.email ?? "",
+                   transactionId: c.transactionId ?? c.workId, productId: c.productId ?? "", term: c.term,
+                   detail: detail, createdAt: now)
+    }
+
+    /// The name does not exist on TradingView: each purchase to review (processed, so no storm), one email.
+    private func invalidName(_ w: PlannedWrite, in session: ScriptSession) async throws {
+        for c in w.covers {
+            let item = ReviewItem(id: c.workId, reason: .invalidUsername, typedName: c.typedName, email: c.email ?? "",
+                                  transactionId: c.transactionId ?? c.workId, productId: c.productId ?? "", term: c.term,
+                                  detail: "TradingView has no user named \"\(w.username)\"", createdAt: now)
+            let processed = RemoteWriter.doneChanges(for: [c.workId], state: session.state)
+            try await addReview(item, also: processed, sendEmail: true, in: session)
+        }
+    }
+
+    func addPlannedReview(_ r: PlannedReview, in session: ScriptSession) async {
+        do {
+            try await addReview(r.item, dropRetry: r.dropRetry, also: r.markProcessed.map { .markProcessed(transactionId: $0) },
+                                sendEmail: r.sendEmail, in: session)
+        } catch {
+            await tally.storeFailed(session.scriptId)
+            events.emit(.error, "store.failed", script: session.scriptId, "could not add review item \(r.item.id): \(error)")
+        }
+        await tally.stepDone()
+    }
+
+    private func addReview(_ item: ReviewItem, dropRetry: String? = nil, also: [AccessChange] = [], sendEmail: Bool = false,
+                           in session: ScriptSession) async throws {
+        try session.commit([.putReview(item)] + (dropRetry.map { [.dropRetry(id: $0)] } ?? []) + also)
+        await tally.add(.review)
+        await tally.add(.processed)
+        events.emit(.warning, "review.added", script: session.scriptId, user: item.typedName,
+                    "\(item.reason.rawValue): \(item.detail)",
+                    fields: ["id": item.id, "reason": item.reason.rawValue, "transaction": item.transactionId])
+        if sendEmail { await email(item, in: session) }
+    }
+
+    private func email(_ item: ReviewItem, in session: ScriptSession) async {
+        guard !session.dryRun, let mailer = engine.mailer, item.email.contains("@") else { return }
+        let message = InvalidUsernameMail.message(for: item, subject: engine.settings.mailSubject, vendor: engine.settings.vendorName)
+        let events = self.events
+        let sent = await mail.once(to: item.email) {
+            do { try await mailer.send(message); return true } catch {
+                events.emit(.error, "email.failed", script: session.scriptId, user: item.typedName,
+                            "invalid-username email to the customer failed: \(error)", fields: ["review": item.id])
+                return false
+            }
+        }
+        guard sent else { return }
+        var updated = item
+        updated.emailSentAt = now
+        do { try session.commit([.putReview(updated)]) } catch {
+            events.emit(.error, "store.failed", script: session.scriptId, "email sent but not recorded for review \(item.id): \(error)")
+        }
+    }
+}
+
+extension WriteOutcome {
+    var isDryRun: Bool { if case .dryRun = self { return true }; return false }
+}
