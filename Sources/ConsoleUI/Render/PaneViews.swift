@@ -78,7 +78,7 @@ enum PaneViews {
         Box.draw(&screen, rect, title: title(.review, "\(s.reviewRows.count)"), focused: focused)
         let rows = s.reviewRows
         let table = Table(columns: [TableColumn("Reason", width: 8, priority: 15),
-                                    TableColumn("Typed", width: 8, flex: 2, priority: 20),
+                                    TableColumn("Typed", width: 12, flex: 2, priority: 20),
                                     TableColumn("Email", width: 12, flex: 2, priority: 8),
                                     TableColumn("Txn", width: 8, priority: 6),
                                     TableColumn("Script", width: 10, flex: 1, priority: 4),
@@ -103,7 +103,7 @@ enum PaneViews {
         Box.draw(&screen, rect, title: title(.retry, "\(s.retryRows.count)"), focused: focused)
         let rows = s.retryRows
         let table = Table(columns: [TableColumn("Action", width: 6, priority: 15),
-                                    TableColumn("User", width: 8, flex: 1, priority: 20),
+                                    TableColumn("User", width: 10, flex: 1, priority: 20),
                                     TableColumn("Try", width: 3, alignRight: true, priority: 12),
                                     TableColumn("Next", width: 6, priority: 11),
                                     TableColumn("Last error", width: 12, flex: 2, priority: 8)],

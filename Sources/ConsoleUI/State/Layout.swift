@@ -19,7 +19,7 @@ public struct Layout: Sendable, Equatable {
         let body = Rect(x: 0, y: 1, width: w, height: h - 3)
         if zoomed { panes[focus] = body; return }
         // Left column: the short lists; right column: users above the live log.
-        let leftWidth = max(28, w * 3 / 10)
+        let leftWidth = max(30, w * 3 / 10)
         let (left, right) = body.splitLeft(leftWidth)
         let quarter = left.height / 4
         let (scripts, r1) = left.splitTop(left.height - 3 * quarter)
