@@ -161,7 +161,7 @@ enum PaneViews {
         let inner = rect.inner
         let window = s.log.window(height: inner.height - 1)
         let table = Table(columns: [TableColumn("Time", width: 8, priority: 15),
-                                    TableColumn("Level", width: 5, priority: 14),
+                                    TableColumn("Level", width: 7, priority: 14),
                                     TableColumn("Event", width: 14, priority: 13),
                                     TableColumn("Script", width: 10, priority: 6),
                                     TableColumn("User", width: 12, priority: 8),

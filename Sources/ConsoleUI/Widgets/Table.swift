@@ -85,7 +85,8 @@ public struct Table {
         }
         if count > height && c.selected >= 0 {
             let info = "\(c.selected + 1)/\(Formats.count(count))"
-            screen.put(info, x: rect.maxX - CharWidth.of(info), y: rect.y, style: .dim)
+            // On the border above the header, where it cannot cover a column title.
+            screen.put(" " + info + " ", x: rect.maxX - CharWidth.of(info) - 3, y: rect.y - 1, style: .dim)
         }
     }
 }
