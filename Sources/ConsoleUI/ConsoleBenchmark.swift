@@ -1,0 +1,45 @@
+import AccessCore
+import Foundation
+
+/// Console budgets for `make bench`: a frame and a filter keystroke with many users (release build).
+public enum ConsoleBenchmark {
+    /// A 200x60 state on one script with `users` users, users pane focused.
+    public static func state(users: Int, size: Size = Size(width: 200, height: 60)) -> ConsoleState {
+        let now = Date(timeIntervalSince1970: 1_750_000_000)
+        var script = ScriptAccess(scriptId: "PUB;bench", title: "Bench")
+        for u in PreviewServices.sampleUsers(count: users, now: now) { script.users[Username.key(u.username)] = u }
+        let snap = ConsoleSnapshot(configPath: "bench.json", scripts: [script],
+                                   session: SessionStatusInfo(status: .valid), dryRun: false)
+        var s = try! ConsoleState(size: size, now: now)
+        _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snap)))
+        for i in 0..<200 {
+            s.log.buffer.append(AccessEvent(time: now, event: "grant.ok", script: "PUB;bench", user: "user\(i)", message: "granted 1M"))
+        }
+        return s
+    }
+
+    /// Seconds to render one frame (mean of several).
+    public static func frameRender(users: Int = 100_000) -> Double {
+        var s = state(users: users)
+        let frames = 50
+        let start = DispatchTime.now().uptimeNanoseconds
+        for i in 0..<frames {
+            _ = ConsoleReducer.reduce(&s, .key(i % 2 == 0 ? .down : .pageDown))
+            _ = ConsoleRenderer.render(s)
+        }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(frames)
+    }
+
+    /// Seconds per filter keystroke (reduce and render), typing and erasing a filter.
+    public static func filterKeystroke(users: Int = 100_000) -> Double {
+        var s = state(users: users)
+        _ = ConsoleReducer.reduce(&s, .key(.char("/")))
+        let keys: [Key] = "user12".map { .char($0) } + Array(repeating: .backspace, count: 6) + "@exa".map { .char($0) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        for k in keys {
+            _ = ConsoleReducer.reduce(&s, .key(k))
+            _ = ConsoleRenderer.render(s)
+        }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(keys.count)
+    }
+}

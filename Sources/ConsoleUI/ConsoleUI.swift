@@ -1,2 +1,0 @@
-import AccessCore
-public enum ConsoleUIPlaceholder {}

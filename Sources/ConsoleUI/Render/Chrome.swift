@@ -1,0 +1,96 @@
+import AccessCore
+import Foundation
+
+/// Header, status line and footer.
+extension ConsoleRenderer {
+    static func drawHeader(_ screen: inout Screen, _ s: ConsoleState, _ rect: Rect) {
+        let bar = Style(bold: true)
+        screen.fill(rect, style: bar)
+        var x = screen.put(" AccessConsole ", x: 0, y: rect.y, style: Style(fg: .cyan, bold: true))
+        let config = s.snapshot?.configPath ?? "loading…"
+        x = screen.put("│ " + URL(fileURLWithPath: config).lastPathComponent + " ", x: x, y: rect.y, style: bar)
+        x = screen.put("│ ", x: x, y: rect.y, style: bar)
+        if s.dryRun { x = screen.put(" DRY RUN ", x: x, y: rect.y, style: Style(fg: .yellow, bold: true, reverse: true)) + 1 }
+        else { x = screen.put("LIVE ", x: x, y: rect.y, style: Style(fg: .green, bold: true)) }
+        if s.readOnly { x = screen.put(" READ-ONLY ", x: x, y: rect.y, style: Style(bold: true, reverse: true)) + 1 }
+        x = screen.put("│ ", x: x, y: rect.y, style: bar)
+        x = screen.put(syncText(s, width: max(0, rect.width - x - 32)) + " ", x: x, y: rect.y, style: bar)
+        let clock = Formats.clock(s.now)
+        let badge = sessionBadge(s.session?.status ?? .unknown)
+        let right = rect.width - CharWidth.of(clock) - 1
+        let bx = right - CharWidth.of(badge.0) - 3
+        if bx > x {
+            screen.put("│ ", x: bx - 2, y: rect.y, style: bar)
+            screen.put(badge.0, x: bx, y: rect.y, style: badge.1)
+        }
+        if right > x { screen.put(clock, x: right, y: rect.y, style: bar) }
+    }
+
+    static func sessionBadge(_ status: SessionStatusInfo.Status) -> (String, Style) {
+        switch status {
+        case .valid: return ("session ✓ valid", Style(fg: .green, bold: true))
+        case .stale: return ("session ✗ STALE", Style(fg: .red, bold: true, reverse: true))
+        case .unknown: return ("session ? unknown", Style(fg: .yellow))
+        }
+    }
+
+    static func syncText(_ s: ConsoleState, width: Int) -> String {
+        guard let p = s.sync else { return "sync idle" }
+        if let pid = p.pid, p.total == 0 { return "sync running (pid \(pid))" }
+        let barWidth = max(4, min(20, width - 50))
+        let filled = p.total > 0 ? min(barWidth, barWidth * p.done / p.total) : 0
+        let bar = "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled) + "]"
+        var t = "sync \(bar) \(p.done)/\(p.total) +\(p.granted) granted \(p.extended) ext \(p.review) review \(p.retry) retry"
+        if let r = p.ratePerMinute { t += " \(Int(r))/min" }
+        if let pid = p.pid { t += " (pid \(pid))" }
+        return t
+    }
+
+    static func drawStatus(_ screen: inout Screen, _ s: ConsoleState, _ rect: Rect) {
+        var right = ""
+        if !s.inFlight.isEmpty { right = "⟳ " + (s.inFlight.count == 1 ? s.inFlight[0].description : "\(s.inFlight.count) running") + " " }
+        let rw = CharWidth.of(right)
+        if let st = s.status {
+            let style = st.isError ? Style(fg: .red, bold: true) : .plain
+            screen.put((st.isError ? " ✗ " : " • ") + st.text, x: 0, y: rect.y, width: max(0, rect.width - rw), style: style)
+        }
+        if rw > 0 { screen.put(right, x: rect.width - rw, y: rect.y, style: Style(fg: .cyan)) }
+    }
+
+    static func drawFooter(_ screen: inout Screen, _ s: ConsoleState, _ rect: Rect) {
+        screen.fill(rect, style: .reverse)
+        let hints: [(String, String)]
+        if let modal = s.modal {
+            hints = modalHints(modal)
+        } else {
+            let own = s.keymap.bindings.filter { $0.hint && $0.scope == .pane(s.focus) }
+            let global = s.keymap.bindings.filter { $0.hint && $0.scope == .global }
+            hints = (own + global).map { ($0.key.label, $0.help.components(separatedBy: " (").first ?? $0.help) }
+                + [("Tab/1-6", "panes"), (":", "command")]
+        }
+        var x = 1
+        for (key, help) in hints {
+            let w = CharWidth.of(key) + CharWidth.of(help) + 3
+            if x + w > rect.width { break }
+            x = screen.put(key, x: x, y: rect.y, style: Style(bold: true, reverse: true))
+            x = screen.put(" " + help + "  ", x: x, y: rect.y, style: .reverse)
+        }
+        if s.readOnly, rect.width > 12 {
+            screen.put(" read-only ", x: rect.width - 11, y: rect.y, style: Style(bold: true))
+        }
+    }
+
+    static func modalHints(_ modal: Modal) -> [(String, String)] {
+        switch modal {
+        case .help: return [("↑↓", "scroll"), ("Esc", "close")]
+        case .filter: return [("type", "filter"), ("Enter", "keep"), ("Esc", "clear")]
+        case .command: return [("Enter", "run"), ("Esc", "cancel"), ("", "grant NAME 1M · script ID · quit")]
+        case .prompt: return [("Enter", "ok"), ("Esc", "cancel"), ("ctrl-u", "clear")]
+        case .termPicker: return [("↑↓", "choose"), ("Enter", "apply"), ("Esc", "cancel")]
+        case .confirm: return [("←→", "choose"), ("Enter", "press button"), ("Esc", "cancel")]
+        case .typedConfirm: return [("type count", "confirm"), ("Enter", "ok"), ("Esc", "cancel")]
+        case .cookies: return [("Tab", "next field"), ("Enter", "next / test and save"), ("Esc", "cancel")]
+        case .logDetail: return [("Esc", "close")]
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Date and number formatting without DateFormatter (slow, and locale-dependent in tests).
+/// Times are shown in the machine's time zone; days and expiries in UTC, as the core stores them.
+public enum Formats {
+    static func civil(_ seconds: Int) -> (y: Int, m: Int, d: Int, hh: Int, mm: Int, ss: Int) {
+        let days = Int((Double(seconds) / 86_400).rounded(.down))
+        let secs = seconds - days * 86_400
+        // Howard Hinnant's days-to-civil.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d, secs / 3600, secs % 3600 / 60, secs % 60)
+    }
+
+    static func pad(_ n: Int, _ width: Int = 2) -> String {
+        let s = String(n)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
+    /// 2025-03-01 (UTC).
+    public static func day(_ date: Date) -> String {
+        let c = civil(Int(date.timeIntervalSince1970.rounded(.down)))
+        return "\(c.y)-\(pad(c.m))-\(pad(c.d))"
+    }
+
+    static func local(_ date: Date) -> Int {
+        Int(date.timeIntervalSince1970.rounded(.down)) + TimeZone.current.secondsFromGMT(for: date)
+    }
+
+    /// 14:03:09, local time.
+    public static func clock(_ date: Date) -> String {
+        let c = civil(local(date))
+        return "\(pad(c.hh)):\(pad(c.mm)):\(pad(c.ss))"
+    }
+
+    /// 2025-03-01 14:03:09, local time.
+    public static func dateTime(_ date: Date) -> String {
+        let c = civil(local(date))
+        return "\(c.y)-\(pad(c.m))-\(pad(c.d)) \(pad(c.hh)):\(pad(c.mm)):\(pad(c.ss))"
+    }
+
+    /// A short duration: 45s, 12m, 5h, 3d, 2y.
+    public static func duration(_ seconds: TimeInterval) -> String {
+        let s = Int(abs(seconds))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" }
+        if s < 86_400 { return "\(s / 3600)h" }
+        if s < 365 * 86_400 { return "\(s / 86_400)d" }
+        return "\(s / (365 * 86_400))y"
+    }
+
+    /// Whole days from now until `date` (negative once past).
+    public static func daysLeft(_ date: Date, now: Date) -> Int {
+        Int((date.timeIntervalSince(now) / 86_400).rounded(.down))
+    }
+
+    /// 100000 -> 100,000.
+    public static func count(_ n: Int) -> String {
+        let s = String(abs(n))
+        var out = ""
+        for (i, ch) in s.enumerated() {
+            if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return n < 0 ? "-" + out : out
+    }
+}

@@ -1,0 +1,95 @@
+import AccessCore
+import Foundation
+
+extension ConsoleRenderer {
+    static func drawModal(_ screen: inout Screen, _ s: ConsoleState, _ modal: Modal) {
+        let w = screen.size.width
+        switch modal {
+        case .help(let scroll):
+            HelpOverlay.draw(&screen, s, scroll: scroll)
+        case .filter:
+            break   // drawn in the pane title, as you type
+        case .command(let field):
+            let y = screen.size.height - 2
+            screen.fill(Rect(x: 0, y: y, width: w, height: 1))
+            Dialog.field(&screen, label: ":", field, focused: true, x: 0, y: y, width: w)
+        case .prompt(let p):
+            let inner = Dialog.frame(&screen, title: p.title, width: min(w - 4, 72), height: 6)
+            Dialog.field(&screen, label: p.label + ":", p.field, focused: true, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2)
+            screen.put("Enter ok · Esc cancel", x: inner.x + 1, y: inner.maxY - 1, style: .dim, clip: inner)
+        case .termPicker(let t):
+            let choices = TermPicker.presets.map(termLabel) + ["type a term…"]
+            let inner = Dialog.frame(&screen, title: t.title, width: min(w - 4, 48), height: choices.count + 4)
+            screen.put("Choose a term:", x: inner.x + 1, y: inner.y, style: .bold, clip: inner)
+            for (i, c) in choices.enumerated() {
+                let sel = i == t.selected
+                screen.put((sel ? "▶ " : "  ") + c, x: inner.x + 1, y: inner.y + 1 + i, width: inner.width - 2,
+                           style: Style(bold: sel, reverse: sel))
+            }
+        case .confirm(let c):
+            let height = min(screen.size.height - 4, c.lines.count + 5)
+            let width = min(w - 4, max(44, (c.lines.map(CharWidth.of).max() ?? 0) + 4))
+            let inner = Dialog.frame(&screen, title: c.title, width: width, height: height)
+            Dialog.lines(&screen, c.lines, in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height - 2), scroll: c.scroll)
+            Dialog.buttons(&screen, ["Cancel", c.confirmLabel], focused: c.focusOnConfirm ? 1 : 0, in: inner)
+        case .typedConfirm(let c):
+            let inner = Dialog.frame(&screen, title: c.title, width: min(w - 4, 64), height: c.lines.count + 5)
+            Dialog.lines(&screen, c.lines, in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: c.lines.count))
+            Dialog.field(&screen, label: "Count:", c.field, focused: true, x: inner.x + 1, y: inner.y + c.lines.count + 1, width: 20)
+        case .cookies(let form):
+            let inner = Dialog.frame(&screen, title: "Update TradingView session cookies", width: min(w - 4, 70), height: 9)
+            Dialog.lines(&screen, ["Paste each cookie of tradingview.com from a logged-in browser.",
+                                   "They are tested with TradingView and saved only if they work."],
+                         in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: 2), style: .dim)
+            Dialog.field(&screen, label: "sessionid:     ", form.sessionid, focused: form.focus == 0,
+                         x: inner.x + 1, y: inner.y + 3, width: inner.width - 2)
+            Dialog.field(&screen, label: "sessionid_sign:", form.sessionidSign, focused: form.focus == 1,
+                         x: inner.x + 1, y: inner.y + 4, width: inner.width - 2)
+        case .logDetail(let e):
+            var lines = ["time:    \(Formats.dateTime(e.time))", "level:   \(e.level.rawValue)", "event:   \(e.event)",
+                         "script:  \(e.script ?? "-")", "user:    \(e.user ?? "-")", "pid:     \(e.pid)", "message: \(e.message)"]
+            lines += e.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+            let inner = Dialog.frame(&screen, title: "Event \(e.event)", width: min(w - 4, 100), height: min(screen.size.height - 4, lines.count + 3))
+            Dialog.lines(&screen, lines, in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height))
+        }
+    }
+
+    static func termLabel(_ t: AccessTerm) -> String {
+        switch t {
+        case .days(let n): return "\(n)D   \(n) days"
+        case .months(let n): return "\(n)M   \(n) month\(n == 1 ? "" : "s")"
+        case .years(let n): return "\(n)Y   \(n) year\(n == 1 ? "" : "s")"
+        case .lifetime: return "lifetime"
+        }
+    }
+}
+
+/// The `?` overlay: every binding of the keymap in force, grouped by where it works.
+public enum HelpOverlay {
+    public static func lines(_ keymap: Keymap, readOnly: Bool) -> [String] {
+        var out: [String] = []
+        if readOnly { out += ["Read-only: write keys are disabled.", ""] }
+        let scopes: [KeyScope] = [.global] + Pane.allCases.map { .pane($0) }
+        for scope in scopes {
+            let rows = keymap.bindings.filter { $0.scope == scope }
+            guard !rows.isEmpty else { continue }
+            out.append(scope.label)
+            var seen = Set<ConsoleAction>()
+            for b in rows where seen.insert(b.action).inserted {
+                let keys = rows.filter { $0.action == b.action }.map(\.key.label).joined(separator: " ")
+                out.append("  " + Text.fit(keys, width: 10) + " " + b.help + (b.writes ? "  [write]" : ""))
+            }
+            out.append("")
+        }
+        out.append("In dialogs: Enter presses the focused button (Cancel first), Esc cancels.")
+        out.append("Term presets: 7D 1M 3M 6M 1Y lifetime, or type one (2W, 45D, 18M).")
+        return out
+    }
+
+    static func draw(_ screen: inout Screen, _ s: ConsoleState, scroll: Int) {
+        let lines = lines(s.keymap, readOnly: s.readOnly)
+        let inner = Dialog.frame(&screen, title: "Help · keys (Esc closes)", width: min(screen.size.width - 4, 78),
+                                 height: min(screen.size.height - 2, lines.count + 2))
+        Dialog.lines(&screen, lines, in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height), scroll: scroll)
+    }
+}

@@ -1,0 +1,106 @@
+import AccessCore
+import Foundation
+
+/// Starts the console: `try await ConsoleApp.run(services: ..., options: ...)` returns when the user quits.
+public enum ConsoleApp {
+    public static func run(services: any ConsoleServices, options: ConsoleOptions = ConsoleOptions()) async throws {
+        // Keymap problems (bad console.keys) surface here, before curses takes the screen.
+        let state = try ConsoleState(options: options)
+        let inbox = Inbox()
+        let stream = services.events()
+        let pump = Task.detached {
+            for await e in stream { inbox.push(core: e) }
+        }
+        defer { pump.cancel() }
+        let runner = EffectRunner(services: services)
+        let box = StateBox(state)
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            let thread = Thread {
+                do {
+                    var loop = UILoop(state: box.take(), inbox: inbox, runner: runner, options: options)
+                    try loop.run()
+                    done.resume()
+                } catch {
+                    done.resume(throwing: error)
+                }
+            }
+            thread.name = "console-ui"
+            thread.start()
+        }
+    }
+
+    /// The console on `PreviewServices` (fake data, nothing leaves the process): for trying keys and
+    /// for the coordinator's `access-console demo` wiring while the real services are built.
+    public static func preview(users: Int = 500, options: ConsoleOptions = ConsoleOptions()) async throws {
+        try await run(services: PreviewServices(userCount: users), options: options)
+    }
+}
+
+/// Hands the initial state to the UI thread exactly once.
+private final class StateBox: @unchecked Sendable {
+    private var state: ConsoleState?
+    init(_ s: ConsoleState) { state = s }
+    func take() -> ConsoleState { defer { state = nil }; return state! }
+}
+
+/// The one thread that owns curses: read a key (blocking up to 100 ms), drain the inbox, reduce,
+/// and render only when something changed.
+private struct UILoop {
+    var state: ConsoleState
+    let inbox: Inbox
+    let runner: EffectRunner
+    let options: ConsoleOptions
+
+    mutating func run() throws {
+        let terminal = try Terminal(color: options.color, stderrPath: options.stderrPath)
+        defer { terminal.end() }
+        state.size = terminal.size
+        state.now = Date()
+        start([.loadOverview], terminal)
+        var dirty = true
+        var shownSecond = Int(state.now.timeIntervalSince1970)
+        while !state.quitRequested {
+            if dirty {
+                terminal.flush(ConsoleRenderer.render(state))
+                dirty = false
+            }
+            var events: [ConsoleEvent] = []
+            var input = terminal.read(wait: true)
+            // Take everything already typed (a paste, key repeat) before drawing again.
+            while let i = input, events.count < 512 {
+                switch i {
+                case .key(.ctrl("l")): terminal.invalidate(); events.append(.key(.ctrl("l")))
+                case .key(let k): events.append(.key(k))
+                case .resize: terminal.invalidate(); events.append(.resize(terminal.size))
+                }
+                input = terminal.read(wait: false)
+            }
+            events += inbox.drain()
+            let now = Date()
+            if Int(now.timeIntervalSince1970) != shownSecond {
+                shownSecond = Int(now.timeIntervalSince1970)
+                events.append(.tick(now))
+            }
+            for e in events {
+                let effects = ConsoleReducer.reduce(&state, e)
+                start(effects, terminal)
+            }
+            if !events.isEmpty { dirty = true }
+        }
+    }
+
+    func start(_ effects: [Effect], _ terminal: Terminal) {
+        for effect in effects {
+            switch effect {
+            case .quit: break
+            case .copyToClipboard(let text): terminal.copyToClipboard(text)
+            default:
+                let runner = self.runner, inbox = self.inbox
+                Task.detached {
+                    let outcome = await runner.run(effect)
+                    inbox.push(.result(effect, outcome))
+                }
+            }
+        }
+    }
+}

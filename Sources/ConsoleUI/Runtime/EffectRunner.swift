@@ -1,0 +1,46 @@
+import AccessCore
+import Foundation
+
+/// Runs one effect through ConsoleServices and turns the answer (or the error) into an outcome.
+struct EffectRunner: Sendable {
+    let services: any ConsoleServices
+
+    func run(_ effect: Effect) async -> EffectOutcome {
+        do {
+            switch effect {
+            case .loadOverview: return .overview(try await services.loadOverview())
+            case .validate(let name): return .validated(input: name, canonical: try await services.validate(name))
+            case .grant(let s, let u, let t): return .message(try await services.grant(script: s, user: u, term: t))
+            case .extend(let s, let u, let t): return .message(try await services.extend(script: s, users: u, term: t))
+            case .revoke(let s, let u): return .message(try await services.revoke(script: s, users: u))
+            case .resyncPreview(let s): return .resyncDiff(try await services.resyncPreview(script: s))
+            case .resyncApply(let s): return .message(try await services.resyncApply(script: s))
+            case .syncNow(let d): return .message(try await services.syncNow(dryRun: d))
+            case .setDryRun(let on):
+                try await services.setDryRun(on)
+                return .message(on ? "dry run on: writes are logged, none is sent" : "dry run off: writes go to TradingView")
+            case .retryNow(let s, let id): return .message(try await services.retryNow(script: s, id: id))
+            case .dropRetry(let s, let id): return .message(try await services.dropRetry(script: s, id: id))
+            case .retryAll(let s): return .message(try await services.retryAll(script: s))
+            case .resolveReview(let s, let id, let n): return .message(try await services.resolveReview(script: s, id: id, newName: n))
+            case .dismissReview(let s, let id, let reason):
+                try await services.dismissReview(script: s, id: id, reason: reason)
+                return .message("review \(id) dismissed")
+            case .resendReviewEmail(let s, let id):
+                try await services.resendReviewEmail(script: s, id: id)
+                return .message("email for review \(id) sent again")
+            case .testSession: return .session(try await services.testSession())
+            case .setCookies(let id, let sign): return .session(try await services.setCookies(sessionid: id, sessionidSign: sign))
+            case .copyToClipboard, .quit: return .message("")
+            }
+        } catch {
+            return .failed(Self.describe(error))
+        }
+    }
+
+    /// One line a person can act on.
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? "unknown error"
+    }
+}

@@ -1,0 +1,102 @@
+import AccessCore
+import Foundation
+
+/// Everything the console asks of the core. The coordinator implements it over AccessCore's Actions;
+/// `PreviewServices` is an in-memory stand-in for previews and tests. Errors are thrown values whose
+/// `description` (CustomStringConvertible) or `localizedDescription` is shown in the status line.
+public protocol ConsoleServices: Sendable {
+    /// Scripts with their master data (users, review queue, retry queue), session status, dry-run mode.
+    func loadOverview() async throws -> ConsoleSnapshot
+    /// TradingView's canonical spelling of `name`, or nil when no such user exists.
+    func validate(_ name: String) async throws -> String?
+    /// Each write returns a one-line human summary for the status line.
+    func grant(script: String, user: String, term: AccessTerm) async throws -> String
+    func extend(script: String, users: [String], term: AccessTerm) async throws -> String
+    func revoke(script: String, users: [String]) async throws -> String
+    func resyncPreview(script: String) async throws -> ResyncDiff
+    func resyncApply(script: String) async throws -> String
+    func syncNow(dryRun: Bool) async throws -> String
+    /// Turns dry-run on or off for the writes the console makes from now on.
+    func setDryRun(_ on: Bool) async throws
+    func retryNow(script: String, id: String) async throws -> String
+    func dropRetry(script: String, id: String) async throws -> String
+    func retryAll(script: String) async throws -> String
+    /// Validate `newName`, then grant it for the review item's transaction; the item leaves the queue.
+    func resolveReview(script: String, id: String, newName: String) async throws -> String
+    func dismissReview(script: String, id: String, reason: String) async throws
+    func resendReviewEmail(script: String, id: String) async throws
+    func testSession() async throws -> SessionStatusInfo
+    /// Tests the cookies against TradingView and saves them only when they work.
+    func setCookies(sessionid: String, sessionidSign: String) async throws -> SessionStatusInfo
+    /// Live events of this process and of others (tailed log file). Called once per console run.
+    func events() -> AsyncStream<AccessEvent>
+}
+
+/// What the console shows, loaded at start and after every action.
+public struct ConsoleSnapshot: Sendable, Equatable {
+    public var configPath: String
+    public var scripts: [ScriptAccess]
+    public var session: SessionStatusInfo
+    public var dryRun: Bool
+    /// A sync run in progress (in this process or another one holding the lock), if any.
+    public var sync: SyncProgress?
+
+    public init(configPath: String, scripts: [ScriptAccess], session: SessionStatusInfo, dryRun: Bool, sync: SyncProgress? = nil) {
+        self.configPath = configPath; self.scripts = scripts; self.session = session; self.dryRun = dryRun; self.sync = sync
+    }
+}
+
+/// Health of the TradingView session cookies. Never carries the cookies themselves.
+public struct SessionStatusInfo: Sendable, Equatable {
+    public enum Status: String, Sendable { case valid, stale, unknown }
+    public var status: Status
+    public var lastCheck: Date?
+    public var lastResult: String?
+    public var cookiesSavedAt: Date?
+    public var account: String?
+
+    public init(status: Status, lastCheck: Date? = nil, lastResult: String? = nil, cookiesSavedAt: Date? = nil, account: String? = nil) {
+        self.status = status; self.lastCheck = lastCheck; self.lastResult = lastResult
+        self.cookiesSavedAt = cookiesSavedAt; self.account = account
+    }
+}
+
+/// Progress of a sync run, from the snapshot or from `sync.*` events (fields done, total, granted,
+/// extended, review, retry, rate_per_min, pid).
+public struct SyncProgress: Sendable, Equatable {
+    public var done: Int, total: Int, granted: Int, extended: Int, review: Int, retry: Int
+    public var ratePerMinute: Double?
+    /// Set when another process runs the sync.
+    public var pid: Int32?
+    public init(done: Int = 0, total: Int = 0, granted: Int = 0, extended: Int = 0, review: Int = 0, retry: Int = 0,
+                ratePerMinute: Double? = nil, pid: Int32? = nil) {
+        self.done = done; self.total = total; self.granted = granted; self.extended = extended
+        self.review = review; self.retry = retry; self.ratePerMinute = ratePerMinute; self.pid = pid
+    }
+}
+
+/// How a script's master data differs from TradingView's list of users.
+public struct ResyncDiff: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// In master data, missing on TradingView: apply grants it.
+        case missingRemote = "missing on TradingView"
+        /// On TradingView, unknown to master data: apply adopts it.
+        case unknownLocal = "unknown locally"
+        /// Both know the user, with different expiries: apply sets TradingView's to master data's.
+        case expiryMismatch = "expiry differs"
+    }
+    public struct Row: Sendable, Equatable {
+        public var kind: Kind
+        public var username: String
+        /// nil = lifetime (or absent on that side, see `kind`).
+        public var localExpiry: Date?
+        public var remoteExpiry: Date?
+        public init(kind: Kind, username: String, localExpiry: Date?, remoteExpiry: Date?) {
+            self.kind = kind; self.username = username; self.localExpiry = localExpiry; self.remoteExpiry = remoteExpiry
+        }
+    }
+    public var script: String
+    public var rows: [Row]
+    public init(script: String, rows: [Row]) { self.script = script; self.rows = rows }
+    public var isEmpty: Bool { rows.isEmpty }
+}

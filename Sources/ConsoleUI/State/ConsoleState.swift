@@ -1,0 +1,96 @@
+import AccessCore
+import Foundation
+
+/// How the console was started.
+public struct ConsoleOptions: Sendable {
+    public var readOnly: Bool
+    /// false for NO_COLOR or a monochrome terminal: the backend keeps bold and reverse, drops colours.
+    public var color: Bool
+    /// `console.keys` from config.json (action name -> key).
+    public var keyOverrides: [String: String]
+    public var logCapacity: Int
+    /// Where stderr goes while curses owns the screen (anything written there would corrupt it).
+    public var stderrPath: String
+
+    public init(readOnly: Bool = false, color: Bool = ProcessInfo.processInfo.environment["NO_COLOR"] == nil,
+                keyOverrides: [String: String] = [:], logCapacity: Int = 10_000, stderrPath: String = "/dev/null") {
+        self.readOnly = readOnly; self.color = color; self.keyOverrides = keyOverrides; self.logCapacity = logCapacity
+        self.stderrPath = stderrPath
+    }
+}
+
+public struct StatusMessage: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+}
+
+/// One row of the review pane (all scripts' queues together).
+public struct ReviewRow: Sendable, Equatable {
+    public var script: String
+    public var item: ReviewItem
+}
+
+public struct RetryRow: Sendable, Equatable {
+    public var script: String
+    public var item: RetryItem
+}
+
+/// Everything the console shows. `reduce` changes it; `render` draws it.
+public struct ConsoleState: Sendable, Equatable {
+    public var size: Size
+    public var now: Date
+    /// The keymap in force (write bindings pruned when read-only).
+    public var keymap: Keymap
+    /// The full keymap, so a pruned key can say why it does nothing.
+    public var fullKeymap: Keymap
+    public var readOnly: Bool
+    public var focus: Pane = .users
+    public var zoomed = false
+    public var snapshot: ConsoleSnapshot?
+    public var selectedScript: String?
+    public var scriptsCursor = Cursor()
+    public var users = UsersTable()
+    public var reviewRows: [ReviewRow] = []
+    public var reviewCursor = Cursor()
+    public var retryRows: [RetryRow] = []
+    public var retryCursor = Cursor()
+    public var log: LogState
+    public var sync: SyncProgress?
+    public var dryRun = false
+    public var modal: Modal?
+    public var status: StatusMessage?
+    /// Remote effects started and not yet answered.
+    public var inFlight: [Effect] = []
+    public var quitRequested = false
+
+    public init(size: Size = Size(width: 80, height: 24), now: Date = Date(), options: ConsoleOptions = ConsoleOptions()) throws {
+        self.size = size
+        self.now = now
+        let full = try Keymap.standard.rebinding(options.keyOverrides)
+        fullKeymap = full
+        keymap = options.readOnly ? full.readOnly() : full
+        readOnly = options.readOnly
+        log = LogState(capacity: options.logCapacity)
+    }
+
+    public var scripts: [ScriptAccess] { snapshot?.scripts ?? [] }
+    public var currentScript: ScriptAccess? { scripts.first { $0.scriptId == selectedScript } }
+    public var session: SessionStatusInfo? { snapshot?.session }
+    public var selectedReview: ReviewRow? {
+        reviewRows.indices.contains(reviewCursor.selected) ? reviewRows[reviewCursor.selected] : nil
+    }
+    public var selectedRetry: RetryRow? {
+        retryRows.indices.contains(retryCursor.selected) ? retryRows[retryCursor.selected] : nil
+    }
+
+    public var layout: Layout { Layout(size: size, focus: focus, zoomed: zoomed) }
+
+    /// Rows a pane's list shows at the current size (border and header row excluded).
+    public func listHeight(_ pane: Pane) -> Int {
+        guard let r = layout.panes[pane] else { return 1 }
+        return max(1, r.height - 3)
+    }
+}
+extension Keymap: Equatable {
+    public static func == (a: Keymap, b: Keymap) -> Bool { a.bindings == b.bindings }
+}

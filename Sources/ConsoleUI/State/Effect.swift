@@ -1,0 +1,81 @@
+import AccessCore
+import Foundation
+
+/// Work the reducer asks for. Effects are values: the runtime runs them through ConsoleServices and
+/// reports back with `ConsoleEvent.result`; tests assert on them directly.
+public enum Effect: Sendable, Equatable, CustomStringConvertible {
+    case loadOverview
+    case validate(String)
+    case grant(script: String, user: String, term: AccessTerm)
+    case extend(script: String, users: [String], term: AccessTerm)
+    case revoke(script: String, users: [String])
+    case resyncPreview(script: String)
+    case resyncApply(script: String)
+    case syncNow(dryRun: Bool)
+    case setDryRun(Bool)
+    case retryNow(script: String, id: String)
+    case dropRetry(script: String, id: String)
+    case retryAll(script: String)
+    case resolveReview(script: String, id: String, newName: String)
+    case dismissReview(script: String, id: String, reason: String)
+    case resendReviewEmail(script: String, id: String)
+    case testSession
+    case setCookies(sessionid: String, sessionidSign: String)
+    /// OSC 52 clipboard copy, done by the terminal backend.
+    case copyToClipboard(String)
+    case quit
+
+    /// Effects that call the core and count as "in flight" for the quit prompt.
+    public var isRemote: Bool {
+        switch self {
+        case .copyToClipboard, .quit: return false
+        default: return true
+        }
+    }
+
+    /// Names the effect for the status line; never includes the cookies.
+    public var description: String {
+        switch self {
+        case .loadOverview: return "reload"
+        case .validate(let n): return "validate \(n)"
+        case .grant(let s, let u, let t): return "grant \(u) \(t.description) on \(s)"
+        case .extend(let s, let u, let t): return "extend \(u.count == 1 ? u[0] : "\(u.count) users") \(t.description) on \(s)"
+        case .revoke(let s, let u): return "revoke \(u.count == 1 ? u[0] : "\(u.count) users") on \(s)"
+        case .resyncPreview(let s): return "resync preview of \(s)"
+        case .resyncApply(let s): return "resync of \(s)"
+        case .syncNow(let d): return d ? "dry-run sync" : "sync"
+        case .setDryRun(let on): return "dry-run \(on ? "on" : "off")"
+        case .retryNow(_, let id): return "retry \(id)"
+        case .dropRetry(_, let id): return "drop retry \(id)"
+        case .retryAll(let s): return "retry all on \(s)"
+        case .resolveReview(_, let id, let n): return "fix review \(id) as \(n)"
+        case .dismissReview(_, let id, _): return "dismiss review \(id)"
+        case .resendReviewEmail(_, let id): return "resend email for \(id)"
+        case .testSession: return "session test"
+        case .setCookies: return "cookie update"
+        case .copyToClipboard: return "copy"
+        case .quit: return "quit"
+        }
+    }
+}
+
+/// What came back from one effect.
+public enum EffectOutcome: Sendable, Equatable {
+    case overview(ConsoleSnapshot)
+    /// A write or command finished; the text goes to the status line.
+    case message(String)
+    case validated(input: String, canonical: String?)
+    case resyncDiff(ResyncDiff)
+    case session(SessionStatusInfo)
+    case failed(String)
+}
+
+/// Everything the reducer reacts to.
+public enum ConsoleEvent: Sendable {
+    case key(Key)
+    case resize(Size)
+    case tick(Date)
+    /// Core events, batched so a chatty sync cannot starve the keyboard.
+    case core([AccessEvent])
+    case result(Effect, EffectOutcome)
+}

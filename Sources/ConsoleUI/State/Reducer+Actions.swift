@@ -1,0 +1,175 @@
+import AccessCore
+import Foundation
+
+extension ConsoleReducer {
+    static func perform(_ s: inout ConsoleState, _ action: ConsoleAction) -> [Effect] {
+        switch action {
+        case .quit:
+            let writes = s.inFlight.filter(\.isWrite)
+            if writes.isEmpty { return [.quit] }
+            s.modal = .confirm(Confirm(title: "Quit?", lines: ["Still running: " + writes.map(\.description).joined(separator: ", "),
+                                                               "Quitting now leaves them to finish or fail unseen."],
+                                       confirmLabel: "Quit", effect: .quit))
+        case .help: s.modal = .help(scroll: 0)
+        case .nextPane: s.focus = s.focus.next
+        case .prevPane: s.focus = s.focus.previous
+        case .focusScripts: s.focus = .scripts
+        case .focusUsers: s.focus = .users
+        case .focusReview: s.focus = .review
+        case .focusRetry: s.focus = .retry
+        case .focusSession: s.focus = .session
+        case .focusLog: s.focus = .log
+        case .zoom: s.zoomed.toggle(); refit(&s)
+        case .command: s.modal = .command(TextField())
+        case .filter:
+            switch s.focus {
+            case .users: s.modal = .filter(.users)
+            case .log: s.modal = .filter(.log)
+            default: setInfo(&s, "/ filters the Users and Log panes: press 2 or 6 first")
+            }
+        case .refresh: return [.loadOverview]
+        case .up: move(&s, by: -1)
+        case .down: move(&s, by: 1)
+        case .pageUp: move(&s, by: -s.listHeight(s.focus))
+        case .pageDown: move(&s, by: s.listHeight(s.focus))
+        case .top: move(&s, by: -Int(Int32.max))
+        case .bottom: move(&s, by: Int(Int32.max))
+        case .validate:
+            let guess = s.focus == .review ? s.selectedReview?.item.typedName : s.users.selected?.username
+            s.modal = .prompt(Prompt(title: "Validate a TradingView username", label: "Username",
+                                     field: TextField(guess ?? ""), purpose: .validate))
+        case .grant:
+            guard let script = requireScript(&s) else { return [] }
+            s.modal = .prompt(Prompt(title: "Grant access to \(scriptName(s, script))", label: "TradingView username",
+                                     field: TextField(), purpose: .grantName(script: script)))
+        case .syncNow: return [.syncNow(dryRun: s.dryRun)]
+        case .dryRun:
+            s.dryRun.toggle()
+            setInfo(&s, s.dryRun ? "dry run: writes are logged, none is sent" : "live: writes go to TradingView")
+            return [.setDryRun(s.dryRun)]
+        case .resync:
+            guard let script = requireScript(&s) else { return [] }
+            setInfo(&s, "comparing \(scriptName(s, script)) with TradingView…")
+            return [.resyncPreview(script: script)]
+        case .selectScript:
+            selectScript(&s, index: s.scriptsCursor.selected)
+            s.focus = .users
+        case .extend:
+            guard let script = requireScript(&s) else { return [] }
+            let targets = s.users.targets
+            guard !targets.isEmpty else { setError(&s, "no user selected"); return [] }
+            let who = targets.count == 1 ? targets[0] : "\(targets.count) marked users"
+            s.modal = .termPicker(TermPicker(title: "Extend \(who)", target: .extend(script: script, users: targets)))
+        case .revoke:
+            guard let script = requireScript(&s) else { return [] }
+            return revoke(&s, script: script, users: s.users.targets)
+        case .mark:
+            s.users.toggleMark()
+            move(&s, by: 1)
+        case .copyUsername, .copyEmail:
+            guard let row = s.users.selected else { setError(&s, "no user selected"); return [] }
+            let text = action == .copyUsername ? row.username : row.email
+            guard !text.isEmpty else { setError(&s, "\(row.username) has no email on record"); return [] }
+            setInfo(&s, "copied \(text) to the clipboard (OSC 52)")
+            return [.copyToClipboard(text)]
+        case .sortNext:
+            let next = UserColumn(rawValue: (s.users.sortColumn.rawValue + 1) % UserColumn.allCases.count)!
+            s.users.sort(by: next, ascending: true)
+            setInfo(&s, "sorted by \(next.title)")
+        case .sortReverse:
+            s.users.sort(by: s.users.sortColumn, ascending: !s.users.ascending)
+            setInfo(&s, "sorted by \(s.users.sortColumn.title) \(s.users.ascending ? "ascending" : "descending")")
+        case .reviewFix:
+            guard let r = s.selectedReview else { setError(&s, "the review queue is empty"); return [] }
+            let suggestion = Username.normalize(r.item.typedName) ?? r.item.typedName
+            s.modal = .prompt(Prompt(title: "Fix username for \(r.item.email) (typed \"\(r.item.typedName)\")",
+                                     label: "TradingView username", field: TextField(suggestion),
+                                     purpose: .reviewFix(script: r.script, id: r.item.id)))
+        case .reviewResend:
+            guard let r = s.selectedReview else { setError(&s, "the review queue is empty"); return [] }
+            return [.resendReviewEmail(script: r.script, id: r.item.id)]
+        case .reviewDismiss:
+            guard let r = s.selectedReview else { setError(&s, "the review queue is empty"); return [] }
+            s.modal = .prompt(Prompt(title: "Dismiss review \(r.item.id) (\(r.item.email))", label: "Reason",
+                                     field: TextField(), purpose: .reviewDismiss(script: r.script, id: r.item.id)))
+        case .retryNow:
+            guard let r = s.selectedRetry else { setError(&s, "the retry queue is empty"); return [] }
+            return [.retryNow(script: r.script, id: r.item.id)]
+        case .retryDrop:
+            guard let r = s.selectedRetry else { setError(&s, "the retry queue is empty"); return [] }
+            s.modal = .confirm(Confirm(title: "Drop retry",
+                                       lines: ["Drop the \(r.item.operation.rawValue) of \(r.item.username) on \(scriptName(s, r.script))?",
+                                               "It will not be tried again."],
+                                       confirmLabel: "Drop", effect: .dropRetry(script: r.script, id: r.item.id)))
+        case .retryAll:
+            guard let script = s.selectedRetry?.script ?? s.selectedScript else { setError(&s, "no script selected"); return [] }
+            return [.retryAll(script: script)]
+        case .sessionTest: return [.testSession]
+        case .sessionUpdate: s.modal = .cookies(CookieForm())
+        case .logFollow:
+            if s.log.following { s.log.selectedSeq = s.log.anchor; setInfo(&s, "log paused: p follows again") }
+            else { s.log.selectedSeq = nil; setInfo(&s, "log following new events") }
+        case .logLevel:
+            let all = EventLevel.allCases
+            s.log.minLevel = all[(all.firstIndex(of: s.log.minLevel)! + 1) % all.count]
+            setInfo(&s, "log shows \(s.log.minLevel.rawValue) and above")
+        case .logDetail:
+            guard let seq = s.log.anchor, let e = s.log.buffer[seq] else { return [] }
+            s.modal = .logDetail(e.event)
+        }
+        return []
+    }
+
+    static func revoke(_ s: inout ConsoleState, script: String, users: [String]) -> [Effect] {
+        guard !users.isEmpty else { setError(&s, "no user selected"); return [] }
+        let name = scriptName(s, script)
+        if users.count == 1 {
+            s.modal = .confirm(Confirm(title: "Revoke access",
+                                       lines: ["Revoke \(users[0])'s access to \(name)?",
+                                               "TradingView removes it at once\(s.dryRun ? " (dry run: logged only)" : "")."],
+                                       confirmLabel: "Revoke", effect: .revoke(script: script, users: users)))
+        } else {
+            s.modal = .typedConfirm(TypedConfirm(title: "Revoke \(users.count) users",
+                                                 lines: ["Revoke access to \(name) for \(users.count) users:",
+                                                         users.prefix(3).joined(separator: ", ") + (users.count > 3 ? ", …" : ""),
+                                                         "Type \(users.count) and press Enter to confirm, Esc to cancel."],
+                                                 expected: String(users.count), effect: .revoke(script: script, users: users)))
+        }
+        return []
+    }
+
+    static func move(_ s: inout ConsoleState, by delta: Int) {
+        switch s.focus {
+        case .scripts: selectScript(&s, index: s.scriptsCursor.selected + delta)
+        case .users: s.users.cursor.move(by: delta, count: s.users.count, height: s.listHeight(.users))
+        case .review: s.reviewCursor.move(by: delta, count: s.reviewRows.count, height: s.listHeight(.review))
+        case .retry: s.retryCursor.move(by: delta, count: s.retryRows.count, height: s.listHeight(.retry))
+        case .log: s.log.move(by: max(-100_000, min(100_000, delta)))
+        case .session: break
+        }
+    }
+
+    static func requireScript(_ s: inout ConsoleState) -> String? {
+        if let id = s.selectedScript { return id }
+        setError(&s, "no script selected: pick one in the Scripts pane (1)")
+        return nil
+    }
+
+    static func scriptName(_ s: ConsoleState, _ id: String) -> String {
+        if let t = s.scripts.first(where: { $0.scriptId == id })?.title, !t.isEmpty { return t }
+        return id
+    }
+}
+
+extension Effect {
+    /// Changes remote or stored state: quitting while one runs asks first.
+    public var isWrite: Bool {
+        switch self {
+        case .grant, .extend, .revoke, .resyncApply, .syncNow, .retryNow, .dropRetry, .retryAll,
+             .resolveReview, .dismissReview, .resendReviewEmail, .setCookies:
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import AccessCore
+import Foundation
+
+extension ConsoleReducer {
+    static func handleResult(_ s: inout ConsoleState, _ effect: Effect, _ outcome: EffectOutcome) -> [Effect] {
+        switch outcome {
+        case .overview(let snap):
+            apply(&s, snap)
+            return []
+        case .message(let text):
+            setInfo(&s, text)
+            return effect.isWrite ? [.loadOverview] : []
+        case .validated(let input, let canonical):
+            if let canonical {
+                setInfo(&s, canonical == input ? "\(input) is a TradingView user" : "\(input) is a TradingView user, spelled \(canonical)")
+            } else {
+                setError(&s, "no TradingView user is named \(input)")
+            }
+            return []
+        case .resyncDiff(let diff):
+            let name = scriptName(s, diff.script)
+            if diff.isEmpty { setInfo(&s, "\(name) is in step with TradingView"); return [] }
+            let lines = diff.rows.map { r in
+                "\(r.kind.rawValue): \(r.username)  local \(expiryText(r.localExpiry, r.kind == .unknownLocal))  remote \(expiryText(r.remoteExpiry, r.kind == .missingRemote))"
+            }
+            s.modal = .confirm(Confirm(title: "Resync \(name): \(diff.rows.count) difference\(diff.rows.count == 1 ? "" : "s")",
+                                       lines: lines, confirmLabel: "Apply", effect: .resyncApply(script: diff.script)))
+            return []
+        case .session(let info):
+            s.snapshot?.session = info
+            if case .setCookies = effect {
+                if info.status == .valid { setInfo(&s, "cookies tested and saved" + (info.account.map { " (account \($0))" } ?? "")) }
+                else { logError(&s, "TradingView rejected the new cookies; nothing saved" + (info.lastResult.map { ": \($0)" } ?? "")) }
+            } else {
+                let detail = info.lastResult.map { ": \($0)" } ?? ""
+                if info.status == .valid { setInfo(&s, "session valid\(detail)") } else { setError(&s, "session \(info.status.rawValue)\(detail)") }
+            }
+            return []
+        case .failed(let message):
+            logError(&s, "\(effect.description) failed: \(message)")
+            return effect.isWrite ? [.loadOverview] : []
+        }
+    }
+
+    static func expiryText(_ d: Date?, _ absent: Bool) -> String {
+        if absent { return "—" }
+        guard let d else { return "lifetime" }
+        return Formats.day(d)
+    }
+
+    /// Appends a batch of core events to the log and follows sync progress.
+    static func handleCore(_ s: inout ConsoleState, _ events: [AccessEvent]) -> [Effect] {
+        var reload = false
+        for e in events {
+            s.log.buffer.append(e)
+            guard e.event.hasPrefix("sync.") || e.event.hasPrefix("session.") else { continue }
+            let f = e.fields
+            func int(_ k: String) -> Int? { f[k].flatMap { Int($0) } }
+            switch e.event {
+            case "sync.start", "sync.progress":
+                var p = s.sync ?? SyncProgress()
+                p.done = int("done") ?? p.done
+                p.total = int("total") ?? p.total
+                p.granted = int("granted") ?? p.granted
+                p.extended = int("extended") ?? p.extended
+                p.review = int("review") ?? p.review
+                p.retry = int("retry") ?? p.retry
+                p.ratePerMinute = f["rate_per_min"].flatMap { Double($0) } ?? p.ratePerMinute
+                p.pid = e.pid == ProcessInfo.processInfo.processIdentifier ? nil : e.pid
+                s.sync = p
+            case "sync.end", "sync.done", "sync.finish", "sync.failed":
+                s.sync = nil
+                reload = true
+            case "session.stale", "session.expired":
+                s.snapshot?.session.status = .stale
+                s.snapshot?.session.lastResult = e.message
+            case "session.valid", "session.ok":
+                s.snapshot?.session.status = .valid
+            default: break
+            }
+        }
+        return reload ? [.loadOverview] : []
+    }
+}

@@ -1,0 +1,93 @@
+import AccessCore
+import Foundation
+
+/// The console's logic: events in, new state and effects out. No I/O happens here.
+public enum ConsoleReducer {
+    /// Pure form, for tests and previews.
+    public static func reduce(_ state: ConsoleState, _ event: ConsoleEvent) -> (ConsoleState, [Effect]) {
+        var s = state
+        let effects = reduce(&s, event)
+        return (s, effects)
+    }
+
+    /// In-place form the runtime uses, so large tables are not copied per event.
+    public static func reduce(_ s: inout ConsoleState, _ event: ConsoleEvent) -> [Effect] {
+        let effects: [Effect]
+        switch event {
+        case .key(let key):
+            effects = handleKey(&s, key)
+        case .resize(let size):
+            s.size = size
+            refit(&s)
+            effects = []
+        case .tick(let now):
+            s.now = now
+            effects = []
+        case .core(let events):
+            effects = handleCore(&s, events)
+        case .result(let effect, let outcome):
+            if let i = s.inFlight.firstIndex(of: effect) { s.inFlight.remove(at: i) }
+            effects = handleResult(&s, effect, outcome)
+        }
+        s.inFlight += effects.filter(\.isRemote)
+        if effects.contains(.quit) { s.quitRequested = true }
+        return effects
+    }
+
+    static func handleKey(_ s: inout ConsoleState, _ key: Key) -> [Effect] {
+        if s.modal != nil { return handleModalKey(&s, key) }
+        if let b = s.keymap.binding(for: key, in: s.focus) { return perform(&s, b.action) }
+        if s.readOnly, let b = s.fullKeymap.binding(for: key, in: s.focus), b.writes {
+            setError(&s, "read-only: \(b.help) is disabled (started with --read-only)")
+        }
+        return []
+    }
+
+    /// Keeps every cursor inside its list after the size or the data changed.
+    static func refit(_ s: inout ConsoleState) {
+        s.scriptsCursor.clamp(count: s.scripts.count, height: s.listHeight(.scripts))
+        s.users.cursor.clamp(count: s.users.count, height: s.listHeight(.users))
+        s.reviewCursor.clamp(count: s.reviewRows.count, height: s.listHeight(.review))
+        s.retryCursor.clamp(count: s.retryRows.count, height: s.listHeight(.retry))
+    }
+
+    static func setInfo(_ s: inout ConsoleState, _ text: String) { s.status = StatusMessage(text: text, isError: false) }
+
+    /// Errors go to the status line and, as an event, to the log pane.
+    static func setError(_ s: inout ConsoleState, _ text: String) {
+        s.status = StatusMessage(text: text, isError: true)
+    }
+
+    static func logError(_ s: inout ConsoleState, _ text: String) {
+        setError(&s, text)
+        s.log.buffer.append(AccessEvent(time: s.now, level: .error, event: "console.error", script: s.selectedScript, message: text))
+    }
+
+    /// Rebuilds the derived tables from a new snapshot, keeping selections where they still exist.
+    static func apply(_ s: inout ConsoleState, _ snap: ConsoleSnapshot) {
+        s.snapshot = snap
+        s.dryRun = snap.dryRun
+        if let sync = snap.sync { s.sync = sync }
+        if s.selectedScript == nil || !snap.scripts.contains(where: { $0.scriptId == s.selectedScript }) {
+            s.selectedScript = snap.scripts.first?.scriptId
+        }
+        if let i = snap.scripts.firstIndex(where: { $0.scriptId == s.selectedScript }) { s.scriptsCursor.selected = i }
+        s.users.load(s.currentScript.map { Array($0.users.values) } ?? [])
+        s.reviewRows = snap.scripts.flatMap { sc in sc.reviewQueue.values.map { ReviewRow(script: sc.scriptId, item: $0) } }
+            .sorted { ($0.item.createdAt, $0.item.id) < ($1.item.createdAt, $1.item.id) }
+        s.retryRows = snap.scripts.flatMap { sc in sc.retryQueue.values.map { RetryRow(script: sc.scriptId, item: $0) } }
+            .sorted { ($0.item.nextAttemptAt, $0.item.id) < ($1.item.nextAttemptAt, $1.item.id) }
+        refit(&s)
+    }
+
+    static func selectScript(_ s: inout ConsoleState, index: Int) {
+        s.scriptsCursor.move(to: index, count: s.scripts.count, height: s.listHeight(.scripts))
+        guard s.scripts.indices.contains(s.scriptsCursor.selected) else { return }
+        let script = s.scripts[s.scriptsCursor.selected]
+        guard script.scriptId != s.selectedScript else { return }
+        s.selectedScript = script.scriptId
+        s.users.marked = []
+        s.users.load(Array(script.users.values))
+        s.users.cursor = Cursor()
+    }
+}

@@ -1,0 +1,52 @@
+import AccessCore
+import Foundation
+@testable import ConsoleUI
+
+/// A fixed clock and small, hand-made data so assertions can name exact rows.
+enum Fixture {
+    static let now = Date(timeIntervalSince1970: 1_750_000_000)   // 2025-06-15
+
+    static func user(_ name: String, email: String? = nil, days: Double?) -> UserAccess {
+        UserAccess(username: name, email: email ?? "\(name.lowercased())@example.com",
+                   expiry: days.map { now.addingTimeInterval($0 * 86_400) },
+                   history: [HistoryEntry(at: now.addingTimeInterval(-3600), actor: "sync", action: "grant")])
+    }
+
+    static func snapshot(extraUsers: Int = 0) -> ConsoleSnapshot {
+        var a = ScriptAccess(scriptId: "PUB;alpha", title: "Alpha Trend")
+        for u in [user("Alice", days: 30), user("bob_lapsed", days: -3), user("Carol", days: 5), user("dave_forever", days: nil)] {
+            a.apply(.upsertUser(u))
+        }
+        for u in PreviewServices.sampleUsers(count: extraUsers, now: now, prefix: "extra") { a.apply(.upsertUser(u)) }
+        a.apply(.putReview(ReviewItem(id: "tx-9", reason: .invalidUsername, typedName: "@jonh smith", email: "john@example.com",
+                                      transactionId: "tx-9", productId: "7", term: .months(1), detail: "not found",
+                                      createdAt: now.addingTimeInterval(-7200))))
+        a.apply(.putRetry(RetryItem(id: "tx-5", operation: .grant, username: "slow_sam", email: nil, term: .months(1),
+                                    transactionId: "tx-5", attempts: 2, nextAttemptAt: now.addingTimeInterval(300),
+                                    lastError: "503 from TradingView", createdAt: now)))
+        var b = ScriptAccess(scriptId: "PUB;beta", title: "Beta Osc")
+        b.apply(.upsertUser(user("zed", days: 100)))
+        return ConsoleSnapshot(configPath: "/etc/access/config.json", scripts: [a, b],
+                               session: SessionStatusInfo(status: .valid, lastCheck: now.addingTimeInterval(-60), lastResult: "200 OK",
+                                                          cookiesSavedAt: now.addingTimeInterval(-2 * 86_400), account: "vendor"),
+                               dryRun: false)
+    }
+
+    static func state(size: Size = Size(width: 80, height: 24), readOnly: Bool = false, extraUsers: Int = 0) -> ConsoleState {
+        var s = try! ConsoleState(size: size, now: now, options: ConsoleOptions(readOnly: readOnly, color: true))
+        _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snapshot(extraUsers: extraUsers))))
+        return s
+    }
+
+    /// Feeds keys and returns every effect they produced.
+    @discardableResult
+    static func press(_ s: inout ConsoleState, _ keys: [Key]) -> [Effect] {
+        keys.flatMap { ConsoleReducer.reduce(&s, .key($0)) }
+    }
+
+    static func type(_ text: String) -> [Key] { text.map { .char($0) } }
+}
+
+extension ConsoleState {
+    var screen: Screen { ConsoleRenderer.render(self) }
+}

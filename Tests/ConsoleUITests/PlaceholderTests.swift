@@ -1,3 +1,0 @@
-import Testing
-@testable import ConsoleUI
-@Test func consoleModuleLoads() { #expect(String(describing: ConsoleUIPlaceholder.self) == "ConsoleUIPlaceholder") }
