@@ -246,12 +246,12 @@ func sampleChanges(_ i: Int) -> [AccessChange] {
 @Suite struct StoreFormatTests {
     @Test func datesRoundTripToTheMillisecond() {
         let d = Date(timeIntervalSince1970: 1_709_164_800.4567)
-        #expect(ISODate.string(d) == "2024-02-29T00:00:00.457Z")
-        #expect(ISODate.parse("2024-02-29T00:00:00.457Z").map(ISODate.string) == "2024-02-29T00:00:00.457Z")
-        #expect(ISODate.parse("2024-02-29T02:00:00+02:00") == Date(timeIntervalSince1970: 1_709_164_800))
-        #expect(ISODate.string(Date(timeIntervalSince1970: -86_400)) == "1969-12-31T00:00:00Z")
-        #expect(ISODate.parse("2024-13-01T00:00:00Z") == nil)
-        #expect(ISODate.parse("2024-02-29") == nil)
+        #expect(SnapshotDate.string(d) == "2024-02-29T00:00:00.457Z")
+        #expect(SnapshotDate.parse("2024-02-29T00:00:00.457Z").map(SnapshotDate.string) == "2024-02-29T00:00:00.457Z")
+        #expect(SnapshotDate.parse("2024-02-29T02:00:00+02:00") == Date(timeIntervalSince1970: 1_709_164_800))
+        #expect(SnapshotDate.string(Date(timeIntervalSince1970: -86_400)) == "1969-12-31T00:00:00Z")
+        #expect(SnapshotDate.parse("2024-13-01T00:00:00Z") == nil)
+        #expect(SnapshotDate.parse("2024-02-29") == nil)
     }
 
     @Test func scriptIdsBecomeSafeReversibleFileNames() {

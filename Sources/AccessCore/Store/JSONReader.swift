@@ -119,7 +119,7 @@ struct JSONReader {
 
     mutating func date() throws -> Date {
         let (start, end, _) = try stringBounds()
-        guard let d = ISODate.parse(UnsafeBufferPointer(rebasing: p[start..<end])) else {
+        guard let d = SnapshotDate.parse(UnsafeBufferPointer(rebasing: p[start..<end])) else {
             pos = start
             throw fail("expected an ISO-8601 date like 2025-01-31T12:00:00Z")
         }

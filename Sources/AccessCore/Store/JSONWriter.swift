@@ -28,7 +28,7 @@ struct JSONWriter {
 
     mutating func date(_ date: Date?) {
         guard let date else { raw("null"); return }
-        bytes.append(0x22); ISODate.write(date, into: &bytes); bytes.append(0x22)
+        bytes.append(0x22); SnapshotDate.write(date, into: &bytes); bytes.append(0x22)
     }
 
     mutating func bool(_ value: Bool) { value ? raw("true") : raw("false") }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// JSONEncoder/JSONDecoder configured for the store's date format (`ISODate`), for the small parts
+/// JSONEncoder/JSONDecoder configured for the store's date format (`SnapshotDate`), for the small parts
 /// (journal lines, queues, intents) that go through Codable.
 enum StoreJSON {
     static func encoder() -> JSONEncoder {
@@ -8,7 +8,7 @@ enum StoreJSON {
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .custom { date, encoder in
             var c = encoder.singleValueContainer()
-            try c.encode(ISODate.string(date))
+            try c.encode(SnapshotDate.string(date))
         }
         return e
     }
@@ -18,7 +18,7 @@ enum StoreJSON {
         d.dateDecodingStrategy = .custom { decoder in
             let c = try decoder.singleValueContainer()
             let text = try c.decode(String.self)
-            guard let date = ISODate.parse(text) else {
+            guard let date = SnapshotDate.parse(text) else {
                 throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected an ISO-8601 date, got \"\(text)\"")
             }
             return date

@@ -3,7 +3,7 @@ import Foundation
 /// ISO-8601 UTC timestamps with millisecond precision ("2025-01-31T12:00:00.250Z"), the one date format
 /// of snapshot and journal. Dates are rounded to the millisecond so that format -> parse -> format is
 /// stable: a state loaded from disk equals the state that was committed.
-enum ISODate {
+enum SnapshotDate {
     /// Appends the text form of `date` to `out`: whole seconds print without a fraction.
     static func write(_ date: Date, into out: inout [UInt8]) {
         let totalMs = Int64((date.timeIntervalSince1970 * 1000).rounded())
