@@ -1,0 +1,94 @@
+import Foundation
+
+/// Everything one process needs, built from config.json: the wiring shared by the CLI, the daemon and
+/// the console. It holds no logic of its own; that lives in Actions, Sync and Session.
+public final class AppRuntime: Sendable {
+    public let configPath: String
+    public let config: AppConfig
+    public let events: EventHub
+    public let redactor: SecretRedactor
+    public let logFile: EventLogFile
+    public let masterDataDirectory: URL
+    public let session: SessionManager
+    public let tradingView: any TradingViewClient & CallCounting
+    public let wordpress: WordPressClient
+    public let actions: AccessActions
+
+    /// Throws `ConfigError` (exit 2) for anything wrong in the config or its folders.
+    public static func open(configPath: String,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppRuntime {
+        let config = try ConfigLoader.load(path: configPath, environment: environment)
+        return try AppRuntime(configPath: configPath, config: config, environment: environment)
+    }
+
+    public init(configPath: String, config: AppConfig, environment: [String: String]) throws {
+        self.configPath = configPath
+        self.config = config
+        let file = configPath
+        func issue(_ path: String, _ message: String) -> ConfigError { ConfigError([ConfigIssue(file: file, path: path, message: message)]) }
+
+        let redactor = SecretRedactor()
+        redactor.register(config.tradingview.apiKey?.resolve(environment))
+        redactor.register(config.wordpress.auth?.secret?.resolve(environment))
+        redactor.register(config.email?.password?.resolve(environment))
+        self.redactor = redactor
+
+        let events = EventHub()
+        self.events = events
+        let logsDir = config.resolvedPath(config.paths.logs, configPath: configPath)
+        do {
+            logFile = try EventLogFile(path: logsDir.appendingPathComponent("sync.log").path, redact: redactor.redact)
+        } catch {
+            throw issue("paths.logs", "\(error)")
+        }
+        let logFile = self.logFile
+        events.addSink { logFile.write($0) }
+
+        masterDataDirectory = config.resolvedPath(config.paths.masterData, configPath: configPath)
+        do { try FileManager.default.createDirectory(at: masterDataDirectory, withIntermediateDirectories: true) } catch {
+            throw issue("paths.master_data", "cannot create \(masterDataDirectory.path): \(error.localizedDescription)")
+        }
+
+        let vault = CookieVault(directory: config.resolvedPath(config.paths.vault, configPath: configPath), environment: environment)
+        if let cookies = try? vault.load() { redactor.register(cookies.sessionid); redactor.register(cookies.sessionidSign) }
+
+        let tvConfig = config.tradingview
+        do {
+            tradingView = try TradingViewClientFactory.make(config: tvConfig, cookies: vault, environment: environment)
+            wordpress = try WordPressClient.make(config: config.wordpress, environment: environment)
+        } catch {
+            throw issue(error is RemoteError ? "tradingview" : "wordpress", String(describing: error))
+        }
+        let session = SessionManager(vault: vault, events: events, redactor: redactor) { provider in
+            try TradingViewClientFactory.make(config: tvConfig, cookies: provider, environment: environment)
+        }
+        self.session = session
+
+        var mailer: (any Mailer)?
+        if let email = config.email, email.enabled != false {
+            do { mailer = try SMTPMailer(config: email, environment: environment) } catch {
+                throw issue("email", String(describing: error))
+            }
+        }
+        actions = AccessActions(config: config, store: ScriptStoreOpener(directory: masterDataDirectory),
+                                client: tradingView, source: wordpress, mailer: mailer, cookies: vault, events: events,
+                                runLock: FolderSyncLock(directory: masterDataDirectory),
+                                onSessionStale: { session.markStale($0) })
+    }
+
+    /// Remote calls made by this process so far, by endpoint (TradingView and WordPress).
+    public func callCounts() -> [String: Int] {
+        tradingView.callCounts().merging(wordpress.callCounts()) { $0 + $1 }
+    }
+
+    /// The master data of every configured script, read without holding locks for long.
+    public func loadScripts() throws -> [ScriptAccess] {
+        try config.scriptIds.map { id in
+            let store = try ScriptStore.open(directory: masterDataDirectory, scriptId: id, options: StoreOptions(lockWait: 2))
+            defer { store.close() }
+            var state = store.state
+            if state.title == nil { state.title = config.title(ofScript: id) }
+            return state
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// What is known about the TradingView session, without the cookies themselves. Stored beside the vault
+/// (`session-status.json`) so a CLI run, a daemon and the console all see the last check.
+public struct SessionStatus: Codable, Sendable, Hashable {
+    public enum State: String, Codable, Sendable { case valid, stale, unknown, missing }
+    public var state: State
+    public var lastCheck: Date?
+    public var lastResult: String?
+    public var account: String?
+    public var cookiesSavedAt: Date?
+
+    public init(state: State, lastCheck: Date? = nil, lastResult: String? = nil, account: String? = nil, cookiesSavedAt: Date? = nil) {
+        self.state = state; self.lastCheck = lastCheck; self.lastResult = lastResult
+        self.account = account; self.cookiesSavedAt = cookiesSavedAt
+    }
+}
+
+public enum SessionError: Error, Sendable, CustomStringConvertible {
+    case rejected(String)
+    case emptyCookie(String)
+    case vault(String)
+    public var description: String {
+        switch self {
+        case .rejected(let d): return "the cookies were not saved: TradingView did not accept them (\(d))"
+        case .emptyCookie(let name): return "\(name) is empty: paste the value of the \(name) cookie from a logged-in browser"
+        case .vault(let d): return d
+        }
+    }
+}
