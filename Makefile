@@ -18,6 +18,7 @@ unit: deps
 	$(SWIFT) test --skip-build
 
 e2e: build
+	bash Tests/e2e/crash-test.sh
 	bash Tests/e2e/console-e2e.sh
 
 test: unit e2e

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Crash test (issue 2, done-when 2): kill -9 the sync at 30+ random points, restart until done.
+# A reference run on an identical sandbox without kills gives the expected end state; the crashed
+# run must end in the same access (no transaction lost) with no expiry extended twice.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. Tests/e2e/lib.sh
+KILLS=${KILLS:-32}
+TMP=$(mktemp -d)
+cleanup() { kill $REF_PID $CRASH_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+SEED_ARGS=(--users 300 --transactions 400)
+
+start_sandbox 18801 12601 "${SEED_ARGS[@]}" || { echo "reference sandbox did not start"; exit 1; }; REF_PID=$SANDBOX_PID
+start_sandbox 18802 12602 "${SEED_ARGS[@]}" || { echo "crash sandbox did not start"; exit 1; }; CRASH_PID=$SANDBOX_PID
+workspace "$TMP/ref" 18801 12601
+workspace "$TMP/crash" 18802 12602
+# Latency stretches a run to a few seconds so the kills land in the middle of remote writes.
+curl -sf -X POST -d '{"latency_ms": 40}' "http://127.0.0.1:18802/__sandbox/faults" >/dev/null
+
+"$BIN" sync --json --config "$TMP/ref/config.json" > "$TMP/ref.json"; echo "reference run: exit $? $(head -c 300 "$TMP/ref.json")"
+
+killed=0; runs=0
+while [ $killed -lt "$KILLS" ] && [ $runs -lt $((KILLS * 3)) ]; do
+  "$BIN" sync --config "$TMP/crash/config.json" >/dev/null 2>&1 &
+  pid=$!; runs=$((runs+1))
+  sleep "$(python3 -c 'import random; print(round(random.uniform(0.05, 0.7), 3))')"
+  if kill -9 $pid 2>/dev/null; then killed=$((killed+1)); fi
+  wait $pid 2>/dev/null
+done
+echo "killed $killed of $runs runs mid-flight"
+check "at least $KILLS runs killed with -9 mid-run" [ $killed -ge "$KILLS" ]
+for i in 1 2 3 4 5; do
+  "$BIN" sync --json --config "$TMP/crash/config.json" > "$TMP/final.json"; rc=$?
+  [ $rc -le 1 ] && break
+done
+echo "final run: exit $rc $(head -c 300 "$TMP/final.json")"
+"$BIN" sync --json --config "$TMP/crash/config.json" > "$TMP/noop.json"
+
+state 18801 > "$TMP/ref-state.json"; state 18802 > "$TMP/crash-state.json"
+"$BIN" review list --json --config "$TMP/ref/config.json" > "$TMP/ref-review.json"
+"$BIN" review list --json --config "$TMP/crash/config.json" > "$TMP/crash-review.json"
+
+python3 - "$TMP" <<'PY' && PASS=$((PASS+1)) || FAIL=$((FAIL+1))
+import json, sys, datetime
+t = sys.argv[1]
+ref, crash = json.load(open(f"{t}/ref-state.json")), json.load(open(f"{t}/crash-state.json"))
+def when(s): return None if s is None else datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+bad = []
+for pine, users in ref["access"].items():
+    r = {u["username"]: when(u["expiration"]) for u in users}
+    c = {u["username"]: when(u["expiration"]) for u in crash["access"].get(pine, [])}
+    if set(r) != set(c): bad.append(f"{pine}: users differ: only ref {sorted(set(r)-set(c))[:5]}, only crash {sorted(set(c)-set(r))[:5]}")
+    for u in set(r) & set(c):
+        a, b = r[u], c[u]
+        # The runs start seconds apart: same expiry within an hour; a double extension is days off.
+        if (a is None) != (b is None) or (a is not None and abs(a - b) > 3600):
+            bad.append(f"{pine} {u}: reference {a} crash {b}")
+if len(crash["writes"]) != len(ref["writes"]):
+    bad.append(f"the crashed sandbox saw {len(crash['writes'])} state-changing writes, the reference {len(ref['writes'])}: something was applied twice or lost")
+noop = json.load(open(f"{t}/noop.json"))
+writes = sum(v for k, v in noop["callsByEndpoint"].items() if k in ("tv.add", "tv.modify_expiration", "tv.remove"))
+if writes: bad.append(f"a run after completion still wrote {writes} times")
+rr, cr = json.load(open(f"{t}/ref-review.json")), json.load(open(f"{t}/crash-review.json"))
+if sorted(i["id"] for i in rr) != sorted(i["id"] for i in cr): bad.append(f"review queues differ: {len(rr)} vs {len(cr)}")
+print(f"compared {sum(len(v) for v in ref['access'].values())} grants, {len(crash['writes'])} writes in the crashed sandbox, {len(cr)} review items")
+for b in bad[:20]: print("  " + b)
+sys.exit(1 if bad else 0)
+PY
+[ $FAIL -eq 0 ] && echo "ok   crashed sync ends in the reference state" || echo "FAIL crashed sync differs from the reference"
+echo "$PASS passed, $FAIL failed"
+[ $FAIL -eq 0 ]

@@ -1,0 +1,33 @@
+# Shared helpers of the end-to-end scripts: real binary, real sandbox process, loopback only.
+BIN=${BIN:-"$(pwd)/.build/debug/access-console"}
+PASS=0; FAIL=0
+check() { # check "what" command...
+  local what=$1; shift
+  if "$@" >/dev/null 2>&1; then PASS=$((PASS+1)); echo "ok   $what"; else FAIL=$((FAIL+1)); echo "FAIL $what"; fi
+}
+wait_for() { # wait_for SECONDS command...: poll until the command succeeds
+  local limit=$1; shift; local end=$((SECONDS + limit))
+  until "$@" >/dev/null 2>&1; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
+}
+start_sandbox() { # start_sandbox PORT SMTP_PORT [extra args]: sets SANDBOX_PID
+  local port=$1 smtp=$2; shift 2
+  "$BIN" sandbox --port "$port" --smtp-port "$smtp" "$@" >/dev/null 2>&1 &
+  SANDBOX_PID=$!
+  wait_for 20 curl -sf "http://127.0.0.1:$port/__sandbox/state" -o /dev/null
+}
+workspace() { # workspace DIR PORT SMTP_PORT: a config copy pointing at the sandbox, cookies saved
+  local dir=$1 port=$2 smtp=$3
+  mkdir -p "$dir"
+  python3 - "$dir" "$port" "$smtp" <<'PY'
+import json, sys
+d, port, smtp = sys.argv[1], sys.argv[2], sys.argv[3]
+c = json.load(open("config.json"))
+c["tradingview"]["base_url"] = c["wordpress"]["base_url"] = f"http://127.0.0.1:{port}"
+c["email"]["smtp_url"] = f"smtp://127.0.0.1:{smtp}"
+c["tradingview"]["rate_limit_per_minute"] = 6000
+c["tradingview"]["retries"] = {"max_attempts": 3, "base_delay_ms": 20, "max_delay_ms": 200}
+json.dump(c, open(f"{d}/config.json", "w"), indent=1)
+PY
+  echo 'sessionid=sandbox-sessionid-0123456789; sessionid_sign=sandbox-sign-abcdef' | "$BIN" cookies set --config "$dir/config.json" >/dev/null
+}
+state() { curl -sf "http://127.0.0.1:$1/__sandbox/state"; }
