@@ -68,5 +68,16 @@ for b in bad[:20]: print("  " + b)
 sys.exit(1 if bad else 0)
 PY
 [ $FAIL -eq 0 ] && echo "ok   crashed sync ends in the reference state" || echo "FAIL crashed sync differs from the reference"
+
+# Secrets (issue 2, done-when 4): cookie values and API keys appear in no log, journal, snapshot,
+# vault file or command output (config.json itself names the sandbox's key, so it is left out).
+CFG="$TMP/crash/config.json"
+{ "$BIN" sync --config "$CFG"; "$BIN" cookies status --config "$CFG"; "$BIN" cookies test --config "$CFG"
+  echo 'sessionid=wrong-cookie-value-123; sessionid_sign=wrong-sign-value-456' | "$BIN" cookies set --config "$CFG"
+  "$BIN" queue list --config "$CFG"; "$BIN" review list --json --config "$CFG"; } > "$TMP/outputs.txt" 2>&1
+for secret in sandbox-sessionid-0123456789 sandbox-sign-abcdef wrong-cookie-value-123 wrong-sign-value-456 sandbox-mp-key; do
+  check "no \"$secret\" in files or output" sh -c "! grep -r -l -F '$secret' '$TMP/crash' '$TMP/outputs.txt' --exclude=config.json"
+done
+check "the rejected cookies were not saved" grep -q "not saved" "$TMP/outputs.txt"
 echo "$PASS passed, $FAIL failed"
 [ $FAIL -eq 0 ]
