@@ -66,6 +66,24 @@ extension ClientIntegrationTests {
         }
     }
 
+    @Test func aRetryAfterLongerThanTheMaxDelayIsHandedBackAtOnce() async throws {
+        try await withLiveSandbox { sandbox in
+            // max_delay_ms is 2000: a 5 s throttle is queued work for later, not a 5 s wait now.
+            let client = try makeTradingView(sandbox, maxAttempts: 3)
+            sandbox.setFaults(Faults(rateLimitEvery: 1, retryAfterS: 5))
+            let started = Date()
+            let error = await thrownError { _ = try await client.grant(scriptId: alpha, username: "RiskRick", expiry: nil) }
+            guard case .transient(_, let retryAfter)? = error as? RemoteError else {
+                Issue.record("expected a transient error, got \(String(describing: error))")
+                return
+            }
+            #expect(retryAfter == 5)
+            #expect(Date().timeIntervalSince(started) < 1)
+            #expect(sandbox.snapshot().calls["/pine_perm/add/"] == 1)
+            #expect(sandbox.snapshot().writes.isEmpty)
+        }
+    }
+
     @Test func connectionResetsEndAsTransient() async throws {
         try await withLiveSandbox { sandbox in
             let client = try makeTradingView(sandbox, maxAttempts: 3)
