@@ -35,21 +35,25 @@ public final class ResilientHTTP: CallCounting {
             counter.record(endpoint)
             let outcome: Result<HTTPResponse, Error>
             do { outcome = .success(try await transport.send(request)) } catch { outcome = .failure(error) }
+
+            var retryAfter: TimeInterval? = nil
+            if case .success(let response) = outcome, RetryPolicy.isRetryable(status: response.status) {
+                retryAfter = RetryAfter.parse(response.headers["retry-after"],
+                                              now: Date(timeIntervalSinceReferenceDate: timing.now()))
+                if response.status == 429 || retryAfter != nil {
+                    // The server is throttling the account, not this request: slow every caller. Paused
+                    // before the slot is given back, or a waiting caller takes it and sends into the pause.
+                    await gate.pause(for: retryAfter ?? policy.ceiling(afterAttempt: attempt))
+                }
+            }
             await gate.release()
 
             let failure: String
-            var retryAfter: TimeInterval? = nil
             switch outcome {
             case .success(let response) where !RetryPolicy.isRetryable(status: response.status):
                 return response
             case .success(let response):
                 failure = "\(serviceName) \(endpoint) answered HTTP \(response.status)"
-                retryAfter = RetryAfter.parse(response.headers["retry-after"],
-                                              now: Date(timeIntervalSinceReferenceDate: timing.now()))
-                if response.status == 429 || retryAfter != nil {
-                    // The server is throttling the account, not this request: slow every caller.
-                    await gate.pause(for: retryAfter ?? policy.ceiling(afterAttempt: attempt))
-                }
             case .failure(let error as RemoteError) where error.isTransient:
                 failure = Self.message(of: error)
             case .failure(let error):
