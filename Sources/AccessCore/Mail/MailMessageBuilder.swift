@@ -15,15 +15,27 @@ public enum MailMessageBuilder {
         return trimmed
     }
 
-    public static func build(from: String, message: MailMessage, date: Date, messageId: String) throws -> String {
-        let from = try checkAddress(from, field: "from")
+    /// A sender as config.json writes it: a bare address, or `Display Name <address>` (the name may be quoted).
+    public static func checkSender(_ sender: String, field: String) throws -> (name: String?, address: String) {
+        if HeaderSafety.hasLineBreak(sender) { throw MailError.unsafeHeader(field: field) }
+        let trimmed = sender.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasSuffix(">"), let open = trimmed.lastIndex(of: "<") else { return (nil, try checkAddress(trimmed, field: field)) }
+        let address = try checkAddress(String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]), field: field)
+        var name = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+        if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") { name = String(name.dropFirst().dropLast()) }
+        guard !name.contains("\""), !name.contains("\\") else { throw MailError.invalidAddress(field: field, value: trimmed) }
+        return (name.isEmpty ? nil : name, address)
+    }
+
+    public static func build(from sender: String, message: MailMessage, date: Date, messageId: String) throws -> String {
+        let (name, from) = try checkSender(sender, field: "from")
         let to = try checkAddress(message.to, field: "to")
         if HeaderSafety.hasLineBreak(message.subject) { throw MailError.unsafeHeader(field: "subject") }
         let domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
         let body = Data(message.html.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         let headers = [
             "Date: \(rfc5322Date(date))",
-            "From: <\(from)>",
+            "From: \(name.map { encodeHeader($0) == $0 ? "\"\($0)\" " : "\(encodeHeader($0)) " } ?? "")<\(from)>",
             "To: <\(to)>",
             "Subject: \(encodeHeader(message.subject))",
             "Message-ID: <\(messageId)@\(domain)>",

@@ -12,7 +12,7 @@ public struct SMTPMailer: Mailer {
         guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
             throw MailError.notConfigured("email.smtp_url must start with smtp:// or smtps://")
         }
-        _ = try MailMessageBuilder.checkAddress(config.from, field: "email.from")
+        _ = try MailMessageBuilder.checkSender(config.from, field: "email.from")
         self.config = config
         self.password = config.password?.resolve(environment)
         if config.username != nil && (password ?? "").isEmpty {
@@ -23,7 +23,7 @@ public struct SMTPMailer: Mailer {
     public func send(_ message: MailMessage) async throws {
         let text = try MailMessageBuilder.build(from: config.from, message: message, date: Date(),
                                                 messageId: UUID().uuidString.lowercased())
-        let from = try MailMessageBuilder.checkAddress(config.from, field: "from")
+        let from = try MailMessageBuilder.checkSender(config.from, field: "from").address
         let to = try MailMessageBuilder.checkAddress(message.to, field: "to")
         let config = self.config, password = self.password
         do {
