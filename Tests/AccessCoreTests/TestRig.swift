@@ -52,14 +52,16 @@ final class TestRig: @unchecked Sendable {
     /// `tvRetries`: HTTP-level attempts per TradingView call (1 lets every injected fault reach the engine).
     /// `backoffBase`: seconds before a failed item is due again (0 = due on the next run).
     static func make(tvRetries: Int = 3, backoffBase: TimeInterval = 60) async throws -> TestRig {
-        let sandbox = try await Sandbox.start(SandboxOptions(seed: .demo))
-        do { return try TestRig(sandbox: sandbox, tvRetries: tvRetries, backoffBase: backoffBase) } catch {
+        // The seed's expiries and the engine's "now" share one instant, so expected dates are exact.
+        let start = Date().wholeSeconds
+        let sandbox = try await Sandbox.start(SandboxOptions(seed: .demo, referenceDate: start))
+        do { return try TestRig(sandbox: sandbox, start: start, tvRetries: tvRetries, backoffBase: backoffBase) } catch {
             await sandbox.shutdown()
             throw error
         }
     }
 
-    private init(sandbox: Sandbox, tvRetries: Int, backoffBase: TimeInterval) throws {
+    private init(sandbox: Sandbox, start: Date, tvRetries: Int, backoffBase: TimeInterval) throws {
         self.sandbox = sandbox
         var config = try ConfigLoader.load(path: Self.repoConfigPath, environment: [:])
         config.wordpress.baseUrl = sandbox.baseURL
@@ -81,7 +83,7 @@ final class TestRig: @unchecked Sendable {
         let (logFile, recorder) = (self.logFile, self.recorder)
         events.addSink { logFile.write($0); recorder.record($0) }
 
-        clock = RigClock(Date().wholeSeconds)
+        clock = RigClock(start)
         client = try TradingViewClientFactory.make(config: config.tradingview, cookies: vault, environment: [:])
         source = try WordPressClient.make(config: config.wordpress, environment: [:])
         let mailer = try SMTPMailer(config: config.email!, environment: [:])
