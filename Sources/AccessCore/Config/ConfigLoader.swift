@@ -127,8 +127,9 @@ public enum ConfigLoader {
             v.bool(email, "enabled", at: "email")
             if (email["enabled"] as? Bool) != false {
                 v.url(email, "smtp_url", at: "email", schemes: ["smtp", "smtps"])
-                if let from = v.string(email, "from", at: "email"), !from.contains("@") {
-                    v.fail("email.from", "expected an email address, got \(ConfigValidator.quoted(from))")
+                if let from = v.string(email, "from", at: "email"),
+                   !from.contains("@") || from.contains(where: { $0 == " " || $0 == "<" || $0 == ">" }) {
+                    v.fail("email.from", "expected a plain address like support@example.com, got \(ConfigValidator.quoted(from))")
                 }
                 _ = v.string(email, "username", at: "email", required: false)
                 v.secret(email, "password", at: "email", required: false, environment: environment)

@@ -1,0 +1,111 @@
+import AccessCore
+import ArgumentParser
+import Foundation
+
+struct CookiesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cookies", abstract: "The TradingView session cookies (kept encrypted in the vault).",
+        subcommands: [Set.self, Test.self, Status.self], defaultSubcommand: Status.self)
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read sessionid and sessionid_sign from stdin, test them, and save them if TradingView accepts them.",
+            discussion: "Stdin takes a Cookie header (`sessionid=...; sessionid_sign=...`) or the two values on two lines. Never on the command line: argv is visible to every user.")
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            let runtime = try openRuntime(global)
+            let (id, sign) = try readCookies()
+            do {
+                let status = try await runtime.session.set(sessionid: id, sessionidSign: sign)
+                print("saved: session valid\(status.account.map { " (account \($0))" } ?? "")")
+            } catch {
+                printError(String(describing: error))
+                throw CommandExit(status: .sessionStale)
+            }
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Ask TradingView whether the saved session still works.")
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            let runtime = try openRuntime(global)
+            let status = await runtime.session.test()
+            print(line(status))
+            if status.state != .valid { throw CommandExit(status: .sessionStale) }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The last known session state, without calling TradingView.")
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            let runtime = try openRuntime(global)
+            print(line(runtime.session.status()))
+        }
+    }
+}
+
+private func line(_ s: SessionStatus) -> String {
+    var parts = ["session \(s.state.rawValue)"]
+    if let a = s.account { parts.append("account \(a)") }
+    if let t = s.cookiesSavedAt { parts.append("cookies saved \(t.formatted(.iso8601))") }
+    if let t = s.lastCheck { parts.append("last check \(t.formatted(.iso8601))") }
+    if let r = s.lastResult { parts.append(r) }
+    return parts.joined(separator: "; ")
+}
+
+/// Parses what an admin pastes: a Cookie header, or two lines. Prompts without echo on a terminal.
+func readCookies() throws -> (String, String) {
+    var lines: [String] = []
+    if isatty(0) == 1 {
+        lines.append(readSecret(prompt: "sessionid: "))
+        lines.append(readSecret(prompt: "sessionid_sign: "))
+    } else {
+        while let l = readLine(), lines.count < 4 { lines.append(l) }
+    }
+    let joined = lines.joined(separator: ";")
+    if joined.contains("sessionid=") {
+        var found: [String: String] = [:]
+        for part in joined.split(separator: ";") {
+            let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if kv.count == 2 { found[kv[0]] = kv[1] }
+        }
+        if let id = found["sessionid"], let sign = found["sessionid_sign"] { return (id, sign) }
+    } else {
+        let values = lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if values.count == 2 { return (values[0], values[1]) }
+    }
+    printError("stdin: expected `sessionid=...; sessionid_sign=...` or the two values on two lines")
+    throw CommandExit(status: .badInput)
+}
+
+private func readSecret(prompt: String) -> String {
+    FileHandle.standardError.write(Data(prompt.utf8))
+    var old = termios()
+    tcgetattr(0, &old)
+    var quiet = old
+    quiet.c_lflag &= ~tcflag_t(ECHO)
+    tcsetattr(0, TCSANOW, &quiet)
+    defer { tcsetattr(0, TCSANOW, &old); FileHandle.standardError.write(Data("\n".utf8)) }
+    return readLine() ?? ""
+}
+
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "config.json tools.", subcommands: [Check.self])
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate config.json and print every problem.")
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            do {
+                let config = try ConfigLoader.load(path: global.config)
+                print("\(global.config): ok (\(config.products.count) products, \(config.scriptIds.count) scripts, tradingview \(config.tradingview.mode.rawValue), wordpress \(config.wordpress.style.rawValue))")
+            } catch let error as ConfigError {
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                throw CommandExit(status: .badInput)
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import AccessCore
+import ArgumentParser
+import Foundation
+
+struct QueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue", abstract: "The retry queue: writes that failed for a temporary reason.",
+        subcommands: [List.self, Retry.self, Drop.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List retry items of every script.")
+        @OptionGroup var global: GlobalOptions
+        @Flag var json = false
+        func run() async throws {
+            let runtime = try openRuntime(global)
+            let scripts = try await runAction { try runtime.loadScripts() }
+            let items = scripts.flatMap { s in s.retryQueue.values.sorted { $0.nextAttemptAt < $1.nextAttemptAt }.map { (s.scriptId, $0) } }
+            if json { printJSON(items.map { $0.1 }); return }
+            for (script, item) in items {
+                print("\(script)\t\(item.id)\t\(item.operation.rawValue)\t\(item.username)\tattempts \(item.attempts)\tnext \(item.nextAttemptAt.formatted(.iso8601))\t\(item.lastError)")
+            }
+            print("\(items.count) queued for retry")
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Retry one item now, or every item with --all.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The script's pine id.") var script: String?
+        @Argument(help: "The retry item id (see `queue list`).") var id: String?
+        @Flag(help: "Retry every item (of --script, or of all scripts).") var all = false
+        func run() async throws {
+            let runtime = try openRuntime(global, echoEvents: true)
+            let summary: SyncSummary
+            if all {
+                summary = try await runAction { try await runtime.actions.retryAll(script: script) }
+            } else {
+                guard let script, let id else { throw ValidationError("give --script ID and an item id, or --all") }
+                summary = try await runAction { try await runtime.actions.retryNow(script: script, id: id) }
+            }
+            throw CommandExit(status: ExitStatus(rawValue: summary.exitCode) ?? .queued)
+        }
+    }
+
+    struct Drop: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove an item from the retry queue without applying it.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The script's pine id.") var script: String
+        @Argument(help: "The retry item id.") var id: String
+        func run() async throws {
+            let runtime = try openRuntime(global)
+            try await runAction { try await runtime.actions.dropRetry(script: script, id: id) }
+            print("dropped \(id)")
+        }
+    }
+}
+
+struct ReviewCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review", abstract: "The manual-review queue: invalid usernames, refunds, conflicts.",
+        subcommands: [List.self, Resolve.self, Dismiss.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List review items of every script.")
+        @OptionGroup var global: GlobalOptions
+        @Flag var json = false
+        func run() async throws {
+            let runtime = try openRuntime(global)
+            let scripts = try await runAction { try runtime.loadScripts() }
+            let items = scripts.flatMap { s in s.reviewQueue.values.sorted { $0.createdAt < $1.createdAt }.map { (s.scriptId, $0) } }
+            if json { printJSON(items.map { $0.1 }); return }
+            for (script, item) in items {
+                print("\(script)\t\(item.id)\t\(item.reason.rawValue)\t\"\(item.typedName)\"\t\(item.email)\t\(item.detail)")
+            }
+            print("\(items.count) waiting for review")
+        }
+    }
+
+    struct Resolve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Fix the username, validate it and grant the purchased term.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The script's pine id.") var script: String
+        @Argument(help: "The review item id.") var id: String
+        @Option(help: "The corrected TradingView username.") var user: String?
+        @Flag var dryRun = false
+        func run() async throws {
+            let runtime = try openRuntime(global)
+            let report = try await runAction { try await runtime.actions.resolveReview(script: script, id: id, newName: user, dryRun: dryRun) }
+            print(describe(report))
+        }
+    }
+
+    struct Dismiss: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close a review item without granting.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The script's pine id.") var script: String
+        @Argument(help: "The review item id.") var id: String
+        @Option(help: "Why (kept in the event log).") var reason: String
+        func run() async throws {
+            let runtime = try openRuntime(global)
+            try await runAction { try await runtime.actions.dismissReview(script: script, id: id, reason: reason) }
+            print("dismissed \(id)")
+        }
+    }
+}

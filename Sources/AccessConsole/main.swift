@@ -1,2 +1,0 @@
-import AccessCore
-print("access-console \(AccessCoreVersion.string)")
