@@ -10,7 +10,7 @@ public final class RuntimeServices: ConsoleServices {
     /// True while this process runs a sync (its progress comes in as events, not from the lock file).
     private let syncing = Mutex(false)
 
-    public init(_ runtime: AppRuntime) {
+    public init(runtime: AppRuntime) {
         self.runtime = runtime
         dryRunFlag = Mutex(runtime.config.scheduler.dryRun)
     }
