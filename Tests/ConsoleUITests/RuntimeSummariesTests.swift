@@ -26,12 +26,12 @@ import Testing
             == "extended ann by 7D on Alpha (expires 2026-12-23)")
         #expect(RuntimeSummaries.action(.revoke, term: nil, reports: [Self.report("ann", .revoke, after: .none)], script: "Alpha")
             == "revoked ann on Alpha")
-        #expect(RuntimeSummaries.action(.grant, term: .months(3), reports: [Self.report("ann", result: .dryRun)], script: "Alpha")
+        #expect(RuntimeSummaries.action(.grant, term: .months(3), reports: [Self.report("ann", .grant, .dryRun)], script: "Alpha")
             == "dry run: would grant 3M to ann on Alpha (expires 2026-12-23): nothing sent")
     }
 
     @Test func unchangedAndQueuedSayWhatHappened() {
-        #expect(RuntimeSummaries.action(.grant, term: .months(1), reports: [Self.report("ann", result: .unchanged, after: .lifetime)], script: "Alpha")
+        #expect(RuntimeSummaries.action(.grant, term: .months(1), reports: [Self.report("ann", .grant, .unchanged, after: .lifetime)], script: "Alpha")
             == "ann already has access to Alpha until lifetime: nothing sent")
         let queued = RuntimeSummaries.action(.revoke, term: nil, reports: [Self.report("ann", .revoke, .queued, after: .none, detail: "503")], script: "Alpha")
         #expect(queued == "revoke of ann on Alpha queued for retry: 503")

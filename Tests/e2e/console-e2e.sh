@@ -104,6 +104,7 @@ wait_screen "Grant $NEW_USER" 5
 keys Enter
 check "grant: status line says granted 1M" wait_screen "granted 1M to $NEW_USER on Alpha Trend Suite"
 check "grant: sandbox has the access" wait_for sandbox "access('$NEW_USER') is not None and access('$NEW_USER')['expiration'] is not None"
+check "grant: the Log pane shows the grant event" wait_screen "grant.ok" 5
 GRANTED=$(expiration "$NEW_USER")
 
 # --- extend -----------------------------------------------------------------------------------------
@@ -122,6 +123,15 @@ check "revoke: sandbox still has the access" sandbox "access('$NEW_USER') is not
 keys r; wait_screen "Revoke $NEW_USER's access" 5; keys Tab; keys Enter
 check "revoke: status line says revoked" wait_screen "revoked $NEW_USER on Alpha Trend Suite"
 check "revoke: sandbox removed the access" wait_for sandbox "access('$NEW_USER') is None"
+
+# --- dry run: a grant is logged, not sent ------------------------------------------------------------
+keys d
+check "dry run: header says DRY RUN" wait_screen "DRY RUN" 5
+keys g; text "$NEW_USER"; keys Enter; wait_screen "Grant $NEW_USER" 5; keys Enter
+check "dry run: status line says would grant" wait_screen "dry run: would grant 1M to $NEW_USER"
+check "dry run: sandbox unchanged" sandbox "access('$NEW_USER') is None"
+keys d
+check "dry run: off again" wait_screen "LIVE" 5
 
 # --- sync now ---------------------------------------------------------------------------------------
 keys S

@@ -82,7 +82,8 @@ public struct ResyncDiff: Sendable, Equatable {
         case missingRemote = "missing on TradingView"
         /// On TradingView, unknown to master data: apply adopts it.
         case unknownLocal = "unknown locally"
-        /// Both know the user, with different expiries: apply sets TradingView's to master data's.
+        /// Both know the user, with different expiries: apply sets TradingView's to master data's,
+        /// or adopts TradingView's when it is later.
         case expiryMismatch = "expiry differs"
     }
     public struct Row: Sendable, Equatable {

@@ -7,8 +7,6 @@ import Synchronization
 public final class RuntimeServices: ConsoleServices {
     public let runtime: AppRuntime
     private let dryRunFlag: Mutex<Bool>
-    /// True while this process runs a sync (its progress comes in as events, not from the lock file).
-    private let syncing = Mutex(false)
 
     public init(runtime: AppRuntime) {
         self.runtime = runtime
@@ -23,8 +21,8 @@ public final class RuntimeServices: ConsoleServices {
     public func loadOverview() async throws -> ConsoleSnapshot {
         let scripts = try runtime.loadScripts()
         var progress: SyncProgress?
-        if !syncing.withLock({ $0 }), let pid = RunLock.holder(directory: runtime.masterDataDirectory),
-           pid != ProcessInfo.processInfo.processIdentifier {
+        // This process's own sync shows through its events; the lock file tells of other processes'.
+        if let pid = RunLock.holder(directory: runtime.masterDataDirectory), pid != ProcessInfo.processInfo.processIdentifier {
             progress = SyncProgress(pid: pid)
         }
         return ConsoleSnapshot(configPath: runtime.configPath, scripts: scripts,
@@ -61,8 +59,6 @@ public final class RuntimeServices: ConsoleServices {
     }
 
     public func syncNow(dryRun: Bool) async throws -> String {
-        syncing.withLock { $0 = true }
-        defer { syncing.withLock { $0 = false } }
         return RuntimeSummaries.sync(try await actions.sync(dryRun: dryRun))
     }
 
@@ -91,6 +87,7 @@ public final class RuntimeServices: ConsoleServices {
     }
 
     public func resendReviewEmail(script: String, id: String) async throws {
+        if dryRun { throw RuntimeServiceError.dryRun("the email for review \(id) was not sent") }
         try await actions.resendReviewEmail(script: script, id: id)
     }
 
@@ -114,6 +111,16 @@ public final class RuntimeServices: ConsoleServices {
                 Task { for await e in stream { continuation.yield(e) } }
             }
             continuation.onTermination = { _ in pumps.forEach { $0.cancel() } }
+        }
+    }
+}
+
+public enum RuntimeServiceError: Error, Sendable, CustomStringConvertible {
+    /// A write that Actions cannot rehearse, refused while dry run is on.
+    case dryRun(String)
+    public var description: String {
+        switch self {
+        case .dryRun(let what): return "dry run: \(what); press d to go live first"
         }
     }
 }

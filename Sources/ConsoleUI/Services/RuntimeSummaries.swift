@@ -7,7 +7,13 @@ enum RuntimeSummaries {
     /// The verb the admin chose (a grant of an active user is an extend on TradingView, but reads as a grant).
     enum Verb: String, Sendable {
         case grant, extend, revoke
-        var past: String { self == .extend ? "extended" : rawValue + "ed" }
+        var past: String {
+            switch self {
+            case .grant: "granted"
+            case .extend: "extended"
+            case .revoke: "revoked"
+            }
+        }
     }
 
     /// One action over one or more users, e.g. "granted 1M to TraderJoe on Alpha Trend Suite (expires 2026-12-23)".
