@@ -18,7 +18,9 @@ PASSED=0
 FAILED=0
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/console-e2e.XXXXXX")
+HOLDER=
 cleanup() {
+    [ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null
     tmux -L "$SOCK" kill-server >/dev/null 2>&1
     rm -rf "$TMP"
 }
@@ -175,6 +177,23 @@ check "cookies: status line says tested and saved" wait_screen "cookies tested a
 check "cookies: header badge is valid again" wait_screen "session ✓ valid" 5
 check "cookies: the secret is not on screen" sh -c "! tmux -L '$SOCK' capture-pane -p -t '$SESSION' | grep -qF e2e-fresh"
 check "cookies: sandbox was asked to check them" sandbox "s['calls'].get('/tvcoins/details/', 0) > $BEFORE"
+
+# --- another process holds the sync lock ---------------------------------------------------------------
+python3 -c '
+import fcntl, os, sys, time
+f = open(sys.argv[1], "a+")
+fcntl.flock(f, fcntl.LOCK_EX)
+f.truncate(0); f.write(str(os.getpid())); f.flush()
+time.sleep(20)' "$TMP/data/masterData/.sync.lock" &
+HOLDER=$!
+wait_for grep -qx "$HOLDER" "$TMP/data/masterData/.sync.lock"
+keys C-l
+check "lock: header shows the other process's sync" wait_screen "sync running (pid $HOLDER)" 5
+keys S
+check "lock: sync now is refused, naming the pid" wait_screen "failed: sync running (pid $HOLDER)" 5
+kill "$HOLDER"; wait "$HOLDER" 2>/dev/null
+keys C-l
+check "lock: header is idle once the holder is gone" wait_screen "sync idle" 5
 
 # --- quit -------------------------------------------------------------------------------------------
 keys q
