@@ -100,6 +100,11 @@ keys 1; keys v; keys C-u; text "coffeechartist"; keys Enter
 check "validate: screen names the canonical spelling" wait_screen "spelled CoffeeChartist"
 check "validate: asked TradingView, changed nothing" sandbox 's["calls"].get("/username_hint/", 0) >= 1 and not s["writes"]'
 
+# --- events of another process reach the Log pane (tailed from logs/sync.log) ---------------------------
+"$BIN" validate --config "$TMP/data/config.json" DogeDave >"$TMP/other.out" 2>&1
+check "other process: its validate ran" grep -qx DogeDave "$TMP/other.out"
+check "other process: its event shows in the Log pane" wait_screen "DogeDave" 5
+
 # --- grant ------------------------------------------------------------------------------------------
 keys g; text "$NEW_USER"; keys Enter          # term picker starts on 1M
 wait_screen "Grant $NEW_USER" 5
