@@ -34,10 +34,15 @@ screen() { tmux -L "$SOCK" capture-pane -p -t "$SESSION" 2>/dev/null; }
 keys() { tmux -L "$SOCK" send-keys -t "$SESSION" "$@"; }
 text() { tmux -L "$SOCK" send-keys -t "$SESSION" -l -- "$1"; }
 
+now_ns() { date +%s%N; }
+# Every wait also stops at the whole run's budget, so a broken console fails fast instead of hanging.
+BUDGET_END=$(( $(now_ns) + ${E2E_BUDGET_S:-85} * 1000000000 ))
+deadline_in() { local d=$(( $(now_ns) + $1 * 1000000000 )); echo $(( d < BUDGET_END ? d : BUDGET_END )); }
+
 # Polls until the screen shows $1 (fixed string), at most $2 seconds (default 10).
 wait_screen() {
-    local deadline=$(( $(date +%s%N) + ${2:-10} * 1000000000 ))
-    while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    local deadline; deadline=$(deadline_in "${2:-10}")
+    while [ "$(now_ns)" -lt "$deadline" ]; do
         screen | grep -qF -- "$1" && return 0
         sleep 0.1
     done
@@ -46,8 +51,8 @@ wait_screen() {
 
 # Polls until `$@` succeeds, at most 10 seconds.
 wait_for() {
-    local deadline=$(( $(date +%s%N) + 10000000000 ))
-    while [ "$(date +%s%N)" -lt "$deadline" ]; do
+    local deadline; deadline=$(deadline_in 10)
+    while [ "$(now_ns)" -lt "$deadline" ]; do
         "$@" && return 0
         sleep 0.1
     done
@@ -58,6 +63,11 @@ pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
 fail() {
     FAILED=$((FAILED + 1)); echo "FAIL - $1"
     echo "------ screen ------"; screen | sed 's/[[:space:]]*$//' | grep -v '^$' | head -40; echo "--------------------"
+    if screen | grep -q CONSOLE-EXITED || [ "$(now_ns)" -ge "$BUDGET_END" ]; then
+        echo "console-e2e: stopping early (the console exited or the time budget is spent)"
+        head -20 "$TMP/stderr" 2>/dev/null
+        echo "$PASSED passed, $FAILED failed"; exit 1
+    fi
 }
 # check NAME COMMAND...: one line per check.
 check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
@@ -91,7 +101,7 @@ tmux -L "$SOCK" new-session -d -s "$SESSION" -x 120 -y 40 \
 check "first frame shows the demo scripts" wait_screen "Alpha Trend Suite" 30
 check "sandbox answers on port $PORT" wait_for state >/dev/null
 if [ "$FAILED" -gt 0 ]; then
-    cat "$TMP/stderr" 2>/dev/null | head -20
+    head -20 "$TMP/stderr" 2>/dev/null
     echo "$PASSED passed, $FAILED failed"; exit 1
 fi
 

@@ -1,7 +1,7 @@
 import AccessCore
 import Foundation
 
-/// Everything the console asks of the core. The coordinator implements it over AccessCore's Actions;
+/// Everything the console asks of the core. `RuntimeServices` implements it over an AppRuntime's Actions;
 /// `PreviewServices` is an in-memory stand-in for previews and tests. Errors are thrown values whose
 /// `description` (CustomStringConvertible) or `localizedDescription` is shown in the status line.
 public protocol ConsoleServices: Sendable {
