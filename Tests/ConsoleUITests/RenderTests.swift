@@ -72,6 +72,21 @@ import Testing
         #expect(s.screen.lines[0].contains("sync idle"))
     }
 
+    @Test func anotherProcessSyncShowsUntilItsLockIsGone() {
+        var s = Fixture.state(size: Size(width: 200, height: 60))
+        var snap = Fixture.snapshot()
+        snap.sync = SyncProgress(pid: 4242)
+        _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snap)))
+        #expect(s.screen.lines[0].contains("sync running (pid 4242)"))
+        _ = ConsoleReducer.reduce(&s, .core([AccessEvent(event: "sync.progress", message: "x",
+                                                          fields: ["done": "2", "total": "8"], pid: 4242)]))
+        _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snap)))
+        #expect(s.screen.lines[0].contains("2/8"), "a reload keeps the streamed progress of the same run")
+        snap.sync = nil
+        _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snap)))
+        #expect(s.screen.lines[0].contains("sync idle"))
+    }
+
     @Test(arguments: sizes) func dialogsRender(size: Size) {
         var s = Fixture.state(size: size)
         Fixture.press(&s, [.char("r")])

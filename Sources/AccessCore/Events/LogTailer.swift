@@ -23,10 +23,12 @@ public struct LogTailer: Sendable {
     /// New events from the current end of the file on.
     public func follow() -> AsyncStream<AccessEvent> {
         let path = self.path, interval = self.interval, skipPid = self.skipPid
+        // Where "now" is, taken before returning: lines appended while the task starts are not lost.
+        let startOffset = Self.size(path) ?? 0, startInode = Self.inode(path)
         return AsyncStream { continuation in
             let task = Task {
-                var offset: UInt64 = Self.size(path) ?? 0
-                var inode = Self.inode(path)
+                var offset = startOffset
+                var inode = startInode
                 var pending = Data()
                 while !Task.isCancelled {
                     try? await Task.sleep(for: interval)

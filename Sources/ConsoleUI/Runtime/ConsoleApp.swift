@@ -28,12 +28,6 @@ public enum ConsoleApp {
             thread.start()
         }
     }
-
-    /// The console on `PreviewServices` (fake data, nothing leaves the process): for trying keys and
-    /// for the coordinator's `access-console demo` wiring while the real services are built.
-    public static func preview(users: Int = 500, options: ConsoleOptions = ConsoleOptions()) async throws {
-        try await run(services: PreviewServices(userCount: users), options: options)
-    }
 }
 
 /// Hands the initial state to the UI thread exactly once.

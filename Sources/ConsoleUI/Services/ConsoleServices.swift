@@ -1,7 +1,7 @@
 import AccessCore
 import Foundation
 
-/// Everything the console asks of the core. The coordinator implements it over AccessCore's Actions;
+/// Everything the console asks of the core. `RuntimeServices` implements it over an AppRuntime's Actions;
 /// `PreviewServices` is an in-memory stand-in for previews and tests. Errors are thrown values whose
 /// `description` (CustomStringConvertible) or `localizedDescription` is shown in the status line.
 public protocol ConsoleServices: Sendable {
@@ -82,7 +82,8 @@ public struct ResyncDiff: Sendable, Equatable {
         case missingRemote = "missing on TradingView"
         /// On TradingView, unknown to master data: apply adopts it.
         case unknownLocal = "unknown locally"
-        /// Both know the user, with different expiries: apply sets TradingView's to master data's.
+        /// Both know the user, with different expiries: apply sets TradingView's to master data's,
+        /// or adopts TradingView's when it is later.
         case expiryMismatch = "expiry differs"
     }
     public struct Row: Sendable, Equatable {

@@ -67,7 +67,14 @@ public enum ConsoleReducer {
     static func apply(_ s: inout ConsoleState, _ snap: ConsoleSnapshot) {
         s.snapshot = snap
         s.dryRun = snap.dryRun
-        if let sync = snap.sync { s.sync = sync }
+        switch (snap.sync, s.sync) {
+        // Progress events of the same run know more than the lock file does.
+        case (let lock?, let shown?) where lock.pid == shown.pid: break
+        case (let lock?, _): s.sync = lock
+        // Another process's run ended (or it died) without its last event reaching us.
+        case (nil, let shown?) where shown.pid != nil: s.sync = nil
+        default: break
+        }
         if s.selectedScript == nil || !snap.scripts.contains(where: { $0.scriptId == s.selectedScript }) {
             s.selectedScript = snap.scripts.first?.scriptId
         }

@@ -1,0 +1,63 @@
+import AccessCore
+import Foundation
+import Testing
+@testable import ConsoleUI
+
+/// RuntimeServices over a real AppRuntime on a throwaway folder. Nothing here calls a remote service
+/// (the endpoints point at a closed port); the sandbox-backed paths are covered by Tests/e2e.
+@Suite struct RuntimeServicesTests {
+    static let repoConfig = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("config.json").path
+
+    static func runtime() throws -> (AppRuntime, URL) {
+        let dir = try DemoWorkspace.temporaryDirectory(prefix: "runtime-services-test")
+        let closed = "http://127.0.0.1:9"
+        let path = try DemoWorkspace.prepare(templateConfig: repoConfig, directory: dir,
+                                             endpoints: .init(tradingView: closed, wordpress: closed, smtp: "smtp://127.0.0.1:9"),
+                                             cookies: nil, environment: [:])
+        return (try AppRuntime.open(configPath: path, environment: [:]), dir)
+    }
+
+    @Test func overviewHasEveryScriptWithTitlesAndTheDryRunSwitch() async throws {
+        let (runtime, dir) = try Self.runtime()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let services = RuntimeServices(runtime: runtime)
+        let snap = try await services.loadOverview()
+        #expect(snap.scripts.map(\.scriptId) == runtime.config.scriptIds)
+        #expect(snap.scripts.first?.title == "Alpha Trend Suite")
+        #expect(snap.session.status == .stale, "no cookies saved: writes cannot work, and lastResult says why")
+        #expect(snap.sync == nil && snap.dryRun == false)
+        try await services.setDryRun(true)
+        #expect(try await services.loadOverview().dryRun)
+        await #expect(throws: RuntimeServiceError.self) { try await services.resendReviewEmail(script: snap.scripts[0].scriptId, id: "x") }
+    }
+
+    @Test func eventsMergeRecentLinesLiveEventsAndOtherProcesses() async throws {
+        let (runtime, dir) = try Self.runtime()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = runtime.logFile.path
+        func append(_ e: AccessEvent) throws {
+            let h = try #require(FileHandle(forWritingAtPath: log))
+            try h.seekToEnd(); try h.write(contentsOf: Data((EventCoding.line(e) + "\n").utf8)); try h.close()
+        }
+        try append(AccessEvent(event: "earlier", message: "from before the console", pid: 1))
+        let stream = RuntimeServices(runtime: runtime).events()
+        runtime.events.emit(.info, "live", "this process")
+        try append(AccessEvent(event: "daemon", message: "another process", pid: 1))
+
+        let collect = Task {
+            var seen: [String] = []
+            for await e in stream {
+                seen.append(e.event)
+                if seen.contains("daemon") && seen.contains("live") { break }
+            }
+            return seen
+        }
+        let timeout = Task { try await Task.sleep(for: .seconds(5)); collect.cancel() }
+        let seen = await collect.value
+        timeout.cancel()
+        #expect(seen.first == "earlier")
+        #expect(seen.contains("live") && seen.contains("daemon"))
+        #expect(seen.filter { $0 == "live" }.count == 1, "this process's events come once, not again from the file")
+    }
+}

@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# End-to-end test of the console: the real binary in tmux on the demo sandbox. Sends keys for validate,
+# grant, extend, revoke, sync, resync, review fix-and-grant and cookie update, and checks both the screen
+# (tmux capture-pane) and the sandbox's state (its control routes). Run by `make e2e` after `swift build`.
+set -u
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=${BIN:-$ROOT/.build/debug/access-console}
+PORT=${E2E_PORT:-18780}
+SMTP_PORT=${E2E_SMTP_PORT:-12525}
+BASE="http://127.0.0.1:$PORT"
+SOCK="ace2e-$$"            # a private tmux server: never touches the user's sessions
+SESSION=ace2e
+ALPHA='PUB;7d3c1e9a0b2f4c6d8e1f2a3b4c5d6e7f'
+NEW_USER=CoffeeChartist    # a demo account without access and without purchases
+PASSED=0
+FAILED=0
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/console-e2e.XXXXXX")
+HOLDER=
+cleanup() {
+    [ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null
+    tmux -L "$SOCK" kill-server >/dev/null 2>&1
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+command -v tmux >/dev/null || { echo "console-e2e: tmux is not installed"; exit 2; }
+[ -x "$BIN" ] || { echo "console-e2e: $BIN not built (run swift build)"; exit 2; }
+
+screen() { tmux -L "$SOCK" capture-pane -p -t "$SESSION" 2>/dev/null; }
+keys() { tmux -L "$SOCK" send-keys -t "$SESSION" "$@"; }
+text() { tmux -L "$SOCK" send-keys -t "$SESSION" -l -- "$1"; }
+
+now_ns() { date +%s%N; }
+# Every wait also stops at the whole run's budget, so a broken console fails fast instead of hanging.
+BUDGET_END=$(( $(now_ns) + ${E2E_BUDGET_S:-85} * 1000000000 ))
+deadline_in() { local d=$(( $(now_ns) + $1 * 1000000000 )); echo $(( d < BUDGET_END ? d : BUDGET_END )); }
+
+# Polls until the screen shows $1 (fixed string), at most $2 seconds (default 10).
+wait_screen() {
+    local deadline; deadline=$(deadline_in "${2:-10}")
+    while [ "$(now_ns)" -lt "$deadline" ]; do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# Polls until `$@` succeeds, at most 10 seconds.
+wait_for() {
+    local deadline; deadline=$(deadline_in 10)
+    while [ "$(now_ns)" -lt "$deadline" ]; do
+        "$@" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
+fail() {
+    FAILED=$((FAILED + 1)); echo "FAIL - $1"
+    echo "------ screen ------"; screen | sed 's/[[:space:]]*$//' | grep -v '^$' | head -40; echo "--------------------"
+    if screen | grep -q CONSOLE-EXITED || [ "$(now_ns)" -ge "$BUDGET_END" ]; then
+        echo "console-e2e: stopping early (the console exited or the time budget is spent)"
+        head -20 "$TMP/stderr" 2>/dev/null
+        echo "$PASSED passed, $FAILED failed"; exit 1
+    fi
+}
+# check NAME COMMAND...: one line per check.
+check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+
+state() { curl -sf "$BASE/__sandbox/state"; }
+# sandbox SCRIPT: a python expression over `s` (the sandbox state) that must be true.
+sandbox() {
+    state | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+def access(user, pine=sys.argv[2]):
+    return next((a for a in s["access"].get(pine, []) if a["username"] == user), None)
+sys.exit(0 if eval(sys.argv[1]) else 1)' "$1" "$ALPHA"
+}
+expiration() { state | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+a = next((a for a in s["access"].get(sys.argv[2], []) if a["username"] == sys.argv[1]), None)
+print(a["expiration"] if a else "none")' "$1" "$ALPHA"; }
+
+# Puts the Users pane on exactly one user.
+select_user() {
+    keys 2; keys /; keys C-u; text "$1"; keys Enter
+    wait_screen "1 of 1" 5
+}
+
+cd "$ROOT"   # the demo bases its config on ./config.json
+# --- start ------------------------------------------------------------------------------------------
+tmux -L "$SOCK" new-session -d -s "$SESSION" -x 120 -y 40 \
+    "'$BIN' demo --data-dir '$TMP/data' --port $PORT --smtp-port $SMTP_PORT 2>'$TMP/stderr'; echo CONSOLE-EXITED \$?; sleep 30"
+check "first frame shows the demo scripts" wait_screen "Alpha Trend Suite" 30
+check "sandbox answers on port $PORT" wait_for state >/dev/null
+if [ "$FAILED" -gt 0 ]; then
+    head -20 "$TMP/stderr" 2>/dev/null
+    echo "$PASSED passed, $FAILED failed"; exit 1
+fi
+
+# --- validate ---------------------------------------------------------------------------------------
+keys 1; keys v; keys C-u; text "coffeechartist"; keys Enter
+check "validate: screen names the canonical spelling" wait_screen "spelled CoffeeChartist"
+check "validate: asked TradingView, changed nothing" sandbox 's["calls"].get("/username_hint/", 0) >= 1 and not s["writes"]'
+
+# --- events of another process reach the Log pane (tailed from logs/sync.log) ---------------------------
+"$BIN" validate --config "$TMP/data/config.json" DogeDave >"$TMP/other.out" 2>&1
+check "other process: its validate ran" grep -qx DogeDave "$TMP/other.out"
+check "other process: its event shows in the Log pane" wait_screen "DogeDave" 5
+
+# --- grant ------------------------------------------------------------------------------------------
+keys g; text "$NEW_USER"; keys Enter          # term picker starts on 1M
+wait_screen "Grant $NEW_USER" 5
+keys Enter
+check "grant: status line says granted 1M" wait_screen "granted 1M to $NEW_USER on Alpha Trend Suite"
+check "grant: sandbox has the access" wait_for sandbox "access('$NEW_USER') is not None and access('$NEW_USER')['expiration'] is not None"
+check "grant: the Log pane shows the grant event" wait_screen "grant.ok" 5
+GRANTED=$(expiration "$NEW_USER")
+
+# --- extend -----------------------------------------------------------------------------------------
+check "extend: user is listed in the Users pane" select_user "$NEW_USER"
+keys e; wait_screen "Extend $NEW_USER" 5
+keys Down Down; keys Enter                     # 1M -> 3M -> 6M
+check "extend: status line says extended by 6M" wait_screen "extended $NEW_USER by 6M on Alpha Trend Suite"
+check "extend: sandbox expiration moved later" wait_for sandbox "access('$NEW_USER') is not None and access('$NEW_USER')['expiration'] > '$GRANTED'"
+
+# --- revoke -----------------------------------------------------------------------------------------
+keys r
+check "revoke: confirm dialog names user and script" wait_screen "Revoke $NEW_USER's access to Alpha Trend Suite?" 5
+keys Enter                                     # focus starts on Cancel
+check "revoke: Enter on Cancel cancels" wait_screen "cancelled" 5
+check "revoke: sandbox still has the access" sandbox "access('$NEW_USER') is not None"
+keys r; wait_screen "Revoke $NEW_USER's access" 5; keys Tab; keys Enter
+check "revoke: status line says revoked" wait_screen "revoked $NEW_USER on Alpha Trend Suite"
+check "revoke: sandbox removed the access" wait_for sandbox "access('$NEW_USER') is None"
+
+# --- dry run: a grant is logged, not sent ------------------------------------------------------------
+keys d
+check "dry run: header says DRY RUN" wait_screen "DRY RUN" 5
+keys g; text "$NEW_USER"; keys Enter; wait_screen "Grant $NEW_USER" 5; keys Enter
+check "dry run: status line says would grant" wait_screen "dry run: would grant 1M to $NEW_USER"
+check "dry run: sandbox unchanged" sandbox "access('$NEW_USER') is None"
+keys d
+check "dry run: off again" wait_screen "LIVE" 5
+
+# --- sync now ---------------------------------------------------------------------------------------
+keys S
+check "sync: status line reports the run" wait_screen "sync done:" 20
+check "sync: sandbox got the buyers' grants" sandbox "access('IchimokuIvy') is not None and access('BacktestBella') is None"
+
+# --- resync -----------------------------------------------------------------------------------------
+# Drift: someone removes IchimokuIvy on TradingView by hand.
+curl -sf -o /dev/null -X POST "$BASE/pine_perm/remove/" -H "Origin: https://www.tradingview.com" \
+    -H "Cookie: sessionid=sandbox-sessionid-0123456789; sessionid_sign=sandbox-sign-abcdef" \
+    --data-urlencode "pine_id=$ALPHA" --data-urlencode "username_recip=IchimokuIvy"
+check "resync: drift introduced in the sandbox" sandbox "access('IchimokuIvy') is None"
+keys 1; keys s
+check "resync: diff shows the missing user" wait_screen "missing on TradingView: IchimokuIvy" 10
+keys Tab; keys Enter
+check "resync: status line says applied" wait_screen "resync of Alpha Trend Suite applied"
+check "resync: sandbox has the access again" wait_for sandbox "access('IchimokuIvy') is not None"
+
+# --- review: fix the name, validate, grant ------------------------------------------------------------
+keys 3
+found=no
+for _ in $(seq 1 12); do
+    keys Enter
+    if wait_screen 'typed "BacktestBela"' 2; then found=yes; break; fi
+    keys Escape; sleep 0.2; keys j
+done
+check "review: the mistyped BacktestBela is in the queue" test "$found" = yes
+keys BSpace; text "la"; keys Enter            # BacktestBela -> BacktestBella
+check "review: status line says granted and resolved" wait_screen "granted BacktestBella on Alpha Trend Suite"
+check "review: sandbox has the fixed name's access" wait_for sandbox "access('BacktestBella') is not None"
+check "review: the item left the queue" sh -c "! tmux -L '$SOCK' capture-pane -p -t '$SESSION' | grep -qF BacktestBela\ "
+
+# --- cookie update ------------------------------------------------------------------------------------
+curl -sf -o /dev/null -X POST "$BASE/__sandbox/session" -H 'Content-Type: application/json' \
+    -d '{"sessionid": "e2e-fresh-sessionid-42", "sessionid_sign": "e2e-fresh-sign-42"}'
+keys 5; keys t
+check "cookies: old cookies test as stale" wait_screen "session ✗ STALE" 10
+BEFORE=$(state | python3 -c 'import json,sys; print(json.load(sys.stdin)["calls"].get("/tvcoins/details/", 0))')
+keys u; text "e2e-fresh-sessionid-42"; keys Tab; text "e2e-fresh-sign-42"; keys Enter
+check "cookies: status line says tested and saved" wait_screen "cookies tested and saved"
+check "cookies: header badge is valid again" wait_screen "session ✓ valid" 5
+check "cookies: the secret is not on screen" sh -c "! tmux -L '$SOCK' capture-pane -p -t '$SESSION' | grep -qF e2e-fresh"
+check "cookies: sandbox was asked to check them" sandbox "s['calls'].get('/tvcoins/details/', 0) > $BEFORE"
+
+# --- another process holds the sync lock ---------------------------------------------------------------
+python3 -c '
+import fcntl, os, sys, time
+f = open(sys.argv[1], "a+")
+fcntl.flock(f, fcntl.LOCK_EX)
+f.truncate(0); f.write(str(os.getpid())); f.flush()
+time.sleep(20)' "$TMP/data/masterData/.sync.lock" &
+HOLDER=$!
+wait_for grep -qx "$HOLDER" "$TMP/data/masterData/.sync.lock"
+keys C-l
+check "lock: header shows the other process's sync" wait_screen "sync running (pid $HOLDER)" 5
+keys S
+check "lock: sync now is refused, naming the pid" wait_screen "failed: sync running (pid $HOLDER)" 5
+kill "$HOLDER"; wait "$HOLDER" 2>/dev/null
+keys C-l
+check "lock: header is idle once the holder is gone" wait_screen "sync idle" 5
+
+# --- quit -------------------------------------------------------------------------------------------
+keys q
+check "quit: the console exits cleanly" wait_screen "CONSOLE-EXITED 0" 10
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
