@@ -93,7 +93,7 @@ extension AccessActions {
                 guard item.email.contains("@") else {
                     throw ActionError.cannotResolve(script: script, id: id, detail: "the customer left no email address")
                 }
-                let message = InvalidUsernameMail.message(for: item, subject: settings.mailSubject, vendor: settings.vendorName)
+                let message = InvalidUsernameMail.message(for: item, settings: settings)
                 do { try await mailer.send(message) } catch { throw ActionError.mail(String(describing: error)) }
                 var sent = item
                 sent.emailSentAt = now

@@ -70,7 +70,14 @@ public final class AppRuntime: Sendable {
                 throw issue("email", String(describing: error))
             }
         }
-        actions = AccessActions(config: config, store: ScriptStoreOpener(directory: masterDataDirectory),
+        var settings = SyncSettings(config: config)
+        if let template = config.email?.template {
+            let path = config.resolvedPath(template, configPath: configPath).path
+            do { settings.mailTemplate = try MailTemplate.load(path: path) } catch {
+                throw issue("email.template", String(describing: error))
+            }
+        }
+        actions = AccessActions(settings: settings, store: ScriptStoreOpener(directory: masterDataDirectory),
                                 client: tradingView, source: wordpress, mailer: mailer, cookies: vault, events: events,
                                 runLock: FolderSyncLock(directory: masterDataDirectory),
                                 onSessionStale: { session.markStale($0) })

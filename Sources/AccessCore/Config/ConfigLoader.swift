@@ -134,9 +134,7 @@ public enum ConfigLoader {
                 v.secret(email, "password", at: "email", required: false, environment: environment)
                 v.bool(email, "start_tls", at: "email")
                 _ = v.number(email, "timeout_seconds", at: "email", range: 1...600)
-                if let t = v.string(email, "template", at: "email", required: false), !FileManager.default.fileExists(atPath: t) {
-                    v.fail("email.template", "no such file \(ConfigValidator.quoted(t))")
-                }
+                _ = v.string(email, "template", at: "email", required: false) // read (relative to config.json) by AppRuntime
             }
         }
         if let console = v.object(doc, "console", at: "", required: false),

@@ -181,7 +181,7 @@ struct Run: Sendable {
 
     private func email(_ item: ReviewItem, in session: ScriptSession) async {
         guard !session.dryRun, let mailer = engine.mailer, item.email.contains("@") else { return }
-        let message = InvalidUsernameMail.message(for: item, subject: engine.settings.mailSubject, vendor: engine.settings.vendorName)
+        let message = InvalidUsernameMail.message(for: item, settings: engine.settings)
         let events = self.events
         let sent = await mail.once(to: item.email) {
             do { try await mailer.send(message); return true } catch {

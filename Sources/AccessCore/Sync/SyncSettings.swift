@@ -15,6 +15,12 @@ public struct SyncSettings: Sendable {
     public var mailSubject: String
     /// Sender shown in the invalid-username email's text.
     public var vendorName: String
+    /// The invalid-username email (`email.template`, or the built-in one).
+    public var mailTemplate: MailTemplate = .invalidUsername
+    /// Where customers can write back (`email.from`).
+    public var supportAddress: String = ""
+    /// Product titles for the email, by product id.
+    var productTitles: [String: String] { products.compactMapValues(\.title) }
 
     public init(products: [String: ProductConfig], concurrency: Int = 4, maxAttempts: Int = 8,
                 backoffBase: TimeInterval = 60, backoffMax: TimeInterval = 6 * 3600, sinceOverlap: TimeInterval = 3600,
@@ -26,7 +32,8 @@ public struct SyncSettings: Sendable {
 
     public init(config: AppConfig) {
         self.init(products: config.products, concurrency: config.tradingview.concurrency ?? 4,
-                  mailSubject: config.email?.subject ?? "Your TradingView username could not be found")
+                  mailSubject: config.email?.subject ?? MailTemplate.defaultInvalidUsernameSubject)
+        supportAddress = config.email?.from ?? ""
     }
 
     /// Every script some product entitles, sorted.
