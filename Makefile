@@ -25,7 +25,8 @@ test: unit e2e
 
 bench: deps
 	$(SWIFT) build -c release
-	.build/release/access-console bench
+	.build/release/access-console bench; s=$$?; \
+	  BIN=.build/release/access-console bash Tests/e2e/console-bench.sh || s=1; exit $$s
 
 clean:
 	rm -rf .build

@@ -119,8 +119,6 @@ public struct TradingViewConfig: Codable, Sendable {
     public var timeoutSeconds: Double?
     public var connectTimeoutSeconds: Double?
     public var caBundle: String?
-    /// Verify a grant by reading the user back (costs one list call per script per run at most).
-    public var verifyGrants: Bool?
     enum CodingKeys: String, CodingKey {
         case mode
         case baseUrl = "base_url"
@@ -133,7 +131,6 @@ public struct TradingViewConfig: Codable, Sendable {
         case timeoutSeconds = "timeout_seconds"
         case connectTimeoutSeconds = "connect_timeout_seconds"
         case caBundle = "ca_bundle"
-        case verifyGrants = "verify_grants"
     }
 }
 

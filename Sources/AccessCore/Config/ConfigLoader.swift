@@ -79,11 +79,10 @@ public enum ConfigLoader {
                 _ = v.number(r, "base_delay_ms", at: "\(p).retries", range: 1...60_000, required: true)
                 _ = v.number(r, "max_delay_ms", at: "\(p).retries", range: 1...600_000, required: true)
             }
-            _ = v.number(tv, "rate_limit_per_minute", at: p, range: 1...6000)
+            _ = v.number(tv, "rate_limit_per_minute", at: p, range: 1...60_000)
             _ = v.number(tv, "concurrency", at: p, range: 1...32)
             _ = v.number(tv, "timeout_seconds", at: p, range: 1...600)
             _ = v.number(tv, "connect_timeout_seconds", at: p, range: 1...120)
-            v.bool(tv, "verify_grants", at: p)
             if let ca = v.string(tv, "ca_bundle", at: p, required: false), !FileManager.default.fileExists(atPath: ca) {
                 v.fail("\(p).ca_bundle", "no such file \(ConfigValidator.quoted(ca))")
             }
