@@ -57,26 +57,37 @@ public struct WordPressClient: TransactionSource, CallCounting {
         return mapper.mapAll(try await fetchArray(url))
     }
 
-    /// MemberPress filters by one status per request: one paging run per configured status.
+    /// MemberPress filters by one status per request: one paging run per configured status, the runs side
+    /// by side (pages within one status follow each other: a short page ends it).
     private func memberPress(since: Date?) async throws -> TransactionBatch {
-        let perPage = max(1, config.perPage ?? Self.defaultPerPage)
         let statuses: [String?] = (config.statusFilter?.isEmpty ?? true) ? [nil] : config.statusFilter!.map { $0 }
-        var batch = TransactionBatch(transactions: [], rejected: [])
-        for status in statuses {
-            var previousFirst: JSONValue? = nil
-            for page in 1...Self.maxPages {
-                var query = [("page", String(page)), ("per_page", String(perPage))]
-                if let status { query.append(("status", status)) }
-                let records = try await fetchArray(RemoteURL.withQuery(RemoteURL.join(config.baseUrl, config.transactionsEndpoint), query))
-                if page > 1, let first = records.first, first == previousFirst {
-                    throw RemoteError.malformed("WordPress returned the same page twice: does \(config.transactionsEndpoint) honour `page`?")
-                }
-                previousFirst = records.first
-                let mapped = mapper.mapAll(records)
-                batch.transactions += mapped.transactions
-                batch.rejected += mapped.rejected
-                if records.count < perPage { break }
+        let runs = try await withThrowingTaskGroup(of: (Int, TransactionBatch).self) { group in
+            for (i, status) in statuses.enumerated() {
+                group.addTask { (i, try await self.memberPressPages(status: status)) }
             }
+            var out: [(Int, TransactionBatch)] = []
+            for try await run in group { out.append(run) }
+            return out.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return TransactionBatch(transactions: runs.flatMap(\.transactions), rejected: runs.flatMap(\.rejected))
+    }
+
+    private func memberPressPages(status: String?) async throws -> TransactionBatch {
+        let perPage = max(1, config.perPage ?? Self.defaultPerPage)
+        var batch = TransactionBatch(transactions: [], rejected: [])
+        var previousFirst: JSONValue? = nil
+        for page in 1...Self.maxPages {
+            var query = [("page", String(page)), ("per_page", String(perPage))]
+            if let status { query.append(("status", status)) }
+            let records = try await fetchArray(RemoteURL.withQuery(RemoteURL.join(config.baseUrl, config.transactionsEndpoint), query))
+            if page > 1, let first = records.first, first == previousFirst {
+                throw RemoteError.malformed("WordPress returned the same page twice: does \(config.transactionsEndpoint) honour `page`?")
+            }
+            previousFirst = records.first
+            let mapped = mapper.mapAll(records)
+            batch.transactions += mapped.transactions
+            batch.rejected += mapped.rejected
+            if records.count < perPage { break }
         }
         return batch
     }
