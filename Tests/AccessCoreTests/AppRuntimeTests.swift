@@ -3,19 +3,24 @@ import Testing
 @testable import AccessCore
 
 @Suite struct AppRuntimeTests {
+    /// A workspace whose config names `template` as the invalid-username mail (relative to its config.json).
+    func workspace(_ dir: URL, template: String) throws -> String {
+        try DemoWorkspace.prepare(
+            templateConfig: ConfigTests.repoConfig, directory: dir,
+            endpoints: .init(tradingView: "http://127.0.0.1:9", wordpress: "http://127.0.0.1:9", smtp: "smtp://127.0.0.1:9"),
+            cookies: nil, environment: [:]) { doc in
+                var email = doc["email"] as! [String: Any]
+                email["template"] = template
+                doc["email"] = email
+            }
+    }
+
     @Test func invalidUsernameMailUsesTheConfiguredTemplateRelativeToTheConfig() throws {
         let dir = try DemoWorkspace.temporaryDirectory(prefix: "runtime-test")
         defer { try? FileManager.default.removeItem(at: dir) }
         try "<p>Dear {{name}}: no account {{username}} for {{product}} ({{transaction_id}})</p>"
             .write(to: dir.appendingPathComponent("mail.html"), atomically: true, encoding: .utf8)
-        let path = try DemoWorkspace.prepare(
-            templateConfig: ConfigTests.repoConfig, directory: dir,
-            endpoints: .init(tradingView: "http://127.0.0.1:9", wordpress: "http://127.0.0.1:9", smtp: "smtp://127.0.0.1:9"),
-            cookies: nil, environment: [:]) { doc in
-                var email = doc["email"] as! [String: Any]
-                email["template"] = "mail.html"
-                doc["email"] = email
-            }
+        let path = try workspace(dir, template: "mail.html")
         let runtime = try AppRuntime.open(configPath: path, environment: [:])
         let item = ReviewItem(id: "7", reason: .invalidUsername, typedName: "<script>", email: "ann@example.com",
                               transactionId: "7", productId: "101", term: .months(1), detail: "", createdAt: Date())
@@ -28,14 +33,7 @@ import Testing
     @Test func aMissingTemplateIsAConfigErrorNamingTheKey() throws {
         let dir = try DemoWorkspace.temporaryDirectory(prefix: "runtime-test")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = try DemoWorkspace.prepare(
-            templateConfig: ConfigTests.repoConfig, directory: dir,
-            endpoints: .init(tradingView: "http://127.0.0.1:9", wordpress: "http://127.0.0.1:9", smtp: "smtp://127.0.0.1:9"),
-            cookies: nil, environment: [:]) { doc in
-                var email = doc["email"] as! [String: Any]
-                email["template"] = "nope.html"
-                doc["email"] = email
-            }
+        let path = try workspace(dir, template: "nope.html")
         do {
             _ = try AppRuntime.open(configPath: path, environment: [:])
             Issue.record("expected a config error")
