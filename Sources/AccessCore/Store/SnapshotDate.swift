@@ -11,7 +11,7 @@ enum SnapshotDate {
         let ms = Int(totalMs - secs * 1000)
         let days = floorDiv(secs, 86_400)
         let secOfDay = Int(secs - days * 86_400)
-        let (y, m, d) = civil(fromDays: days)
+        let (y, m, d) = CivilDate.civil(fromDays: days)
         digits(y, width: 4, into: &out); out.append(0x2D)
         digits(m, width: 2, into: &out); out.append(0x2D)
         digits(d, width: 2, into: &out); out.append(0x54)
@@ -58,7 +58,7 @@ enum SnapshotDate {
         default: return nil
         }
         guard i == n else { return nil }
-        let secs = days(fromCivil: y, mo, d) * 86_400 + Int64(h * 3600 + mi * 60 + s - offset)
+        let secs = CivilDate.days(fromCivil: y, mo, d) * 86_400 + Int64(h * 3600 + mi * 60 + s - offset)
         let totalMs = secs * 1000 + Int64((fraction * 1000).rounded())
         return Date(timeIntervalSince1970: Double(totalMs) / 1000)
     }
@@ -89,28 +89,5 @@ enum SnapshotDate {
             while k >= 0 { b[k] = UInt8(0x30 + v % 10); v /= 10; k -= 1 }
             out.append(contentsOf: b[0..<width])
         }
-    }
-
-    // Howard Hinnant's days-from-civil and civil-from-days (proleptic Gregorian, day 0 = 1970-01-01).
-    private static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = Int64((month + 9) % 12)
-        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    private static func civil(fromDays days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (Int(yoe + era * 400 + (m <= 2 ? 1 : 0)), Int(m), Int(d))
     }
 }

@@ -1,3 +1,4 @@
+import AccessCore
 import Foundation
 
 /// Date and number formatting without DateFormatter (slow, and locale-dependent in tests).
@@ -6,16 +7,8 @@ public enum Formats {
     static func civil(_ seconds: Int) -> (y: Int, m: Int, d: Int, hh: Int, mm: Int, ss: Int) {
         let days = Int((Double(seconds) / 86_400).rounded(.down))
         let secs = seconds - days * 86_400
-        // Howard Hinnant's days-to-civil.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d, secs / 3600, secs % 3600 / 60, secs % 60)
+        let (y, m, d) = CivilDate.civil(fromDays: Int64(days))
+        return (y, m, d, secs / 3600, secs % 3600 / 60, secs % 60)
     }
 
     static func pad(_ n: Int, _ width: Int = 2) -> String {
