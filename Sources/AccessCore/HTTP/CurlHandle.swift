@@ -20,6 +20,19 @@ final class CurlHandle {
         guard initCode == CURLE_OK else { throw CurlFailure(code: Int(initCode.rawValue), message: "curl_global_init failed") }
         guard let h = curl_easy_init() else { throw CurlFailure(code: -1, message: "curl_easy_init failed") }
         handle = h
+        try setBaseOptions()
+    }
+
+    /// Forgets every option of the last exchange but keeps the handle's open connections, so the next
+    /// request to the same host skips the TCP (and TLS) handshake.
+    func reset() throws {
+        curl_easy_reset(handle)
+        for list in lists { curl_slist_free_all(list) }
+        lists.removeAll()
+        try setBaseOptions()
+    }
+
+    private func setBaseOptions() throws {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         try set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
         // No signals: timeouts must not use SIGALRM in a multi-threaded process.

@@ -1,7 +1,8 @@
 import CCurl
 import Foundation
 
-/// HTTP over libcurl: one easy handle per request, performed on dedicated threads.
+/// HTTP over libcurl, performed on dedicated threads. Easy handles are kept between requests so their
+/// connections are reused (keep-alive): a new connection costs a handshake on every call otherwise.
 public struct CurlTransport: HTTPTransport {
     public struct Options: Sendable {
         public var connectTimeout: TimeInterval
@@ -23,10 +24,12 @@ public struct CurlTransport: HTTPTransport {
 
     public let options: Options
     private let pool: BlockingPool
+    private let idleHandles: CurlHandleCache
 
     public init(options: Options = Options()) {
         self.options = options
         self.pool = BlockingPool(threads: options.threads, name: "curl-\(options.serviceName)")
+        self.idleHandles = CurlHandleCache(capacity: max(1, options.threads))
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -35,14 +38,20 @@ public struct CurlTransport: HTTPTransport {
             throw RemoteError.notConfigured("\(options.serviceName): a request header contains a line break: refused")
         }
         do {
-            return try await pool.run { try Self.perform(request, options: options) }
+            let idleHandles = self.idleHandles
+            return try await pool.run {
+                let handle = try idleHandles.take() ?? CurlHandle()
+                let response = try Self.perform(request, on: handle, options: options)
+                // Only a handle whose exchange succeeded goes back: after a failure its state is suspect.
+                idleHandles.put(handle)
+                return response
+            }
         } catch let failure as CurlFailure {
             throw failure.remoteError(service: options.serviceName)
         }
     }
 
-    private static func perform(_ request: HTTPRequest, options: Options) throws -> HTTPResponse {
-        let handle = try CurlHandle()
+    private static func perform(_ request: HTTPRequest, on handle: CurlHandle, options: Options) throws -> HTTPResponse {
         let buffers = CurlExchangeBuffers()
         try buffers.install(on: handle)
         try handle.set(CURLOPT_URL, request.url)
