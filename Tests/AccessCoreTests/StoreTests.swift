@@ -267,3 +267,60 @@ func sampleChanges(_ i: Int) -> [AccessChange] {
         #expect(rows[0].users == 200 && rows[0].snapshotBytes > 200 * 100 && rows[0].peakRSSMB > 0)
     }
 }
+
+@Suite struct StoreDurabilityTests {
+    let scriptId = "PUB;durability"
+
+    @Test func deferredCommitsAreWrittenAndSurviveAReopen() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let store = try ScriptStore.open(directory: dir.url, scriptId: scriptId, options: StoreOptions(compactAfterLines: .max))
+        try store.commit(sampleChanges(0))
+        try store.commit(sampleChanges(1), durability: .deferred)
+        // Written at once (a killed process loses nothing), though not yet flushed.
+        let journal = try String(contentsOfFile: store.journalPath, encoding: .utf8)
+        #expect(journal.split(separator: "\n").count == 2)
+        let expected = store.state
+        store.close()
+        let reopened = try ScriptStore.open(directory: dir.url, scriptId: scriptId)
+        #expect(reopened.state == expected)
+        #expect(reopened.state.user("trader_1") != nil)
+    }
+
+    @Test func concurrentCommitsShareFlushesAndLoseNothing() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let store = try ScriptStore.open(directory: dir.url, scriptId: scriptId, options: StoreOptions(compactAfterLines: .max))
+        await withTaskGroup(of: Void.self) { group in
+            for i in 0..<64 {
+                group.addTask { try? store.commit(sampleChanges(i), durability: i % 3 == 0 ? .deferred : .durable) }
+            }
+        }
+        #expect(store.pendingJournalLines == 64)
+        let expected = store.state
+        #expect(expected.users.count == 64)
+        store.close()
+        let reopened = try ScriptStore.open(directory: dir.url, scriptId: scriptId)
+        #expect(reopened.state == expected)
+    }
+
+    @Test func aLargeJournalIsCompactedAtCloseEvenWithFewLines() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let options = StoreOptions(compactAfterLines: 1000, compactAfterBytes: 4096)
+        let store = try ScriptStore.open(directory: dir.url, scriptId: scriptId, options: options)
+        // One line like a bootstrap's: every user of a script at once.
+        try store.commit((0..<100).map { .upsertUser(UserAccess(username: "User\($0)", expiry: t0)) })
+        #expect(store.pendingJournalLines == 1)
+        let expected = store.state
+        store.close()
+        #expect(try FileManager.default.attributesOfItem(atPath: store.journalPath)[.size] as! Int == 0)
+        let reopened = try ScriptStore.open(directory: dir.url, scriptId: scriptId, options: options)
+        #expect(reopened.state == expected)
+    }
+
+    @Test func aClosedStoreRefusesCommitsOfEitherKind() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let store = try ScriptStore.open(directory: dir.url, scriptId: scriptId)
+        store.close()
+        #expect(throws: StoreError.self) { try store.commit(sampleChanges(0)) }
+        #expect(throws: StoreError.self) { try store.commit(sampleChanges(0), durability: .deferred) }
+    }
+}

@@ -10,7 +10,7 @@ final class MemoryScript: ScriptMasterData, @unchecked Sendable {
     private(set) var commits: [[AccessChange]] = []
     init(_ state: ScriptAccess) { scriptId = state.scriptId; current = state }
     var state: ScriptAccess { lock.withLock { current } }
-    func commit(_ changes: [AccessChange]) throws { lock.withLock { commits.append(changes); current.apply(changes: changes) } }
+    func commit(_ changes: [AccessChange], durability: CommitDurability) throws { lock.withLock { commits.append(changes); current.apply(changes: changes) } }
     func close() {}
 }
 
@@ -71,6 +71,19 @@ final class FakeTradingView: TradingViewClient, @unchecked Sendable {
 struct FakeSource: TransactionSource {
     let txs: [Transaction]
     func transactions(since: Date?) async throws -> TransactionBatch { TransactionBatch(transactions: txs, rejected: []) }
+}
+
+/// Like MemberPress: cannot filter by time, so the engine fetches before it knows `since`.
+final class EverythingSource: TransactionSource, @unchecked Sendable {
+    let txs: [Transaction]
+    private let lock = NSLock()
+    private(set) var asked: [Date?] = []
+    init(_ txs: [Transaction]) { self.txs = txs }
+    var filtersSinceOnServer: Bool { false }
+    func transactions(since: Date?) async throws -> TransactionBatch {
+        lock.withLock { asked.append(since) }
+        return TransactionBatch(transactions: txs, rejected: [])
+    }
 }
 
 final class FakeMailer: Mailer, @unchecked Sendable {
@@ -182,6 +195,48 @@ struct EngineRig {
         let resumed = try await rig.engine(txs).run(dryRun: false)
         #expect(resumed.granted == 5 && !resumed.stale && rig.tv.writes.count == 5)
         #expect(rig.state.retryQueue.isEmpty && rig.state.processedTransactions.count == 5)
+    }
+
+    @Test func intentsOfKnownNamesAreJournaledTogetherBeforeAnyWrite() async throws {
+        let rig = EngineRig()
+        rig.data.put(F.state((1...4).map { F.user("K\($0)", F.date(2025, 3, 1)) }))
+        rig.tv.existing = ["New"]
+        let txs = (1...4).map { F.tx("\($0)", "K\($0)", at: F.date(2025, 1, 30, $0)) } + [F.tx("5", "new", at: F.date(2025, 1, 30, 5))]
+        let s = try await rig.engine(txs).run(dryRun: false)
+        #expect(s.extended == 4 && s.granted == 1)
+        let commits = rig.data.script(F.script).commits
+        let first = try #require(commits.first)
+        #expect(first.count == 4 && first.allSatisfy { if case .openIntent = $0 { return true }; return false },
+                "one commit opens the four known users' intents; the new name opens its own after validation")
+        #expect(commits.filter { $0.contains { if case .openIntent = $0 { return true }; return false } }.count == 2)
+        #expect(rig.state.openIntents.isEmpty)
+    }
+
+    @Test func intentsOpenedAheadAreClosedWhenTheSessionGoesStale() async throws {
+        let rig = EngineRig()
+        rig.data.put(F.state((1...5).map { F.user("K\($0)", F.date(2025, 3, 1)) }))
+        rig.tv.fail(.sessionStale("HTTP 401"))
+        let txs = (1...5).map { F.tx("\($0)", "K\($0)", at: F.date(2025, 1, 30, $0)) }
+        let s = try await rig.engine(txs, concurrency: 1).run(dryRun: false)
+        #expect(s.stale && rig.tv.writes.isEmpty)
+        #expect(rig.state.retryQueue.count == 5)
+        #expect(rig.state.openIntents.isEmpty, "nothing was sent, so nothing is left to settle")
+        #expect(rig.tv.lists == 0)
+    }
+
+    @Test func aSourceThatReadsEverythingIsFetchedEarlyAndFilteredBySince() async throws {
+        let rig = EngineRig()
+        var state = F.state([F.user("Old", F.date(2025, 3, 1)), F.user("Fresh", F.date(2025, 3, 1))])
+        state.lastProcessedAt = F.date(2025, 1, 20)
+        rig.data.put(state)
+        let source = EverythingSource([F.tx("1", "Old", at: F.date(2025, 1, 2)), F.tx("2", "Fresh", at: F.date(2025, 1, 30))])
+        let settings = SyncSettings(products: ["p1": F.product(.months(1), stacking: true)], concurrency: 2, maxAttempts: 3)
+        let engine = SyncEngine(settings: settings, store: rig.data, client: rig.tv, source: source, mailer: nil,
+                                events: rig.hub, clock: { rig.now })
+        let s = try await engine.run(dryRun: false)
+        #expect(source.asked == [nil], "asked once, before the stores said since when")
+        #expect(s.extended == 1 && rig.tv.writes == ["modify Fresh"], "the purchase older than since minus the overlap is left alone")
+        #expect(rig.state.processedTransactions == ["2"])
     }
 
     @Test func rejectedWriteBecomesAConflictReview() async throws {

@@ -35,6 +35,12 @@ struct JSONReader {
 
     mutating func atEnd() -> Bool { skipSpace(); return pos == p.count }
 
+    /// The next byte that is not white space, not consumed; nil at the end.
+    mutating func peek() -> UInt8? { skipSpace(); return pos < p.count ? p[pos] : nil }
+
+    /// The bytes of `range` as text (for a number `skipValue` spanned).
+    func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: p[range]), as: UTF8.self) }
+
     /// Call with `first = true` after the opening `{` or `[`: true when another member/element follows.
     mutating func more(_ first: inout Bool, close: UInt8) throws -> Bool {
         skipSpace()

@@ -30,7 +30,7 @@ enum JournalReader {
             if slice.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) && newline != nil { start = next; continue }
             do {
                 guard newline != nil else { throw JSONReadError(offset: 0, message: "line has no end") }
-                lines.append(try decoder.decode(JournalLine.self, from: Data(slice)))
+                lines.append(try slice.withUnsafeBufferPointer { try JournalCodec.decode($0, decoder: decoder) })
             } catch {
                 let onlyBlankAfter = bytes[next...].allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0 }
                 if onlyBlankAfter { return Contents(lines: lines, intactLength: start) }

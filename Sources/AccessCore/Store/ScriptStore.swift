@@ -10,25 +10,37 @@ public struct StoreOptions: Sendable {
     /// Compact (new snapshot, empty journal) at open and close once the journal holds more lines than this.
     /// Replay costs about 50 µs a line, so 1000 lines add about 50 ms to a load.
     public var compactAfterLines: Int
+    /// ... or more bytes than this: one line can be large (a bootstrap holds the whole remote list), and
+    /// replay reads about 10 MB/s where the snapshot codec reads ten times that.
+    public var compactAfterBytes: Int
     /// How long `open` waits for another process's lock before failing with `StoreError.locked`.
     /// 0 (the default) fails at once: a second writer should say so, not hang.
     public var lockWait: TimeInterval
 
-    public init(compactAfterLines: Int = 1000, lockWait: TimeInterval = 0) {
-        self.compactAfterLines = compactAfterLines; self.lockWait = lockWait
+    public init(compactAfterLines: Int = 1000, compactAfterBytes: Int = 256 << 10, lockWait: TimeInterval = 0) {
+        self.compactAfterLines = compactAfterLines; self.compactAfterBytes = compactAfterBytes; self.lockWait = lockWait
     }
 }
 
 /// The durable master data of one script: `masterData/{scriptId}.json` (snapshot) plus an append-only
 /// journal beside it. Holds an exclusive per-script file lock while open.
-/// Thread-safe: every method may be called from any thread or task.
+/// Thread-safe: every method may be called from any thread or task. Commits that arrive together share
+/// one fsync (group commit): the journal is append-only, so one flush makes every earlier line durable.
 public final class ScriptStore: @unchecked Sendable {
     public let scriptId: String
     public let snapshotPath: String
     public let journalPath: String
     public let options: StoreOptions
 
+    /// Guards the in-memory state and the journal's end. Never held during fsync.
     private let mutex = NSLock()
+    /// Held while flushing, and by compaction and close (taken before `mutex`), so the descriptor
+    /// stays valid under a flush.
+    private let flushMutex = NSLock()
+    /// The newest sequence known to be on disk (guarded by `flushMutex`).
+    private var durableSequence: Int
+    /// Set when a flush failed: the kernel may have dropped the data, so later flushes prove nothing.
+    private var flushFailure: String?
     private var current: ScriptAccess
     private var sequence: Int
     private var journalLines: Int
@@ -73,7 +85,8 @@ public final class ScriptStore: @unchecked Sendable {
         }
 
         let decoder = StoreJSON.decoder()
-        let journal = try JournalReader.read(try DurableFile.readAll(journalPath) ?? [], path: journalPath, decoder: decoder)
+        let journalBytes = try DurableFile.readAll(journalPath) ?? []
+        let journal = try JournalReader.read(journalBytes, path: journalPath, decoder: decoder)
         var replayed = 0
         for line in journal.lines where line.seq > sequence {
             for change in line.changes { state.apply(change) }
@@ -85,11 +98,14 @@ public final class ScriptStore: @unchecked Sendable {
         let store = ScriptStore(scriptId: scriptId, snapshotPath: snapshotPath, journalPath: journalPath,
                                 options: options, state: state, sequence: sequence, lock: lock, journalFD: fd,
                                 journalLines: journal.lines.count, journalBytes: journal.intactLength)
-        if ftruncate(fd, off_t(journal.intactLength)) != 0 {
-            throw StoreError.io(path: journalPath, detail: "cannot cut the torn last line: \(DurableFile.errnoText())")
+        if journal.intactLength < journalBytes.count {
+            guard ftruncate(fd, off_t(journal.intactLength)) == 0 else {
+                throw StoreError.io(path: journalPath, detail: "cannot cut the torn last line: \(DurableFile.errnoText())")
+            }
         }
+        // Lines a killed process wrote but never flushed are on disk from here on.
         try DurableFile.sync(fd, path: journalPath)
-        if snapshotBytes == nil || journal.lines.count > options.compactAfterLines {
+        if snapshotBytes == nil || store.journalIsLong {
             try store.compact()
         }
         return store
@@ -100,6 +116,7 @@ public final class ScriptStore: @unchecked Sendable {
         self.scriptId = scriptId; self.snapshotPath = snapshotPath; self.journalPath = journalPath
         self.options = options; self.current = state; self.sequence = sequence; self.lock = lock
         self.journalFD = journalFD; self.journalLines = journalLines; self.journalBytes = journalBytes
+        self.durableSequence = sequence
     }
 
     deinit { close() }
@@ -110,25 +127,28 @@ public final class ScriptStore: @unchecked Sendable {
     /// Journal lines not yet folded into the snapshot.
     public var pendingJournalLines: Int { mutex.withLock { journalLines } }
 
-    /// Appends the changes to the journal as one durable unit (written and fsynced before it returns)
-    /// and applies them in memory. Cost does not grow with the number of users.
-    public func commit(_ changes: [AccessChange]) throws {
+    /// Appends the changes to the journal as one unit and applies them in memory. Cost does not grow
+    /// with the number of users.
+    /// - `.durable` (the default): on disk (fsynced) before it returns.
+    /// - `.deferred`: written (a killed process loses nothing) but flushed by the next durable commit or
+    ///   close. Only for changes whose loss in a power cut is repaired anyway: a write's result, whose
+    ///   durable intent is settled against TradingView's list on the next start.
+    public func commit(_ changes: [AccessChange], durability: CommitDurability = .durable) throws {
         guard !changes.isEmpty else { return }
-        try mutex.withLock {
+        let written: Int = try mutex.withLock {
             guard journalFD >= 0 else { throw StoreError.io(path: journalPath, detail: "store is closed") }
             var line = JournalLine(seq: sequence + 1, changes: changes)
-            var bytes: Data
+            var bytes: [UInt8]
             do {
-                bytes = try encoder.encode(line)
+                bytes = try JournalCodec.encode(line, encoder: encoder)
                 // Apply what replay will read back, so live state equals reloaded state (dates to the ms).
-                line = try decoder.decode(JournalLine.self, from: bytes)
+                line = try bytes.withUnsafeBufferPointer { try JournalCodec.decode($0, decoder: decoder) }
             } catch {
                 throw StoreError.io(path: journalPath, detail: "cannot encode change: \(StoreJSON.describe(error))")
             }
             bytes.append(0x0A)
             do {
                 try bytes.withUnsafeBytes { try DurableFile.writeAll(journalFD, $0, path: journalPath) }
-                try DurableFile.sync(journalFD, path: journalPath)
             } catch {
                 // Cut a partial write so the next commit does not land behind a corrupt line.
                 _ = ftruncate(journalFD, off_t(journalBytes))
@@ -138,20 +158,46 @@ public final class ScriptStore: @unchecked Sendable {
             sequence = line.seq
             journalLines += 1
             journalBytes += bytes.count
+            return line.seq
+        }
+        if durability == .durable { try flush(through: written) }
+    }
+
+    /// Makes every line up to `target` durable. Whoever flushes takes all lines written so far with it,
+    /// so commits waiting here behind a flush usually find their line already on disk.
+    private func flush(through target: Int) throws {
+        try flushMutex.withLock {
+            if let failure = flushFailure { throw StoreError.io(path: journalPath, detail: failure) }
+            guard durableSequence < target else { return }
+            let (fd, newest) = mutex.withLock { (journalFD, sequence) }
+            guard fd >= 0 else { throw StoreError.io(path: journalPath, detail: "store is closed") }
+            do {
+                try DurableFile.sync(fd, path: journalPath)
+            } catch let StoreError.io(_, detail) {
+                flushFailure = "an earlier flush failed (\(detail)): reopen the store"
+                throw StoreError.io(path: journalPath, detail: detail)
+            }
+            durableSequence = newest
         }
     }
 
     /// Writes a new snapshot (temp file, fsync, rename, fsync directory) and then empties the journal.
     public func compact() throws {
-        try mutex.withLock { try compactLocked() }
+        try flushMutex.withLock { try mutex.withLock { try compactLocked() } }
     }
 
-    /// Compacts when the journal is longer than `options.compactAfterLines`: for long-lived processes
+    /// Compacts when the journal is longer than `options` allow: for long-lived processes
     /// to call at a quiet moment (end of a sync run).
     public func compactIfNeeded() throws {
-        try mutex.withLock {
-            if journalLines > options.compactAfterLines { try compactLocked() }
+        try flushMutex.withLock {
+            try mutex.withLock { if journalIsLongLocked { try compactLocked() } }
         }
+    }
+
+    var journalIsLong: Bool { mutex.withLock { journalIsLongLocked } }
+
+    private var journalIsLongLocked: Bool {
+        journalLines > options.compactAfterLines || journalBytes > options.compactAfterBytes
     }
 
     private func compactLocked() throws {
@@ -171,14 +217,20 @@ public final class ScriptStore: @unchecked Sendable {
         try DurableFile.sync(journalFD, path: journalPath)
         journalLines = 0
         journalBytes = 0
+        durableSequence = sequence
     }
 
-    /// Compacts if the journal is long, then releases the journal and the lock. Also done on deinit.
-    /// A failed compaction loses nothing (the journal still holds every change), so it is not reported.
+    /// Flushes deferred lines, compacts if the journal is long, then releases the journal and the lock.
+    /// Also done on deinit. A failed compaction loses nothing (the journal still holds every change),
+    /// so it is not reported.
     public func close() {
+        flushMutex.lock(); defer { flushMutex.unlock() }
         mutex.withLock {
             guard journalFD >= 0 else { return }
-            if journalLines > options.compactAfterLines { try? compactLocked() }
+            if durableSequence < sequence, (try? DurableFile.sync(journalFD, path: journalPath)) != nil {
+                durableSequence = sequence
+            }
+            if journalIsLongLocked { try? compactLocked() }
             DurableFile.closeFile(journalFD)
             journalFD = -1
             lock?.release()
@@ -193,6 +245,12 @@ public final class ScriptStore: @unchecked Sendable {
         for b in bytes[0..<min(offset, bytes.count)] where b == 0x0A { line += 1 }
         return line
     }
+}
+
+/// When a commit must be on disk: see `ScriptStore.commit(_:durability:)`.
+public enum CommitDurability: Sendable {
+    case durable
+    case deferred
 }
 
 public enum StoreError: Error, Sendable, CustomStringConvertible {

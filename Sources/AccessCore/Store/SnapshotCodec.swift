@@ -93,7 +93,7 @@ enum SnapshotCodec {
         w.raw("\n  }")
     }
 
-    private static func writeUser(_ u: UserAccess, into w: inout JSONWriter) {
+    static func writeUser(_ u: UserAccess, into w: inout JSONWriter) {
         w.raw("{"); w.key("email"); w.string(u.email)
         w.raw(","); w.key("expiry"); w.date(u.expiry)
         w.raw(","); w.key("grantedAt"); w.date(u.grantedAt)
@@ -113,7 +113,7 @@ enum SnapshotCodec {
         w.raw("}")
     }
 
-    private static func readUser(_ r: inout JSONReader) throws -> UserAccess {
+    static func readUser(_ r: inout JSONReader) throws -> UserAccess {
         let start = r.pos
         var u = UserAccess(username: "", expiry: nil)
         var sawName = false

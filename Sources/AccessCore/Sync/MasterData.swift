@@ -5,9 +5,14 @@ import Foundation
 public protocol ScriptMasterData: AnyObject, Sendable {
     var scriptId: String { get }
     var state: ScriptAccess { get }
-    /// Durable before it returns: the engine relies on it before every remote write.
-    func commit(_ changes: [AccessChange]) throws
+    /// `.durable`: on disk before it returns (the engine relies on it before every remote write).
+    /// `.deferred`: may reach the disk with the next durable commit or close.
+    func commit(_ changes: [AccessChange], durability: CommitDurability) throws
     func close()
+}
+
+extension ScriptMasterData {
+    func commit(_ changes: [AccessChange]) throws { try commit(changes, durability: .durable) }
 }
 
 extension ScriptStore: ScriptMasterData {}
@@ -31,7 +36,7 @@ public struct ScriptStoreOpener: MasterDataProvider {
     public func releaseScript(_ data: any ScriptMasterData) { data.close() }
 }
 
-/// Serializes commits to one script and, in a dry run, keeps every change in memory only, so the
+/// One script's master data during a pass. In a dry run it keeps every change in memory only, so the
 /// same code path runs live and dry without persisting anything.
 final class ScriptSession: @unchecked Sendable {
     let scriptId: String
@@ -51,10 +56,14 @@ final class ScriptSession: @unchecked Sendable {
         return shadow ?? data.state
     }
 
-    func commit(_ changes: [AccessChange]) throws {
+    /// Not serialized for the real store (it orders commits itself and lets concurrent ones share a
+    /// flush); the dry-run shadow is guarded here.
+    func commit(_ changes: [AccessChange], durability: CommitDurability = .durable) throws {
         guard !changes.isEmpty else { return }
-        lock.lock(); defer { lock.unlock() }
-        if shadow != nil { shadow!.apply(changes: changes) } else { try data.commit(changes) }
+        lock.lock()
+        if shadow != nil { shadow!.apply(changes: changes); lock.unlock(); return }
+        lock.unlock()
+        try data.commit(changes, durability: durability)
     }
 
     func close() { provider.releaseScript(data) }
