@@ -216,9 +216,11 @@ import Testing
                                               transport: transport, timing: VirtualClock().timing)
         let batch = try await client.transactions(since: nil)
         #expect(batch.transactions.map(\.id) == ["11", "12", "21", "22", "31"])
-        #expect(transport.requests.map(\.url) == (1...3).map { "http://wp.test/wp-json/mp/v1/transactions?page=\($0)&per_page=2&status=complete" })
+        // Page 1 alone, then pages 2-5 together: page 3 is short, so 4 and 5 (empty) end the run.
+        #expect(transport.requests[0].url == "http://wp.test/wp-json/mp/v1/transactions?page=1&per_page=2&status=complete")
+        #expect(transport.requests.map(\.url).sorted() == (1...5).map { "http://wp.test/wp-json/mp/v1/transactions?page=\($0)&per_page=2&status=complete" })
         #expect(header(transport.requests[0], "MEMBERPRESS-API-KEY") == "mp-key")
-        #expect(client.callCounts() == ["wp.transactions": 3])
+        #expect(client.callCounts() == ["wp.transactions": 5])
     }
 
     @Test func filtersSinceClientSideForMemberPress() async throws {

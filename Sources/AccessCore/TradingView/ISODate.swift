@@ -3,14 +3,8 @@ import Foundation
 /// ISO-8601 timestamps as TradingView and the access API send them: `2026-12-24T00:00:00Z`, with or
 /// without fractional seconds (any number of digits), `Z` or a numeric offset, or a bare date (UTC midnight).
 public enum ISODate {
-    private static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
-
     public static func parse(_ text: String) -> Date? {
-        let s = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        let s = Array(text.trimmingASCIISpace().utf8)
         var i = 0
         func number(_ digits: Int) -> Int? {
             guard i + digits <= s.count else { return nil }
@@ -57,17 +51,26 @@ public enum ISODate {
         }
         guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(parts.hour!),
               (0...59).contains(parts.minute!), (0...60).contains(parts.second!),
-              let date = utc.date(from: parts), utc.component(.day, from: date) == day else { return nil }
-        return date.addingTimeInterval(fraction - Double(offsetSeconds))
+              CivilDate.civil(fromDays: CivilDate.days(fromCivil: year, month, day)) == (year, month, day) else { return nil }
+        // Calendar arithmetic would cost tens of microseconds a date; WordPress pages hold hundreds.
+        let seconds = CivilDate.days(fromCivil: year, month, day) * 86_400
+            + Int64(parts.hour! * 3600 + parts.minute! * 60 + parts.second!)
+        return Date(timeIntervalSince1970: Double(seconds) + fraction - Double(offsetSeconds))
     }
 
-    /// `2026-12-24T00:00:00Z`: whole seconds, UTC.
+    /// `2026-12-24T00:00:00Z`: whole seconds, UTC (what ISO8601DateFormatter writes, without building one).
     public static func format(_ date: Date) -> String {
-        let c = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func pad(_ value: Int?, _ width: Int) -> String {
-            let digits = String(value ?? 0)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))Z"
+        SnapshotDate.string(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs. Foundation's `trimmingCharacters` goes through
+    /// NSString on Linux, which costs microseconds a call on pages of hundreds of dates.
+    func trimmingASCIISpace() -> String {
+        let utf8 = self.utf8
+        guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
+        return String(self[first...last])
     }
 }

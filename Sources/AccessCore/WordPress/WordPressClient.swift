@@ -5,6 +5,8 @@ public struct WordPressClient: TransactionSource, CallCounting {
     public static let defaultPerPage = 50
     /// A guard against a server that never returns a short page.
     static let maxPages = 100_000
+    /// MemberPress pages requested together (the client's concurrency cap still applies).
+    static let pageWindow = 4
 
     public let config: WordPressConfig
     private let mapper: TransactionRecordMapper
@@ -23,9 +25,9 @@ public struct WordPressClient: TransactionSource, CallCounting {
     public static func make(config: WordPressConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
                             transport: (any HTTPTransport)? = nil, timing: RetryTiming = .live) throws -> WordPressClient {
         let transport = transport ?? CurlTransport(options: .init(
-            timeout: config.timeoutSeconds ?? 30, caBundle: config.caBundle, threads: 2, serviceName: "WordPress"))
+            timeout: config.timeoutSeconds ?? 30, caBundle: config.caBundle, threads: 4, serviceName: "WordPress"))
         let http = ResilientHTTP(serviceName: "WordPress", transport: transport, policy: RetryPolicy(),
-                                 perMinute: nil, concurrency: 2, timing: timing)
+                                 perMinute: nil, concurrency: 4, timing: timing)
         return try WordPressClient(config: config, environment: environment, http: http)
     }
 
@@ -40,13 +42,13 @@ public struct WordPressClient: TransactionSource, CallCounting {
         return Self.filter(batch, statuses: config.statusFilter, since: since)
     }
 
+    public var filtersSinceOnServer: Bool { config.style == .sinceEndpoint }
+
     /// Keeps the configured statuses and, when the server cannot filter by time, what is new enough.
     static func filter(_ batch: TransactionBatch, statuses: [String]?, since: Date?) -> TransactionBatch {
         let wanted = Set((statuses ?? []).map { $0.lowercased() })
-        var result = batch
-        result.transactions = batch.transactions.filter { t in
-            (wanted.isEmpty || wanted.contains(t.status.rawValue)) && (since.map { t.createdAt >= $0 } ?? true)
-        }
+        var result = batch.since(since)
+        if !wanted.isEmpty { result.transactions = result.transactions.filter { wanted.contains($0.status.rawValue) } }
         return result
     }
 
@@ -72,24 +74,44 @@ public struct WordPressClient: TransactionSource, CallCounting {
         return TransactionBatch(transactions: runs.flatMap(\.transactions), rejected: runs.flatMap(\.rejected))
     }
 
+    /// Pages of one status: the first alone (a refused key or a short list ends there), then
+    /// `pageWindow` at a time: a full page means more may follow, and asking for the next ones together
+    /// hides a round trip per page. Pages after the first short one are ignored (empty on a consistent server).
     private func memberPressPages(status: String?) async throws -> TransactionBatch {
         let perPage = max(1, config.perPage ?? Self.defaultPerPage)
         var batch = TransactionBatch(transactions: [], rejected: [])
         var previousFirst: JSONValue? = nil
-        for page in 1...Self.maxPages {
-            var query = [("page", String(page)), ("per_page", String(perPage))]
-            if let status { query.append(("status", status)) }
-            let records = try await fetchArray(RemoteURL.withQuery(RemoteURL.join(config.baseUrl, config.transactionsEndpoint), query))
-            if page > 1, let first = records.first, first == previousFirst {
-                throw RemoteError.malformed("WordPress returned the same page twice: does \(config.transactionsEndpoint) honour `page`?")
+        var first = 1
+        while first <= Self.maxPages {
+            let window = first == 1 ? 1 : Self.pageWindow
+            let pages = try await fetchPages(first..<(first + window), perPage: perPage, status: status)
+            for (offset, records) in pages.enumerated() {
+                if first + offset > 1, let head = records.first, head == previousFirst {
+                    throw RemoteError.malformed("WordPress returned the same page twice: does \(config.transactionsEndpoint) honour `page`?")
+                }
+                previousFirst = records.first
+                let mapped = mapper.mapAll(records)
+                batch.transactions += mapped.transactions
+                batch.rejected += mapped.rejected
+                if records.count < perPage { return batch }
             }
-            previousFirst = records.first
-            let mapped = mapper.mapAll(records)
-            batch.transactions += mapped.transactions
-            batch.rejected += mapped.rejected
-            if records.count < perPage { break }
+            first += window
         }
         return batch
+    }
+
+    private func fetchPages(_ pages: Range<Int>, perPage: Int, status: String?) async throws -> [[JSONValue]] {
+        try await withThrowingTaskGroup(of: (Int, [JSONValue]).self) { group in
+            for page in pages {
+                var query = [("page", String(page)), ("per_page", String(perPage))]
+                if let status { query.append(("status", status)) }
+                let url = RemoteURL.withQuery(RemoteURL.join(config.baseUrl, config.transactionsEndpoint), query)
+                group.addTask { (page, try await self.fetchArray(url)) }
+            }
+            var byPage: [Int: [JSONValue]] = [:]
+            for try await (page, records) in group { byPage[page] = records }
+            return pages.map { byPage[$0] ?? [] }
+        }
     }
 
     private func fetchArray(_ url: String) async throws -> [JSONValue] {
@@ -103,7 +125,7 @@ public struct WordPressClient: TransactionSource, CallCounting {
         default:
             throw RemoteError.rejected(status: response.status, detail: "WordPress \(config.transactionsEndpoint): \(ResponseSnippet.make(response.body, redacting: secrets))")
         }
-        guard let records = try? JSONDecoder().decode([JSONValue].self, from: response.body) else {
+        guard case .array(let records)? = try? JSONValue.parse(response.body) else {
             throw RemoteError.malformed("WordPress \(config.transactionsEndpoint) did not answer a JSON array: \(ResponseSnippet.make(response.body, redacting: secrets))")
         }
         return records

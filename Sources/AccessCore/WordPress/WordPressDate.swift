@@ -9,7 +9,7 @@ public enum WordPressDate {
     }
 
     public static func parse(_ text: String) -> Parsed? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingASCIISpace()
         if trimmed.hasPrefix("0000-00-00") { return .never }
         // `Y-m-d H:i:s` is ISO-8601 with a space; a bare time zone means GMT here.
         return ISODate.parse(trimmed).map(Parsed.date)
