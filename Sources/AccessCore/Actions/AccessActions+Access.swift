@@ -114,7 +114,7 @@ extension AccessActions {
                 guard covers.isEmpty else { throw ActionError.from(error) }
                 let next = settings.nextAttempt(after: 1, now: now, retryAfter: retryAfter)
                 try queueManual(session, kind, user: name, term: term, attempts: 1, next: next, error: error.description)
-                return report(.queued, "\(error); queued for retry at \(ISO8601DateFormatter().string(from: next))")
+                return report(.queued, "\(error); queued for retry at \(ISODate.format(next))")
             case .malformed, .notConfigured:
                 try note(session, user: name, action: kind.rawValue, result: "failed: \(error)")
                 throw ActionError.from(error)

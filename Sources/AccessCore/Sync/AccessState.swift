@@ -46,7 +46,7 @@ public enum AccessState: Hashable, Sendable {
         switch self {
         case .none: return "none"
         case .lifetime: return "lifetime"
-        case .until(let d): return ISO8601DateFormatter().string(from: d)
+        case .until(let d): return ISODate.format(d)
         }
     }
 

@@ -27,21 +27,30 @@ struct RemoteWriter: Sendable {
     let client: any TradingViewClient
 
     /// Store errors are thrown: the remote write may have landed, and the open intent settles it on the next start.
-    func perform(_ cmd: WriteCommand, in session: ScriptSession, now: Date) async throws -> WriteOutcome {
+    /// `openedIntents`: the command's intents, already durable (see `Run.openIntentsAhead`).
+    func perform(_ cmd: WriteCommand, in session: ScriptSession, now: Date,
+                 openedIntents: [WriteIntent]? = nil) async throws -> WriteOutcome {
         if session.dryRun {
             try session.commit(Self.resultChanges(cmd, state: session.state, result: "dry-run", now: now))
             return .dryRun
         }
-        let intents = Self.intents(for: cmd, now: now)
-        try session.commit(intents.map { .openIntent($0) })
+        let intents: [WriteIntent]
+        if let openedIntents {
+            intents = openedIntents
+        } else {
+            intents = Self.intents(for: cmd, now: now)
+            try session.commit(intents.map { .openIntent($0) })
+        }
+        // What follows the write need not wait for the disk: should it be lost in a power cut, the
+        // durable intent above is settled against TradingView's list on the next start.
         do {
             try await send(cmd)
         } catch {
-            try session.commit(intents.map { .closeIntent(id: $0.id) })
+            try session.commit(intents.map { .closeIntent(id: $0.id) }, durability: .deferred)
             return .failed(RemoteError.wrap(error))
         }
         try session.commit(intents.map { .closeIntent(id: $0.id) }
-                           + Self.resultChanges(cmd, state: session.state, result: "ok", now: now))
+                           + Self.resultChanges(cmd, state: session.state, result: "ok", now: now), durability: .deferred)
         return .applied
     }
 

@@ -1,5 +1,31 @@
 import Foundation
 
+/// Whether a pass reads WordPress, and whether that read began before the pass (see `run`).
+enum TransactionFetch {
+    case none
+    case now
+    case started(Task<Fetched, Never>)
+
+    var wanted: Bool { if case .none = self { return false }; return true }
+
+    func batch(from source: any TransactionSource, since: Date?) async throws -> TransactionBatch {
+        switch self {
+        case .none: return TransactionBatch(transactions: [], rejected: [])
+        case .now: return try await source.transactions(since: since)
+        case .started(let task): return try await task.value.get().since(since)
+        }
+    }
+}
+
+/// The outcome of a fetch that runs as its own task (Result has no async initializer).
+struct Fetched: Sendable {
+    let result: Result<TransactionBatch, any Error>
+    init(_ body: @Sendable () async throws -> TransactionBatch) async {
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+    }
+    func get() throws -> TransactionBatch { try result.get() }
+}
+
 public enum SyncError: Error, Sendable, CustomStringConvertible {
     case store(scriptId: String, detail: String)
     public var description: String {
@@ -37,9 +63,16 @@ public final class SyncEngine: Sendable {
         let started = Date()
         events.emit(.info, "sync.start", dryRun ? "sync started (dry run)" : "sync started",
                     fields: ["dryRun": "\(dryRun)", "scripts": "\(settings.scriptIds.count)"])
-        let sessions = try openSessions(settings.scriptIds, dryRun: dryRun)
+        // A source that reads everything on every run need not wait for the stores to say since when.
+        let source = self.source
+        let early = source.filtersSinceOnServer ? nil : Task { await Fetched { try await source.transactions(since: nil) } }
+        let sessions: [ScriptSession]
+        do { sessions = try await openSessions(settings.scriptIds, dryRun: dryRun) } catch {
+            early?.cancel()
+            throw error
+        }
         defer { sessions.forEach { $0.close() } }
-        var summary = await pass(sessions, fetch: true, onlyRetries: nil, dryRun: dryRun)
+        var summary = await pass(sessions, fetch: early.map { .started($0) } ?? .now, onlyRetries: nil, dryRun: dryRun)
         summary.durationSeconds = Date().timeIntervalSince(started)
         emitDone(summary)
         return summary
@@ -48,10 +81,10 @@ public final class SyncEngine: Sendable {
     /// Attempts the given retry items of one script now, whatever their next-attempt time (nil = all of them).
     public func retryNow(scriptId: String, ids: Set<String>?, dryRun: Bool) async throws -> SyncSummary {
         let started = Date()
-        let sessions = try openSessions([scriptId], dryRun: dryRun)
+        let sessions = try await openSessions([scriptId], dryRun: dryRun)
         defer { sessions.forEach { $0.close() } }
         let only = ids ?? Set(sessions[0].state.retryQueue.keys)
-        var summary = await pass(sessions, fetch: false, onlyRetries: only, dryRun: dryRun)
+        var summary = await pass(sessions, fetch: .none, onlyRetries: only, dryRun: dryRun)
         summary.durationSeconds = Date().timeIntervalSince(started)
         return summary
     }
@@ -67,15 +100,27 @@ public final class SyncEngine: Sendable {
         return earliest.map { $0.addingTimeInterval(-overlap) }
     }
 
-    func openSessions(_ ids: [String], dryRun: Bool) throws -> [ScriptSession] {
-        var sessions: [ScriptSession] = []
-        do {
-            for id in ids { sessions.append(ScriptSession(try store.openScript(id), provider: store, dryRun: dryRun)) }
-        } catch {
-            sessions.forEach { $0.close() }
-            throw SyncError.store(scriptId: ids[sessions.count], detail: String(describing: error))
+    /// Opens every script side by side (each load reads a snapshot and replays a journal); if any
+    /// cannot be opened, the others are closed again and the first failure in `ids` order is thrown.
+    func openSessions(_ ids: [String], dryRun: Bool) async throws -> [ScriptSession] {
+        let store = self.store
+        let opened = await withTaskGroup(of: (Int, Result<any ScriptMasterData, any Error>).self) { group in
+            for (i, id) in ids.enumerated() {
+                group.addTask { (i, Result { try store.openScript(id) }) }
+            }
+            var results = [Result<any ScriptMasterData, any Error>?](repeating: nil, count: ids.count)
+            for await (i, result) in group { results[i] = result }
+            return results.map { $0! }
         }
-        return sessions
+        if let failed = opened.firstIndex(where: { if case .failure = $0 { return true }; return false }),
+           case .failure(let error) = opened[failed] {
+            for case .success(let data) in opened { store.releaseScript(data) }
+            throw SyncError.store(scriptId: ids[failed], detail: String(describing: error))
+        }
+        return opened.map { result in
+            guard case .success(let data) = result else { preconditionFailure("failures handled above") }
+            return ScriptSession(data, provider: store, dryRun: dryRun)
+        }
     }
 
     private func emitDone(_ s: SyncSummary) {
@@ -89,17 +134,17 @@ public final class SyncEngine: Sendable {
     }
 
     /// The work of one pass over open sessions. Never throws: failures become retry or review items.
-    func pass(_ sessions: [ScriptSession], fetch: Bool, onlyRetries: Set<String>?, dryRun: Bool) async -> SyncSummary {
+    func pass(_ sessions: [ScriptSession], fetch: TransactionFetch, onlyRetries: Set<String>?, dryRun: Bool) async -> SyncSummary {
         let tally = RunTally(dryRun: dryRun, events: events)
         let now = clock().wholeSeconds
         let ready = await prepare(sessions, tally: tally, now: now)
         guard await !tally.stale else { return await tally.summary }
 
         var transactions: [Transaction] = []
-        if fetch {
+        if fetch.wanted {
             let since = Self.since(ready.map(\.state), overlap: settings.sinceOverlap)
             do {
-                let batch = try await source.transactions(since: since)
+                let batch = try await fetch.batch(from: source, since: since)
                 transactions = batch.transactions
                 for r in batch.rejected {
                     await tally.add(.skipped)
@@ -140,14 +185,15 @@ public final class SyncEngine: Sendable {
             for review in p.reviews { await run.addPlannedReview(review, in: bySession[p.scriptId]!) }
         }
         let writes = plans.flatMap { p in p.writes.map { (bySession[p.scriptId]!, $0) } }
+        let intents = run.openIntentsAhead(writes)
         await withTaskGroup(of: Void.self) { group in
-            var next = writes.makeIterator()
+            var next = zip(writes, intents).makeIterator()
             for _ in 0..<settings.concurrency {
-                guard let (s, w) = next.next() else { break }
-                group.addTask { await run.execute(w, in: s) }
+                guard let ((s, w), i) = next.next() else { break }
+                group.addTask { await run.execute(w, in: s, intents: i) }
             }
             while await group.next() != nil {
-                if let (s, w) = next.next() { group.addTask { await run.execute(w, in: s) } }
+                if let ((s, w), i) = next.next() { group.addTask { await run.execute(w, in: s, intents: i) } }
             }
         }
 

@@ -11,14 +11,38 @@ struct Run: Sendable {
 
     private var events: EventHub { engine.events }
 
-    func execute(_ planned: PlannedWrite, in session: ScriptSession) async {
-        await perform(planned, in: session)
+    /// `intents`: opened ahead by `openIntentsAhead` (nil: the write journals its own before sending).
+    func execute(_ planned: PlannedWrite, in session: ScriptSession, intents: [WriteIntent]?) async {
+        await perform(planned, in: session, intents: intents)
         await tally.stepDone()
     }
 
-    private func perform(_ planned: PlannedWrite, in session: ScriptSession) async {
+    /// Journals the intents of every write whose name is already known, one durable commit per script,
+    /// so no write waits for the disk on its own before it is sent. An intent whose write is never sent
+    /// is harmless: settlement finds it did not land and its work is planned again. Returns each write's
+    /// intents, or nil where they could not be journaled (that write then journals its own).
+    func openIntentsAhead(_ writes: [(ScriptSession, PlannedWrite)]) -> [[WriteIntent]?] {
+        var result = [[WriteIntent]?](repeating: nil, count: writes.count)
+        var byScript: [String: [Int]] = [:]
+        for (i, (session, w)) in writes.enumerated() where !session.dryRun && !w.needsValidation && !w.changesNothing {
+            result[i] = RemoteWriter.intents(for: command(w), now: now)
+            byScript[session.scriptId, default: []].append(i)
+        }
+        for indices in byScript.values {
+            let session = writes[indices[0]].0
+            do {
+                try session.commit(indices.flatMap { result[$0]! }.map { .openIntent($0) })
+            } catch {
+                for i in indices { result[i] = nil }
+            }
+        }
+        return result
+    }
+
+    private func perform(_ planned: PlannedWrite, in session: ScriptSession, intents: [WriteIntent]?) async {
         var write = planned
-        if await tally.stale { return await queueStale(write, in: session) }
+        let closeIntents: [AccessChange] = (intents ?? []).map { .closeIntent(id: $0.id) }
+        if await tally.stale { return await queueStale(write, in: session, also: closeIntents) }
         do {
             if write.needsValidation {
                 let canonical: String?
@@ -29,8 +53,9 @@ struct Run: Sendable {
                 write.username = canonical
             }
             if write.changesNothing { return try await unchanged(write, in: session) }
-            if await tally.stale { return await queueStale(write, in: session) }
-            let outcome = try await RemoteWriter(client: engine.client).perform(command(write), in: session, now: now)
+            if await tally.stale { return await queueStale(write, in: session, also: closeIntents) }
+            let outcome = try await RemoteWriter(client: engine.client).perform(command(write), in: session, now: now,
+                                                                               openedIntents: intents)
             switch outcome {
             case .applied, .dryRun: await applied(write, dryRun: outcome.isDryRun, in: session)
             case .failed(let error): try await failed(write, error, in: session)
@@ -44,7 +69,7 @@ struct Run: Sendable {
         }
     }
 
-    private func command(_ w: PlannedWrite) -> WriteCommand {
+    func command(_ w: PlannedWrite) -> WriteCommand {
         WriteCommand(scriptId: w.scriptId, operation: w.operation, username: w.username, before: w.before, after: w.after,
                      covers: w.covers, email: w.email, wpUsername: w.wpUsername, actor: engine.actor,
                      action: w.operation.rawValue)
@@ -115,15 +140,16 @@ struct Run: Sendable {
             await tally.add(.retry)
             events.emit(.warning, "retry.added", script: w.scriptId, user: w.username,
                         "\(w.operation.rawValue) \(w.username) queued for retry (attempt \(attempts))",
-                        fields: ["id": item.id, "attempts": "\(attempts)", "nextAttemptAt": ISO8601DateFormatter().string(from: item.nextAttemptAt)])
+                        fields: ["id": item.id, "attempts": "\(attempts)", "nextAttemptAt": ISODate.format(item.nextAttemptAt)])
         }
     }
 
     /// Keeps unapplied work queued without counting an attempt: the fault is the session, not the item.
-    private func queueStale(_ w: PlannedWrite, in session: ScriptSession) async {
+    /// `also`: the write's intents opened ahead, closed in the same commit since it is not sent.
+    private func queueStale(_ w: PlannedWrite, in session: ScriptSession, also: [AccessChange] = []) async {
         let items = w.covers.map { retryItem($0, w, attempts: $0.retry?.attempts ?? 0, error: "session stale", next: now) }
         do {
-            try session.commit(items.map { .putRetry($0) })
+            try session.commit(items.map { .putRetry($0) } + also)
             await tally.add(.retry, items.count)
             events.emit(.warning, "retry.added", script: w.scriptId, user: w.username,
                         "\(w.operation.rawValue) \(w.username) kept queued: session stale",
