@@ -27,9 +27,13 @@ struct SandboxRequest: Sendable {
         for pair in (header("cookie") ?? "").split(separator: ";") {
             let parts = pair.split(separator: "=", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            found[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces)
+            found[Self.trimSpaces(parts[0])] = Self.trimSpaces(parts[1])
         }
         return found
+    }
+
+    private static func trimSpaces(_ text: Substring) -> String {
+        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 
     func decodeJSON<T: Decodable>(_ type: T.Type) -> T? {
@@ -50,6 +54,7 @@ enum FormDecoding {
     }
 
     private static func unescape(_ part: Substring) -> String {
+        if !part.utf8.contains(UInt8(ascii: "%")) && !part.utf8.contains(UInt8(ascii: "+")) { return String(part) }
         let spaced = part.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
     }

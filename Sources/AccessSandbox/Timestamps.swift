@@ -6,17 +6,19 @@ enum Timestamps {
     static let wordPressLifetime = "0000-00-00 00:00:00"
 
     /// `2026-12-24T00:00:00Z`
-    static func iso(_ date: Date) -> String {
-        let parts = fields(of: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
-                      parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second)
-    }
+    static func iso(_ date: Date) -> String { text(fields(of: date), separator: "T") + "Z" }
 
     /// `2026-12-24 00:00:00`
-    static func wordPress(_ date: Date) -> String {
-        let parts = fields(of: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d",
-                      parts.year, parts.month, parts.day, parts.hour, parts.minute, parts.second)
+    static func wordPress(_ date: Date) -> String { text(fields(of: date), separator: " ") }
+
+    /// Zero-padded by hand: `String(format:)` goes through Foundation on Linux, twice per record of a page.
+    private static func text(_ p: Fields, separator: String) -> String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        return pad(p.year, 4) + "-" + pad(p.month, 2) + "-" + pad(p.day, 2) + separator
+            + pad(p.hour, 2) + ":" + pad(p.minute, 2) + ":" + pad(p.second, 2)
     }
 
     /// ISO-8601: `YYYY-MM-DD`, optionally `THH:MM:SS`, optional fraction, then `Z`, `±HH:MM` or nothing (UTC).

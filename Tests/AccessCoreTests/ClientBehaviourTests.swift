@@ -223,6 +223,71 @@ import Testing
         #expect(client.callCounts() == ["wp.transactions": 5])
     }
 
+    /// A MemberPress listing of `count` complete records, ids 1...count; ids above `oldUpTo` are new.
+    final class Listing: @unchecked Sendable {
+        let lock = NSLock()
+        var count: Int
+        let oldUpTo: Int
+        init(count: Int, oldUpTo: Int) { self.count = count; self.oldUpTo = oldUpTo }
+        func transport() -> ScriptedTransport {
+            ScriptedTransport { request, _ in
+                let page = Int(request.url.components(separatedBy: "page=")[1].prefix { $0.isNumber })!
+                let (count, old) = self.lock.withLock { (self.count, self.oldUpTo) }
+                let ids = Array(((page - 1) * 10 + 1)...(page * 10)).filter { $0 <= count }
+                return json(200, "[" + ids.map { WordPressClientTests.mpRecord($0, created: $0 <= old ? "2025-01-01 00:00:00" : "2025-03-01 10:00:00") }
+                    .joined(separator: ",") + "]")
+            }
+        }
+        static func pages(_ t: ScriptedTransport) -> [Int] {
+            t.requests.map { Int($0.url.components(separatedBy: "page=")[1].prefix { $0.isNumber })! }.sorted()
+        }
+    }
+
+    func cursorClient(_ transport: ScriptedTransport, _ dir: TempDir, perPage: Int = 10) throws -> WordPressClient {
+        try WordPressClient.make(config: config(style: .memberpress, statuses: ["complete"], perPage: perPage), transport: transport,
+                                 timing: VirtualClock().timing, cursorFile: MemberPressCursorFile(path: dir.path("cursor")))
+    }
+
+    @Test func aCursorLetsLaterRunsReadOnlyTheTail() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let listing = Listing(count: 95, oldUpTo: 95)
+        let full = listing.transport()
+        #expect(try await cursorClient(full, dir).transactions(since: nil).transactions.count == 95)
+        #expect(Listing.pages(full) == Array(1...13), "page 1, then 2-5, 6-9, 10-13: page 10 is the short one")
+
+        listing.lock.withLock { listing.count = 103 }  // 8 new purchases: the end of page 10 and page 11
+        let tail = listing.transport()
+        let since = ISODate.parse("2025-02-01T00:00:00Z")!
+        let batch = try await cursorClient(tail, dir).transactions(since: since)
+        #expect(batch.transactions.map(\.id) == (96...103).map(String.init))
+        #expect(Listing.pages(tail) == [10, 11], "the page the listing ended on and the next, nothing before")
+    }
+
+    @Test func aCursorStepsBackWhileEarlierPagesMayHoldNewPurchases() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let listing = Listing(count: 95, oldUpTo: 95)
+        _ = try await cursorClient(listing.transport(), dir).transactions(since: nil)
+        // The cursor says page 10, but purchases since `since` start at id 71 (page 8).
+        let moved = Listing(count: 95, oldUpTo: 70)
+        let tail = moved.transport()
+        let batch = try await cursorClient(tail, dir).transactions(since: ISODate.parse("2025-02-01T00:00:00Z")!)
+        #expect(batch.transactions.map(\.id) == (71...95).map(String.init))
+        #expect(Listing.pages(tail) == [7, 8, 9, 10, 11], "back to page 7, the first that starts before since")
+    }
+
+    @Test func aCursorPastTheEndOrForAnotherPageSizeLosesNothing() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        _ = try await cursorClient(Listing(count: 95, oldUpTo: 0).transport(), dir).transactions(since: nil)
+        // Records deleted: the listing now ends on page 3, the cursor still says 10.
+        let shrunk = Listing(count: 25, oldUpTo: 0).transport()
+        let since = ISODate.parse("2025-02-01T00:00:00Z")!
+        #expect(try await cursorClient(shrunk, dir).transactions(since: since).transactions.count == 25)
+        // A different page size: the cursor's pages mean nothing, every page is read.
+        let resized = Listing(count: 25, oldUpTo: 0).transport()
+        #expect(try await cursorClient(resized, dir, perPage: 5).transactions(since: since).transactions.count == 25)
+        #expect(resized.requests.first?.url.contains("page=1&") == true)
+    }
+
     @Test func filtersSinceClientSideForMemberPress() async throws {
         let transport = ScriptedTransport { _, _ in
             json(200, "[" + Self.mpRecord(1, created: "2025-01-01 00:00:00") + "," + Self.mpRecord(2, created: "2025-06-01 00:00:00") + "]")

@@ -18,6 +18,32 @@ import Testing
         #expect(abs(back.time.timeIntervalSince(e.time)) < 0.002)
     }
 
+    @Test func handWrittenLinesAreWhatJSONEncoderWrites() throws {
+        let time = Date(timeIntervalSince1970: 1_767_225_600.5)
+        let events = [
+            AccessEvent(time: time, level: .warning, event: "grant.ok", script: "PUB;x/y", user: "Bob", message: "granted \"now\"\n",
+                        fields: ["term": "1M", "a": "tab\there", "é": "ü"], pid: 42),
+            AccessEvent(time: time, event: "sync.start", message: "", fields: [:], pid: 1),
+        ]
+        for e in events {
+            let expected = String(decoding: try EventCoding.encoder().encode(e), as: UTF8.self)
+            #expect(EventCoding.line(e) == expected)
+            #expect(EventCoding.parse(Substring(EventCoding.line(e))) == e)
+        }
+        #expect(EventCoding.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+    }
+
+    @Test func redactorFindsSecretsAnywhereAndOnlyThere() {
+        let r = SecretRedactor()
+        r.register("s3cr3t-é-value")
+        r.register("abc")  // too short to register: would scrub ordinary words
+        #expect(r.redact("a s3cr3t-é-value b s3cr3t-é-value") == "a [redacted] b [redacted]")
+        #expect(r.redact("s3cr3t-é-valu") == "s3cr3t-é-valu")
+        #expect(r.redact("") == "")
+        #expect(r.redact("abc") == "abc")
+        #expect(SecretRedactor.contains("xx-needle", "needle") && !SecretRedactor.contains("nee", "needle"))
+    }
+
     @Test func logFileRedactsRegisteredSecrets() throws {
         let dir = tempDir()
         let redactor = SecretRedactor()

@@ -73,19 +73,6 @@ struct FakeSource: TransactionSource {
     func transactions(since: Date?) async throws -> TransactionBatch { TransactionBatch(transactions: txs, rejected: []) }
 }
 
-/// Like MemberPress: cannot filter by time, so the engine fetches before it knows `since`.
-final class EverythingSource: TransactionSource, @unchecked Sendable {
-    let txs: [Transaction]
-    private let lock = NSLock()
-    private(set) var asked: [Date?] = []
-    init(_ txs: [Transaction]) { self.txs = txs }
-    var filtersSinceOnServer: Bool { false }
-    func transactions(since: Date?) async throws -> TransactionBatch {
-        lock.withLock { asked.append(since) }
-        return TransactionBatch(transactions: txs, rejected: [])
-    }
-}
-
 final class FakeMailer: Mailer, @unchecked Sendable {
     private let lock = NSLock()
     private(set) var sent: [MailMessage] = []
@@ -222,21 +209,6 @@ struct EngineRig {
         #expect(rig.state.retryQueue.count == 5)
         #expect(rig.state.openIntents.isEmpty, "nothing was sent, so nothing is left to settle")
         #expect(rig.tv.lists == 0)
-    }
-
-    @Test func aSourceThatReadsEverythingIsFetchedEarlyAndFilteredBySince() async throws {
-        let rig = EngineRig()
-        var state = F.state([F.user("Old", F.date(2025, 3, 1)), F.user("Fresh", F.date(2025, 3, 1))])
-        state.lastProcessedAt = F.date(2025, 1, 20)
-        rig.data.put(state)
-        let source = EverythingSource([F.tx("1", "Old", at: F.date(2025, 1, 2)), F.tx("2", "Fresh", at: F.date(2025, 1, 30))])
-        let settings = SyncSettings(products: ["p1": F.product(.months(1), stacking: true)], concurrency: 2, maxAttempts: 3)
-        let engine = SyncEngine(settings: settings, store: rig.data, client: rig.tv, source: source, mailer: nil,
-                                events: rig.hub, clock: { rig.now })
-        let s = try await engine.run(dryRun: false)
-        #expect(source.asked == [nil], "asked once, before the stores said since when")
-        #expect(s.extended == 1 && rig.tv.writes == ["modify Fresh"], "the purchase older than since minus the overlap is left alone")
-        #expect(rig.state.processedTransactions == ["2"])
     }
 
     @Test func rejectedWriteBecomesAConflictReview() async throws {

@@ -55,7 +55,8 @@ public final class AppRuntime: Sendable {
         let tvConfig = config.tradingview
         do {
             tradingView = try TradingViewClientFactory.make(config: tvConfig, cookies: vault, environment: environment)
-            wordpress = try WordPressClient.make(config: config.wordpress, environment: environment)
+            wordpress = try WordPressClient.make(config: config.wordpress, environment: environment, cursorFile: MemberPressCursorFile(
+                path: masterDataDirectory.appendingPathComponent(".memberpress-cursor").path))
         } catch {
             throw issue(error is RemoteError ? "tradingview" : "wordpress", String(describing: error))
         }

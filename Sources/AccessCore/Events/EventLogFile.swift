@@ -50,7 +50,25 @@ public final class SecretRedactor: @unchecked Sendable {
     public func redact(_ text: String) -> String {
         lock.lock(); let all = secrets; lock.unlock()
         var out = text
-        for s in all where out.contains(s) { out = out.replacingOccurrences(of: s, with: "[redacted]") }
+        for s in all where Self.contains(out, s) { out = out.replacingOccurrences(of: s, with: "[redacted]") }
         return out
+    }
+
+    /// A byte search over UTF-8: every log line is checked for every secret, and Foundation's
+    /// `contains` goes through CFString on Linux.
+    static func contains(_ text: String, _ secret: String) -> Bool {
+        var text = text, secret = secret
+        return text.withUTF8 { t in
+            secret.withUTF8 { s in
+                guard let tb = t.baseAddress, let sb = s.baseAddress, s.count <= t.count else { return false }
+                let first = s[0]
+                var i = 0
+                while i <= t.count - s.count {
+                    if t[i] == first && memcmp(tb + i, sb, s.count) == 0 { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 }

@@ -104,7 +104,7 @@ public final class ScriptStore: @unchecked Sendable {
             }
         }
         // Lines a killed process wrote but never flushed are on disk from here on.
-        try DurableFile.sync(fd, path: journalPath)
+        if !journalBytes.isEmpty { try DurableFile.sync(fd, path: journalPath) }
         if snapshotBytes == nil || store.journalIsLong {
             try store.compact()
         }

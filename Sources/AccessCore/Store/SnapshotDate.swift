@@ -5,7 +5,7 @@ import Foundation
 /// stable: a state loaded from disk equals the state that was committed.
 enum SnapshotDate {
     /// Appends the text form of `date` to `out`: whole seconds print without a fraction.
-    static func write(_ date: Date, into out: inout [UInt8]) {
+    static func write(_ date: Date, into out: inout [UInt8], alwaysMilliseconds: Bool = false) {
         let totalMs = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let secs = floorDiv(totalMs, 1000)
         let ms = Int(totalMs - secs * 1000)
@@ -18,7 +18,7 @@ enum SnapshotDate {
         digits(secOfDay / 3600, width: 2, into: &out); out.append(0x3A)
         digits(secOfDay / 60 % 60, width: 2, into: &out); out.append(0x3A)
         digits(secOfDay % 60, width: 2, into: &out)
-        if ms != 0 { out.append(0x2E); digits(ms, width: 3, into: &out) }
+        if ms != 0 || alwaysMilliseconds { out.append(0x2E); digits(ms, width: 3, into: &out) }
         out.append(0x5A)
     }
 

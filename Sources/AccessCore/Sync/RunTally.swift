@@ -28,11 +28,18 @@ actor RunTally {
         }
     }
 
+    private var lastProgress: Date?
+
     func expect(_ steps: Int) { total += steps }
 
-    /// One planned step finished: a write (whatever its outcome) or a review item.
+    /// One planned step finished: a write (whatever its outcome) or a review item. Reported at most
+    /// ten times a second (and always for the last step): a progress line per write would be most of
+    /// the log and of the run's own work.
     func stepDone() {
         done += 1
+        let now = Date()
+        if done < total, let last = lastProgress, now.timeIntervalSince(last) < 0.1 { return }
+        lastProgress = now
         let s = summary
         events.emit(.info, "sync.progress", "\(done)/\(total)", fields: [
             "done": "\(done)", "total": "\(total)", "granted": "\(s.granted)", "extended": "\(s.extended)",

@@ -1,31 +1,5 @@
 import Foundation
 
-/// Whether a pass reads WordPress, and whether that read began before the pass (see `run`).
-enum TransactionFetch {
-    case none
-    case now
-    case started(Task<Fetched, Never>)
-
-    var wanted: Bool { if case .none = self { return false }; return true }
-
-    func batch(from source: any TransactionSource, since: Date?) async throws -> TransactionBatch {
-        switch self {
-        case .none: return TransactionBatch(transactions: [], rejected: [])
-        case .now: return try await source.transactions(since: since)
-        case .started(let task): return try await task.value.get().since(since)
-        }
-    }
-}
-
-/// The outcome of a fetch that runs as its own task (Result has no async initializer).
-struct Fetched: Sendable {
-    let result: Result<TransactionBatch, any Error>
-    init(_ body: @Sendable () async throws -> TransactionBatch) async {
-        do { result = .success(try await body()) } catch { result = .failure(error) }
-    }
-    func get() throws -> TransactionBatch { try result.get() }
-}
-
 public enum SyncError: Error, Sendable, CustomStringConvertible {
     case store(scriptId: String, detail: String)
     public var description: String {
@@ -63,16 +37,9 @@ public final class SyncEngine: Sendable {
         let started = Date()
         events.emit(.info, "sync.start", dryRun ? "sync started (dry run)" : "sync started",
                     fields: ["dryRun": "\(dryRun)", "scripts": "\(settings.scriptIds.count)"])
-        // A source that reads everything on every run need not wait for the stores to say since when.
-        let source = self.source
-        let early = source.filtersSinceOnServer ? nil : Task { await Fetched { try await source.transactions(since: nil) } }
-        let sessions: [ScriptSession]
-        do { sessions = try await openSessions(settings.scriptIds, dryRun: dryRun) } catch {
-            early?.cancel()
-            throw error
-        }
+        let sessions = try await openSessions(settings.scriptIds, dryRun: dryRun)
         defer { sessions.forEach { $0.close() } }
-        var summary = await pass(sessions, fetch: early.map { .started($0) } ?? .now, onlyRetries: nil, dryRun: dryRun)
+        var summary = await pass(sessions, fetch: true, onlyRetries: nil, dryRun: dryRun)
         summary.durationSeconds = Date().timeIntervalSince(started)
         emitDone(summary)
         return summary
@@ -84,7 +51,7 @@ public final class SyncEngine: Sendable {
         let sessions = try await openSessions([scriptId], dryRun: dryRun)
         defer { sessions.forEach { $0.close() } }
         let only = ids ?? Set(sessions[0].state.retryQueue.keys)
-        var summary = await pass(sessions, fetch: .none, onlyRetries: only, dryRun: dryRun)
+        var summary = await pass(sessions, fetch: false, onlyRetries: only, dryRun: dryRun)
         summary.durationSeconds = Date().timeIntervalSince(started)
         return summary
     }
@@ -134,17 +101,17 @@ public final class SyncEngine: Sendable {
     }
 
     /// The work of one pass over open sessions. Never throws: failures become retry or review items.
-    func pass(_ sessions: [ScriptSession], fetch: TransactionFetch, onlyRetries: Set<String>?, dryRun: Bool) async -> SyncSummary {
+    func pass(_ sessions: [ScriptSession], fetch: Bool, onlyRetries: Set<String>?, dryRun: Bool) async -> SyncSummary {
         let tally = RunTally(dryRun: dryRun, events: events)
         let now = clock().wholeSeconds
         let ready = await prepare(sessions, tally: tally, now: now)
         guard await !tally.stale else { return await tally.summary }
 
         var transactions: [Transaction] = []
-        if fetch.wanted {
+        if fetch {
             let since = Self.since(ready.map(\.state), overlap: settings.sinceOverlap)
             do {
-                let batch = try await fetch.batch(from: source, since: since)
+                let batch = try await source.transactions(since: since)
                 transactions = batch.transactions
                 for r in batch.rejected {
                     await tally.add(.skipped)

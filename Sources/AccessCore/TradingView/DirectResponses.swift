@@ -76,6 +76,7 @@ public enum DirectResponses {
     /// nil for 2xx; otherwise the error the engine decides on. 401, and 403 about login or
     /// authentication, mean the session is stale; 429 and 5xx are transient; other 4xx are refusals.
     public static func error(status: Int, body: Data, call: String) -> RemoteError? {
+        if (200...299).contains(status) { return nil }
         let detail = detail(body)
         switch status {
         case 200...299:

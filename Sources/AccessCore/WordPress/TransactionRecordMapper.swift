@@ -64,6 +64,12 @@ public struct TransactionRecordMapper: Sendable {
             amount: record.value(at: "amount")?.text))
     }
 
+    /// The record's `created_at`, when it has a readable one.
+    public func createdAt(_ record: JSONValue) -> Date? {
+        guard let text = record.value(at: "created_at")?.text, case .date(let date)? = WordPressDate.parse(text) else { return nil }
+        return date
+    }
+
     /// Every record of a page, split into transactions and rejections (nothing dropped).
     public func mapAll(_ records: [JSONValue]) -> TransactionBatch {
         var batch = TransactionBatch(transactions: [], rejected: [])

@@ -16,13 +16,6 @@ public struct TransactionBatch: Sendable {
 public protocol TransactionSource: Sendable {
     /// All transactions changed since `since` (nil = everything), every page.
     func transactions(since: Date?) async throws -> TransactionBatch
-    /// False when the server cannot filter by time and every fetch reads everything anyway (MemberPress):
-    /// the engine may then fetch before it knows `since` and apply `TransactionBatch.since` itself.
-    var filtersSinceOnServer: Bool { get }
-}
-
-extension TransactionSource {
-    public var filtersSinceOnServer: Bool { true }
 }
 
 extension TransactionBatch {

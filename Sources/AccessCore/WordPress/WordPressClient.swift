@@ -2,20 +2,23 @@ import Foundation
 
 /// Transactions from WordPress: the seed's since-endpoint, or MemberPress's REST API page by page.
 public struct WordPressClient: TransactionSource, CallCounting {
-    public static let defaultPerPage = 50
+    public static let defaultPerPage = 100
     /// A guard against a server that never returns a short page.
     static let maxPages = 100_000
     /// MemberPress pages requested together (the client's concurrency cap still applies).
     static let pageWindow = 4
 
     public let config: WordPressConfig
+    /// Where MemberPress listings ended last run; nil: every run reads every page.
+    public let cursorFile: MemberPressCursorFile?
     private let mapper: TransactionRecordMapper
     private let authHeaders: [(name: String, value: String)]
     private let http: ResilientHTTP
 
     public init(config: WordPressConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
-                http: ResilientHTTP) throws {
+                http: ResilientHTTP, cursorFile: MemberPressCursorFile? = nil) throws {
         self.config = config
+        self.cursorFile = cursorFile
         self.mapper = TransactionRecordMapper(style: config.style, usernameField: config.usernameField, productField: config.productField)
         self.authHeaders = try Self.authHeaders(config.auth, style: config.style, environment: environment)
         self.http = http
@@ -23,12 +26,13 @@ public struct WordPressClient: TransactionSource, CallCounting {
 
     /// A client with its own libcurl transport and retry policy.
     public static func make(config: WordPressConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            transport: (any HTTPTransport)? = nil, timing: RetryTiming = .live) throws -> WordPressClient {
+                            transport: (any HTTPTransport)? = nil, timing: RetryTiming = .live,
+                            cursorFile: MemberPressCursorFile? = nil) throws -> WordPressClient {
         let transport = transport ?? CurlTransport(options: .init(
             timeout: config.timeoutSeconds ?? 30, caBundle: config.caBundle, threads: 4, serviceName: "WordPress"))
         let http = ResilientHTTP(serviceName: "WordPress", transport: transport, policy: RetryPolicy(),
                                  perMinute: nil, concurrency: 4, timing: timing)
-        return try WordPressClient(config: config, environment: environment, http: http)
+        return try WordPressClient(config: config, environment: environment, http: http, cursorFile: cursorFile)
     }
 
     public func callCounts() -> [String: Int] { http.callCounts() }
@@ -41,8 +45,6 @@ public struct WordPressClient: TransactionSource, CallCounting {
         }
         return Self.filter(batch, statuses: config.statusFilter, since: since)
     }
-
-    public var filtersSinceOnServer: Bool { config.style == .sinceEndpoint }
 
     /// Keeps the configured statuses and, when the server cannot filter by time, what is new enough.
     static func filter(_ batch: TransactionBatch, statuses: [String]?, since: Date?) -> TransactionBatch {
@@ -60,44 +62,79 @@ public struct WordPressClient: TransactionSource, CallCounting {
     }
 
     /// MemberPress filters by one status per request: one paging run per configured status, the runs side
-    /// by side (pages within one status follow each other: a short page ends it).
+    /// by side. With a `since` and a cursor from the last run, each run reads only the listing's tail.
     private func memberPress(since: Date?) async throws -> TransactionBatch {
         let statuses: [String?] = (config.statusFilter?.isEmpty ?? true) ? [nil] : config.statusFilter!.map { $0 }
-        let runs = try await withThrowingTaskGroup(of: (Int, TransactionBatch).self) { group in
+        let perPage = max(1, config.perPage ?? Self.defaultPerPage)
+        var cursor = cursorFile?.load(perPage: perPage) ?? MemberPressCursor(perPage: perPage)
+        let hints = cursor.lastPage
+        let runs = try await withThrowingTaskGroup(of: (Int, TransactionBatch, Int).self) { group in
             for (i, status) in statuses.enumerated() {
-                group.addTask { (i, try await self.memberPressPages(status: status)) }
+                group.addTask {
+                    let (batch, last) = try await self.memberPressPages(status: status, perPage: perPage, since: since,
+                                                                        hint: hints[status ?? ""])
+                    return (i, batch, last)
+                }
             }
-            var out: [(Int, TransactionBatch)] = []
+            var out: [(Int, TransactionBatch, Int)] = []
             for try await run in group { out.append(run) }
-            return out.sorted { $0.0 < $1.0 }.map(\.1)
+            return out.sorted { $0.0 < $1.0 }
         }
-        return TransactionBatch(transactions: runs.flatMap(\.transactions), rejected: runs.flatMap(\.rejected))
+        for (i, _, last) in runs { cursor.lastPage[statuses[i] ?? ""] = last }
+        cursorFile?.save(cursor)
+        return TransactionBatch(transactions: runs.flatMap(\.1.transactions), rejected: runs.flatMap(\.1.rejected))
     }
 
-    /// Pages of one status: the first alone (a refused key or a short list ends there), then
-    /// `pageWindow` at a time: a full page means more may follow, and asking for the next ones together
-    /// hides a round trip per page. Pages after the first short one are ignored (empty on a consistent server).
-    private func memberPressPages(status: String?) async throws -> TransactionBatch {
-        let perPage = max(1, config.perPage ?? Self.defaultPerPage)
+    /// The pages of one status, and the page the listing ended on.
+    ///
+    /// Without a `since` or a hint: every page from 1. With both: from the hinted page, stepping back
+    /// while the earliest record read is not older than `since` (an earlier page may still hold newer
+    /// purchases), so everything skipped is older than `since`: the listing is by id, ids grow with
+    /// creation time, and the caller drops records older than `since` anyway.
+    ///
+    /// Reading forward, page 1 goes alone (a refused key or a short list ends there), then
+    /// `pageWindow` pages at a time: a full page means more may follow, and asking for the next ones
+    /// together hides a round trip per page. Pages after the first short one are ignored.
+    private func memberPressPages(status: String?, perPage: Int, since: Date?, hint: Int?) async throws -> (TransactionBatch, Int) {
+        var read: [Int: [JSONValue]] = [:]
+        var first = 1
+        if let since, let hint, hint > 1 {
+            // The hinted page and the next together: new purchases are appended, so they fill the end of
+            // the page the listing ended on last time and spill into the next.
+            first = min(hint, Self.maxPages)
+            for (offset, records) in try await fetchPages(first..<(first + 2), perPage: perPage, status: status).enumerated() {
+                read[first + offset] = records
+            }
+            func olderThanSince(_ page: Int) -> Bool {
+                read[page]!.first.flatMap(mapper.createdAt).map { $0 < since } ?? false
+            }
+            while first > 1 && !olderThanSince(first) {
+                first -= 1
+                read[first] = try await fetchPages(first..<(first + 1), perPage: perPage, status: status)[0]
+            }
+        }
         var batch = TransactionBatch(transactions: [], rejected: [])
         var previousFirst: JSONValue? = nil
-        var first = 1
-        while first <= Self.maxPages {
-            let window = first == 1 ? 1 : Self.pageWindow
-            let pages = try await fetchPages(first..<(first + window), perPage: perPage, status: status)
-            for (offset, records) in pages.enumerated() {
-                if first + offset > 1, let head = records.first, head == previousFirst {
-                    throw RemoteError.malformed("WordPress returned the same page twice: does \(config.transactionsEndpoint) honour `page`?")
+        var page = first
+        while page <= Self.maxPages {
+            if read[page] == nil {
+                let window = page == 1 ? 1 : Self.pageWindow
+                for (offset, records) in try await fetchPages(page..<(page + window), perPage: perPage, status: status).enumerated() {
+                    read[page + offset] = records
                 }
-                previousFirst = records.first
-                let mapped = mapper.mapAll(records)
-                batch.transactions += mapped.transactions
-                batch.rejected += mapped.rejected
-                if records.count < perPage { return batch }
             }
-            first += window
+            let records = read.removeValue(forKey: page)!
+            if page > first, let head = records.first, head == previousFirst {
+                throw RemoteError.malformed("WordPress returned the same page twice: does \(config.transactionsEndpoint) honour `page`?")
+            }
+            previousFirst = records.first
+            let mapped = mapper.mapAll(records)
+            batch.transactions += mapped.transactions
+            batch.rejected += mapped.rejected
+            if records.count < perPage { return (batch, page) }
+            page += 1
         }
-        return batch
+        return (batch, page - 1)
     }
 
     private func fetchPages(_ pages: Range<Int>, perPage: Int, status: String?) async throws -> [[JSONValue]] {
