@@ -10,6 +10,7 @@ final class MemoryScript: ScriptMasterData, @unchecked Sendable {
     private(set) var commits: [[AccessChange]] = []
     init(_ state: ScriptAccess) { scriptId = state.scriptId; current = state }
     var state: ScriptAccess { lock.withLock { current } }
+    func read<T>(_ body: (ScriptAccess) throws -> T) rethrows -> T { try lock.withLock { try body(current) } }
     func commit(_ changes: [AccessChange], durability: CommitDurability) throws { lock.withLock { commits.append(changes); current.apply(changes: changes) } }
     func close() {}
 }

@@ -102,9 +102,8 @@ public final class ScriptStore: @unchecked Sendable {
             guard ftruncate(fd, off_t(journal.intactLength)) == 0 else {
                 throw StoreError.io(path: journalPath, detail: "cannot cut the torn last line: \(DurableFile.errnoText())")
             }
+            try DurableFile.sync(fd, path: journalPath)
         }
-        // Lines a killed process wrote but never flushed are on disk from here on.
-        if !journalBytes.isEmpty { try DurableFile.sync(fd, path: journalPath) }
         if snapshotBytes == nil || store.journalIsLong {
             try store.compact()
         }
@@ -124,15 +123,23 @@ public final class ScriptStore: @unchecked Sendable {
     /// The current state (snapshot + every committed change).
     public var state: ScriptAccess { mutex.withLock { current } }
 
+    /// Runs `body` on the current state under the store's lock. For lookups on write paths: a copy
+    /// of `state` held while another task commits makes that commit copy every user (copy-on-write),
+    /// which would make a change cost grow with the script's size.
+    public func read<T>(_ body: (ScriptAccess) throws -> T) rethrows -> T {
+        try mutex.withLock { try body(current) }
+    }
+
     /// Journal lines not yet folded into the snapshot.
     public var pendingJournalLines: Int { mutex.withLock { journalLines } }
 
     /// Appends the changes to the journal as one unit and applies them in memory. Cost does not grow
     /// with the number of users.
     /// - `.durable` (the default): on disk (fsynced) before it returns.
-    /// - `.deferred`: written (a killed process loses nothing) but flushed by the next durable commit or
-    ///   close. Only for changes whose loss in a power cut is repaired anyway: a write's result, whose
-    ///   durable intent is settled against TradingView's list on the next start.
+    /// - `.deferred`: written (a killed process loses nothing) and on disk with the next durable commit
+    ///   or the system's own writeback. Only for changes whose loss in a power cut is harmless: a write's
+    ///   result (its durable intent is settled against TradingView's list on the next start), or the
+    ///   last-processed marker (an older one only makes the next run read a little more).
     public func commit(_ changes: [AccessChange], durability: CommitDurability = .durable) throws {
         guard !changes.isEmpty else { return }
         let written: Int = try mutex.withLock {
@@ -220,16 +227,14 @@ public final class ScriptStore: @unchecked Sendable {
         durableSequence = sequence
     }
 
-    /// Flushes deferred lines, compacts if the journal is long, then releases the journal and the lock.
-    /// Also done on deinit. A failed compaction loses nothing (the journal still holds every change),
-    /// so it is not reported.
+    /// Compacts if the journal is long, then releases the journal and the lock. Also done on deinit.
+    /// Deferred lines are not flushed here: they are written, and each is safe to lose (see `commit`),
+    /// so waiting for the disk would only slow the end of every run. A failed compaction loses nothing
+    /// (the journal still holds every change), so it is not reported.
     public func close() {
         flushMutex.lock(); defer { flushMutex.unlock() }
         mutex.withLock {
             guard journalFD >= 0 else { return }
-            if durableSequence < sequence, (try? DurableFile.sync(journalFD, path: journalPath)) != nil {
-                durableSequence = sequence
-            }
             if journalIsLongLocked { try? compactLocked() }
             DurableFile.closeFile(journalFD)
             journalFD = -1

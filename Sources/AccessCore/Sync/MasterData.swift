@@ -5,8 +5,11 @@ import Foundation
 public protocol ScriptMasterData: AnyObject, Sendable {
     var scriptId: String { get }
     var state: ScriptAccess { get }
+    /// `body` on the current state, without a copy outliving the call (see `ScriptStore.read`).
+    func read<T>(_ body: (ScriptAccess) throws -> T) rethrows -> T
     /// `.durable`: on disk before it returns (the engine relies on it before every remote write).
-    /// `.deferred`: may reach the disk with the next durable commit or close.
+    /// `.deferred`: written, on disk with the next durable commit or the system's writeback; only for
+    /// changes that are harmless to lose in a power cut (see `ScriptStore.commit(_:durability:)`).
     func commit(_ changes: [AccessChange], durability: CommitDurability) throws
     func close()
 }
@@ -54,6 +57,12 @@ final class ScriptSession: @unchecked Sendable {
     var state: ScriptAccess {
         lock.lock(); defer { lock.unlock() }
         return shadow ?? data.state
+    }
+
+    func read<T>(_ body: (ScriptAccess) throws -> T) rethrows -> T {
+        lock.lock(); defer { lock.unlock() }
+        if let shadow { return try body(shadow) }
+        return try data.read(body)
     }
 
     /// Not serialized for the real store (it orders commits itself and lets concurrent ones share a

@@ -31,7 +31,7 @@ struct RemoteWriter: Sendable {
     func perform(_ cmd: WriteCommand, in session: ScriptSession, now: Date,
                  openedIntents: [WriteIntent]? = nil) async throws -> WriteOutcome {
         if session.dryRun {
-            try session.commit(Self.resultChanges(cmd, state: session.state, result: "dry-run", now: now))
+            try session.commit(session.read { Self.resultChanges(cmd, state: $0, result: "dry-run", now: now) })
             return .dryRun
         }
         let intents: [WriteIntent]
@@ -49,8 +49,8 @@ struct RemoteWriter: Sendable {
             try session.commit(intents.map { .closeIntent(id: $0.id) }, durability: .deferred)
             return .failed(RemoteError.wrap(error))
         }
-        try session.commit(intents.map { .closeIntent(id: $0.id) }
-                           + Self.resultChanges(cmd, state: session.state, result: "ok", now: now), durability: .deferred)
+        let result = session.read { Self.resultChanges(cmd, state: $0, result: "ok", now: now) }
+        try session.commit(intents.map { .closeIntent(id: $0.id) } + result, durability: .deferred)
         return .applied
     }
 

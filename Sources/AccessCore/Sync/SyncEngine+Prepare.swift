@@ -65,9 +65,11 @@ extension SyncEngine {
         let byKey = Dictionary(remote.map { (Username.key($0.username), $0) }, uniquingKeysWith: { a, _ in a })
         for intent in intents {
             let decision = IntentSettlement.decide(intent, remote: byKey)
-            try session.commit(IntentSettlement.changes(for: intent, decision: decision, state: session.state,
-                                                        remoteName: byKey[Username.key(intent.username)]?.username,
-                                                        actor: actor, now: now))
+            let changes = session.read {
+                IntentSettlement.changes(for: intent, decision: decision, state: $0,
+                                         remoteName: byKey[Username.key(intent.username)]?.username, actor: actor, now: now)
+            }
+            try session.commit(changes)
             let applied = decision != .notApplied
             if applied, intent.transactionId != nil { await tally.add(.processed) }
             events.emit(applied ? .notice : .warning, "intent.settled", script: session.scriptId, user: intent.username,
@@ -80,13 +82,12 @@ extension SyncEngine {
 
     /// Takes TradingView's list as the starting master data of a script that has none.
     private func bootstrap(_ session: ScriptSession, remote: [RemoteAccess], now: Date) throws {
-        let state = session.state
-        guard !state.bootstrapped else { return }
-        var changes: [AccessChange] = []
-        for r in remote where state.user(r.username) == nil {
-            changes.append(.upsertUser(UserAccess(
-                username: r.username, expiry: r.expiry, grantedAt: r.created,
-                history: [HistoryEntry(at: now, actor: actor, action: "bootstrap", expiry: r.expiry)])))
+        guard !session.read(\.bootstrapped) else { return }
+        let changes: [AccessChange] = session.read { state in
+            remote.filter { state.user($0.username) == nil }.map { r in
+                .upsertUser(UserAccess(username: r.username, expiry: r.expiry, grantedAt: r.created,
+                                       history: [HistoryEntry(at: now, actor: actor, action: "bootstrap", expiry: r.expiry)]))
+            }
         }
         try session.commit(changes + [.setBootstrapped(true)])
         events.emit(.notice, "bootstrap.done", script: session.scriptId,

@@ -100,6 +100,24 @@ public final class SyncEngine: Sendable {
                              "stale": "\(s.stale)", "durationSeconds": String(format: "%.3f", s.durationSeconds)])
     }
 
+    /// The plan, and every known name (key -> TradingView spelling). The copies of the states it reads
+    /// end with this call: held during the writes, they would make each script's next commit copy it.
+    private func makePlan(_ ready: [ScriptSession], transactions: [Transaction], onlyRetries: Set<String>?,
+                          now: Date) -> (SyncPlan, [String: String]) {
+        var states = Dictionary(uniqueKeysWithValues: ready.map { ($0.scriptId, $0.state) })
+        if let only = onlyRetries {
+            for (sid, var s) in states {
+                s.retryQueue = s.retryQueue.filter { only.contains($0.key) }.mapValues { var r = $0; r.nextAttemptAt = now; return r }
+                states[sid] = s
+            }
+        }
+        var knownNames: [String: String] = [:]
+        for s in states.values { for (k, u) in s.users { knownNames[k] = u.username } }
+        let plan = SyncPlanner.plan(.init(transactions: transactions, products: settings.products, states: states, now: now,
+                                          knownNames: knownNames, maxAttempts: settings.maxAttempts))
+        return (plan, knownNames)
+    }
+
     /// The work of one pass over open sessions. Never throws: failures become retry or review items.
     func pass(_ sessions: [ScriptSession], fetch: Bool, onlyRetries: Set<String>?, dryRun: Bool) async -> SyncSummary {
         let tally = RunTally(dryRun: dryRun, events: events)
@@ -124,17 +142,7 @@ public final class SyncEngine: Sendable {
             }
         }
 
-        var states = Dictionary(uniqueKeysWithValues: ready.map { ($0.scriptId, $0.state) })
-        if let only = onlyRetries {
-            for (sid, var s) in states {
-                s.retryQueue = s.retryQueue.filter { only.contains($0.key) }.mapValues { var r = $0; r.nextAttemptAt = now; return r }
-                states[sid] = s
-            }
-        }
-        var knownNames: [String: String] = [:]
-        for s in states.values { for (k, u) in s.users { knownNames[k] = u.username } }
-        let plan = SyncPlanner.plan(.init(transactions: transactions, products: settings.products, states: states, now: now,
-                                          knownNames: knownNames, maxAttempts: settings.maxAttempts))
+        let (plan, knownNames) = makePlan(ready, transactions: transactions, onlyRetries: onlyRetries, now: now)
         for id in plan.unmappedTransactions {
             await tally.add(.skipped)
             events.emit(.warning, "transaction.unmapped", "transaction \(id): its product entitles no configured script",
@@ -167,7 +175,7 @@ public final class SyncEngine: Sendable {
         let failedStores = await tally.storeFailures
         for p in plans where !failedStores.contains(p.scriptId) {
             guard let newest = p.newestCreatedAt else { continue }
-            do { try bySession[p.scriptId]!.commit([.setLastProcessed(newest)]) } catch {
+            do { try bySession[p.scriptId]!.commit([.setLastProcessed(newest)], durability: .deferred) } catch {
                 events.emit(.error, "store.failed", script: p.scriptId, "could not record progress: \(error)")
             }
         }

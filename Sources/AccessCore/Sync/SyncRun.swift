@@ -97,7 +97,8 @@ struct Run: Sendable {
     private func unchanged(_ w: PlannedWrite, in session: ScriptSession) async throws {
         var cmd = command(w)
         cmd.action = "\(w.operation.rawValue)-unchanged"
-        try session.commit(RemoteWriter.resultChanges(cmd, state: session.state, result: session.dryRun ? "dry-run" : "ok", now: now))
+        let changes = session.read { RemoteWriter.resultChanges(cmd, state: $0, result: session.dryRun ? "dry-run" : "ok", now: now) }
+        try session.commit(changes)
         await tally.add(.processed, w.covers.count)
         events.emit(.info, "write.unchanged", script: w.scriptId, user: w.username,
                     "\(w.username) already has access until \(w.after.label): nothing to send",
@@ -178,7 +179,7 @@ struct Run: Sendable {
             let item = ReviewItem(id: c.workId, reason: .invalidUsername, typedName: c.typedName, email: c.email ?? "",
                                   transactionId: c.transactionId ?? c.workId, productId: c.productId ?? "", term: c.term,
                                   detail: "TradingView has no user named \"\(w.username)\"", createdAt: now)
-            let processed = RemoteWriter.doneChanges(for: [c.workId], state: session.state)
+            let processed = session.read { RemoteWriter.doneChanges(for: [c.workId], state: $0) }
             try await addReview(item, also: processed, sendEmail: true, in: session)
         }
     }

@@ -108,10 +108,15 @@ public struct WordPressClient: TransactionSource, CallCounting {
             func olderThanSince(_ page: Int) -> Bool {
                 read[page]!.first.flatMap(mapper.createdAt).map { $0 < since } ?? false
             }
+            // Back a window of pages at a time, to the latest page that starts before `since`.
             while first > 1 && !olderThanSince(first) {
-                first -= 1
-                read[first] = try await fetchPages(first..<(first + 1), perPage: perPage, status: status)[0]
+                let lowest = max(1, first - Self.pageWindow)
+                for (offset, records) in try await fetchPages(lowest..<first, perPage: perPage, status: status).enumerated() {
+                    read[lowest + offset] = records
+                }
+                first = (lowest..<first).last(where: olderThanSince) ?? lowest
             }
+            for page in read.keys where page < first { read[page] = nil }
         }
         var batch = TransactionBatch(transactions: [], rejected: [])
         var previousFirst: JSONValue? = nil
@@ -128,7 +133,10 @@ public struct WordPressClient: TransactionSource, CallCounting {
                 throw RemoteError.malformed("WordPress returned the same page twice: does \(config.transactionsEndpoint) honour `page`?")
             }
             previousFirst = records.first
-            let mapped = mapper.mapAll(records)
+            // Records older than `since` would be dropped after mapping anyway (an unreadable date is
+            // mapped, to be rejected with its reason).
+            let wanted = since.map { since in records.filter { mapper.createdAt($0).map { $0 >= since } ?? true } } ?? records
+            let mapped = mapper.mapAll(wanted)
             batch.transactions += mapped.transactions
             batch.rejected += mapped.rejected
             if records.count < perPage { return (batch, page) }
