@@ -63,14 +63,98 @@ extension ClientIntegrationTests {
     // MARK: - WordPressClient
 
     private func memberPressConfig(_ sandbox: Sandbox, key: String = SandboxOptions.defaultMemberpressKey,
-                                   statuses: String = "null") throws -> WordPressConfig {
+                                   statuses: String = "null", attempts: Int = 4, maxDelayMs: Int = 20) throws -> WordPressConfig {
         try decodeConfig(WordPressConfig.self, """
         {"base_url": "\(sandbox.baseURL)", "style": "memberpress",
          "transactions_endpoint": "/wp-json/mp/v1/transactions",
          "auth": {"type": "header", "secret": {"value": "\(key)"}},
          "status_filter": \(statuses), "per_page": 7, "timeout_seconds": 5,
+         "retries": {"max_attempts": \(attempts), "base_delay_ms": 2, "max_delay_ms": \(maxDelayMs)},
          "username_field": "member.profile.mepr_tradingview_username"}
         """)
+    }
+
+    // MARK: - WordPressClient under the fault switch (routes: WordPress only)
+
+    private static let wordPressRoutes = ["/wp-json/"]
+
+    @Test func wordPressErrorsAndResetsAreRetriedUntilEveryPageIsRead() async throws {
+        try await withLiveSandbox { sandbox in
+            let clean = try await WordPressClient.make(config: memberPressConfig(sandbox), environment: [:], timing: fastTiming)
+                .transactions(since: nil)
+            let sentBefore = sandbox.snapshot().calls["/wp-json/mp/v1/transactions"] ?? 0
+            sandbox.setFaults(Faults(errorRate: 0.3, resetRate: 0.2, seed: 11, routes: Self.wordPressRoutes))
+            let client = try WordPressClient.make(config: memberPressConfig(sandbox, attempts: 10), environment: [:], timing: fastTiming)
+            let batch = try await client.transactions(since: nil)
+            #expect(batch.transactions.map(\.id) == clean.transactions.map(\.id), "the same transactions, in the same order")
+            let sent = sandbox.snapshot().calls["/wp-json/mp/v1/transactions"] ?? 0
+            // libcurl itself asks again, once, when a reused connection dies before any answer (a reset
+            // here), so the sandbox may see more requests than the client counted; never fewer.
+            let counted = client.callCounts()["wp.transactions"] ?? 0
+            #expect(counted <= sent - sentBefore)
+            #expect(counted > sentBefore, "some pages failed and were asked again")
+        }
+    }
+
+    @Test func wordPressFailingEveryTimeIsTransientAfterTheConfiguredAttempts() async throws {
+        try await withLiveSandbox { sandbox in
+            sandbox.setFaults(Faults(errorRate: 1.0, errorStatus: 502, routes: Self.wordPressRoutes))
+            let client = try WordPressClient.make(config: memberPressConfig(sandbox, attempts: 3), environment: [:], timing: fastTiming)
+            let error = await thrownError { _ = try await client.transactions(since: nil) }
+            #expect(error.map { isCase($0, "transient") } == true)
+            #expect("\(error.map { "\($0)" } ?? "")".contains("3 attempts"))
+            #expect(client.callCounts()["wp.transactions"] == 3, "page 1 alone, three times")
+        }
+    }
+
+    @Test func wordPressRateLimitIsHonouredThenEveryPageRead() async throws {
+        try await withLiveSandbox { sandbox in
+            sandbox.setFaults(Faults(rateLimitEvery: 8, retryAfterS: 1, routes: Self.wordPressRoutes))
+            let client = try WordPressClient.make(config: memberPressConfig(sandbox, maxDelayMs: 2000), environment: [:], timing: fastTiming)
+            let started = Date()
+            let batch = try await client.transactions(since: nil)
+            #expect(batch.transactions.count == sandbox.snapshot().transactionCount)
+            #expect(Date().timeIntervalSince(started) >= 0.95, "Retry-After: 1 paused the client")
+        }
+    }
+
+    @Test func wordPressAskingForALongerWaitThanAllowedIsTransientAtOnce() async throws {
+        try await withLiveSandbox { sandbox in
+            sandbox.setFaults(Faults(rateLimitEvery: 1, retryAfterS: 60, routes: Self.wordPressRoutes))
+            let client = try WordPressClient.make(config: memberPressConfig(sandbox, maxDelayMs: 2000), environment: [:], timing: fastTiming)
+            let started = Date()
+            let error = await thrownError { _ = try await client.transactions(since: nil) }
+            #expect(error.map { isCase($0, "transient") } == true)
+            #expect(Date().timeIntervalSince(started) < 1, "not waited out: the sync reports it and the next run tries again")
+            #expect(client.callCounts()["wp.transactions"] == 1)
+        }
+    }
+
+    @Test func wordPressAnsweringHTMLIsMalformedNamingTheEndpoint() async throws {
+        try await withLiveSandbox { sandbox in
+            sandbox.setFaults(Faults(malformedRate: 1.0, routes: Self.wordPressRoutes))
+            let client = try WordPressClient.make(config: memberPressConfig(sandbox), environment: [:], timing: fastTiming)
+            let error = await thrownError { _ = try await client.transactions(since: nil) }
+            #expect(error.map { isCase($0, "malformed") } == true)
+            let text = "\(error.map { "\($0)" } ?? "")"
+            #expect(text.contains("/wp-json/mp/v1/transactions") && text.contains("did not answer a JSON array"))
+            #expect(!text.contains(SandboxOptions.defaultMemberpressKey))
+            #expect(client.callCounts()["wp.transactions"] == 1, "a 200 that is not JSON is not retried")
+        }
+    }
+
+    @Test func wordPressLatencyIsWaitedOutPageByPage() async throws {
+        try await withLiveSandbox { sandbox in
+            sandbox.setFaults(Faults(latencyMs: 30, routes: Self.wordPressRoutes))
+            let client = try WordPressClient.make(config: memberPressConfig(sandbox), environment: [:], timing: fastTiming)
+            let started = Date()
+            let batch = try await client.transactions(since: nil)
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(batch.transactions.count == sandbox.snapshot().transactionCount)
+            // Page 1, then 2-5 and 6-9 side by side: three round trips, not nine.
+            #expect(elapsed >= 0.09)
+            #expect(elapsed < 0.27 + 0.5, "windows of pages, not one page at a time")
+        }
     }
 
     @Test func memberPressPagesByPerPageAndMapsStringFields() async throws {

@@ -29,6 +29,18 @@ import Testing
         #expect(config.scriptIds.count == 4)
         #expect(config.title(ofScript: "PUB;0c0ffee0c0ffee0c0ffee0c0ffee0c0f") == "Lifetime Toolkit")
         #expect(config.wordpress.auth?.secret?.resolve(["MEMBERPRESS_API_KEY": "from-env"]) == "from-env")
+        #expect(config.wordpress.retries?.maxAttempts == 4)
+    }
+
+    @Test func wordPressRetriesAreCheckedLikeTradingViews() throws {
+        var doc = try exampleDoc()
+        var wp = doc["wordpress"] as! [String: Any]
+        wp["retries"] = ["max_attempts": 0, "base_delay_ms": 100]
+        doc["wordpress"] = wp
+        #expect(issues(doc) == [
+            "config.json: wordpress.retries.max_attempts: expected a number from 1 to 10, got 0",
+            "config.json: wordpress.retries.max_delay_ms: missing (expected a number)",
+        ])
     }
 
     @Test func reportsEveryProblemAtOnceWithPathAndValue() throws {

@@ -49,6 +49,8 @@ public struct WordPressConfig: Codable, Sendable {
     /// Dotted path to the product id in one record, e.g. `membership.id` or `product_id`.
     public var productField: String?
     public var caBundle: String?
+    /// Retries of a failed page (timeouts, resets, 5xx, 429); the defaults of `RetryConfig` when absent.
+    public var retries: RetryConfig? = nil
     enum CodingKeys: String, CodingKey {
         case baseUrl = "base_url"
         case style
@@ -61,6 +63,7 @@ public struct WordPressConfig: Codable, Sendable {
         case usernameField = "username_field"
         case productField = "product_field"
         case caBundle = "ca_bundle"
+        case retries
     }
 }
 

@@ -32,6 +32,14 @@ public enum ConfigLoader {
 
     // MARK: - section rules
 
+    /// `retries`, the same shape for every remote service.
+    static func retries(_ section: [String: Any], at p: String, into v: inout ConfigValidator) {
+        guard let r = v.object(section, "retries", at: p, required: false) else { return }
+        _ = v.number(r, "max_attempts", at: "\(p).retries", range: 1...10, required: true)
+        _ = v.number(r, "base_delay_ms", at: "\(p).retries", range: 1...60_000, required: true)
+        _ = v.number(r, "max_delay_ms", at: "\(p).retries", range: 1...600_000, required: true)
+    }
+
     static func validate(_ doc: [String: Any], into v: inout ConfigValidator, environment: [String: String]) {
         if let wp = v.object(doc, "wordpress", at: "") {
             let p = "wordpress"
@@ -43,6 +51,7 @@ public enum ConfigLoader {
             _ = v.string(wp, "product_field", at: p, required: false)
             _ = v.number(wp, "per_page", at: p, range: 1...100)
             _ = v.number(wp, "timeout_seconds", at: p, range: 1...600)
+            retries(wp, at: p, into: &v)
             if let list = wp["status_filter"] {
                 let allowed = TransactionStatus.allCases.map(\.rawValue)
                 if let arr = list as? [Any] {
@@ -74,11 +83,7 @@ public enum ConfigLoader {
                 _ = v.string(tv, "api_key_header", at: p)
                 v.secret(tv, "api_key", at: p, required: true, environment: environment)
             }
-            if let r = v.object(tv, "retries", at: p, required: false) {
-                _ = v.number(r, "max_attempts", at: "\(p).retries", range: 1...10, required: true)
-                _ = v.number(r, "base_delay_ms", at: "\(p).retries", range: 1...60_000, required: true)
-                _ = v.number(r, "max_delay_ms", at: "\(p).retries", range: 1...600_000, required: true)
-            }
+            retries(tv, at: p, into: &v)
             _ = v.number(tv, "rate_limit_per_minute", at: p, range: 1...60_000)
             _ = v.number(tv, "concurrency", at: p, range: 1...32)
             _ = v.number(tv, "timeout_seconds", at: p, range: 1...600)

@@ -30,7 +30,7 @@ public struct WordPressClient: TransactionSource, CallCounting {
                             cursorFile: MemberPressCursorFile? = nil) throws -> WordPressClient {
         let transport = transport ?? CurlTransport(options: .init(
             timeout: config.timeoutSeconds ?? 30, caBundle: config.caBundle, threads: 4, serviceName: "WordPress"))
-        let http = ResilientHTTP(serviceName: "WordPress", transport: transport, policy: RetryPolicy(),
+        let http = ResilientHTTP(serviceName: "WordPress", transport: transport, policy: RetryPolicy(config.retries),
                                  perMinute: nil, concurrency: 4, timing: timing)
         return try WordPressClient(config: config, environment: environment, http: http, cursorFile: cursorFile)
     }
