@@ -268,6 +268,58 @@ func sampleChanges(_ i: Int) -> [AccessChange] {
     }
 }
 
+@Suite struct StorePeekTests {
+    let scriptId = "PUB;peek"
+
+    @Test func peekReadsWhileAnotherProcessHoldsTheLock() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let store = try ScriptStore.open(directory: dir.url, scriptId: scriptId, options: StoreOptions(compactAfterLines: 2))
+        for i in 0..<3 { try store.commit(sampleChanges(i)) }
+        try store.compact()
+        try store.commit(sampleChanges(3), durability: .deferred)
+        let expected = store.state
+        let lockPath = dir.path(ScriptFileName.encode(scriptId) + ".lock")
+        store.close()
+        let holder = try LockHolder(file: lockPath, writePid: false)
+        defer { holder.kill() }
+        #expect(try ScriptStore.peek(directory: dir.url, scriptId: scriptId) == expected)
+    }
+
+    @Test func peekIgnoresALineBeingWrittenAndCreatesNothing() throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        #expect(try ScriptStore.peek(directory: dir.url, scriptId: scriptId) == ScriptAccess(scriptId: scriptId))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).isEmpty, "a reader writes nothing")
+        let store = try ScriptStore.open(directory: dir.url, scriptId: scriptId)
+        try store.commit(sampleChanges(0))
+        let expected = store.state
+        let journal = store.journalPath
+        store.close()
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: journal))
+        handle.seekToEndOfFile()
+        handle.write(Data(#"{"changes":[{"markProcessed":{"transactionId":"half"#.utf8))
+        try handle.close()
+        let seen = try ScriptStore.peek(directory: dir.url, scriptId: scriptId)
+        #expect(seen == expected)
+        #expect(!seen.processedTransactions.contains("half"))
+    }
+
+    @Test func peekSkipsLinesAlreadyInTheSnapshot() throws {
+        // A compaction caught between its rename and its truncation leaves both.
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let store = try ScriptStore.open(directory: dir.url, scriptId: scriptId, options: StoreOptions(compactAfterLines: .max))
+        for i in 0..<3 { try store.commit(sampleChanges(i)) }
+        let journal = try Data(contentsOf: URL(fileURLWithPath: store.journalPath))
+        try store.compact()
+        let expected = store.state
+        let path = store.journalPath
+        store.close()
+        try journal.write(to: URL(fileURLWithPath: path))
+        let seen = try ScriptStore.peek(directory: dir.url, scriptId: scriptId)
+        #expect(seen == expected)
+        #expect(seen.user("trader_1")?.history.count == 1)
+    }
+}
+
 @Suite struct StoreDurabilityTests {
     let scriptId = "PUB;durability"
 

@@ -89,12 +89,11 @@ public final class AppRuntime: Sendable {
         tradingView.callCounts().merging(wordpress.callCounts()) { $0 + $1 }
     }
 
-    /// The master data of every configured script, read without holding locks for long.
+    /// The master data of every configured script as the files hold it, without taking any lock: the
+    /// console keeps showing it while a sync (here or in a daemon) holds the scripts.
     public func loadScripts() throws -> [ScriptAccess] {
         try config.scriptIds.map { id in
-            let store = try ScriptStore.open(directory: masterDataDirectory, scriptId: id, options: StoreOptions(lockWait: 2))
-            defer { store.close() }
-            var state = store.state
+            var state = try ScriptStore.peek(directory: masterDataDirectory, scriptId: id)
             if state.title == nil { state.title = config.title(ofScript: id) }
             return state
         }

@@ -110,6 +110,34 @@ public final class ScriptStore: @unchecked Sendable {
         return store
     }
 
+    /// The script's state as the files hold it now, for readers (the console, `queue list`): no lock
+    /// taken, nothing created or cut, so it works while a sync holds the script. The journal is read
+    /// before the snapshot: a compaction between the two reads then leaves lines the snapshot already
+    /// holds (skipped by their `seq`), never a snapshot older than a journal already emptied. A line
+    /// being written is torn at the end and ignored.
+    public static func peek(directory: URL, scriptId: String) throws -> ScriptAccess {
+        let base = directory.appendingPathComponent(ScriptFileName.encode(scriptId)).path
+        let journalPath = base + ".journal", snapshotPath = base + ".json"
+        let journalBytes = try DurableFile.readAll(journalPath) ?? []
+        var state = ScriptAccess(scriptId: scriptId)
+        var sequence = 0
+        if let bytes = try DurableFile.readAll(snapshotPath) {
+            let snapshot: SnapshotCodec.Snapshot
+            do {
+                snapshot = try bytes.withUnsafeBufferPointer { try SnapshotCodec.decode($0) }
+            } catch let e as JSONReadError {
+                throw StoreError.corrupt(path: snapshotPath, detail: "line \(lineNumber(of: e.offset, in: bytes)): \(e.message)")
+            }
+            state = snapshot.state
+            sequence = snapshot.journalSequence
+        }
+        let journal = try JournalReader.read(journalBytes, path: journalPath, decoder: StoreJSON.decoder())
+        for line in journal.lines where line.seq > sequence {
+            for change in line.changes { state.apply(change) }
+        }
+        return state
+    }
+
     private init(scriptId: String, snapshotPath: String, journalPath: String, options: StoreOptions,
                  state: ScriptAccess, sequence: Int, lock: FileLock, journalFD: Int32, journalLines: Int, journalBytes: Int) {
         self.scriptId = scriptId; self.snapshotPath = snapshotPath; self.journalPath = journalPath
