@@ -30,6 +30,27 @@ import Testing
         #expect(config.title(ofScript: "PUB;0c0ffee0c0ffee0c0ffee0c0ffee0c0f") == "Lifetime Toolkit")
         #expect(config.wordpress.auth?.secret?.resolve(["MEMBERPRESS_API_KEY": "from-env"]) == "from-env")
         #expect(config.wordpress.retries?.maxAttempts == 4)
+        let settings = SyncSettings(config: config)
+        #expect(settings.maxAttempts == 8 && settings.backoffBase == 60 && settings.backoffMax == 6 * 3600)
+        #expect(settings.sinceOverlap == 3600)
+    }
+
+    @Test func retryQueuePolicyIsCheckedAndUsed() throws {
+        var doc = try exampleDoc()
+        var s = doc["scheduler"] as! [String: Any]
+        s["retry_queue"] = ["max_attempts": 3, "first_backoff_minutes": 10, "max_backoff_minutes": 5]
+        s["since_overlap_minutes"] = -1
+        doc["scheduler"] = s
+        #expect(issues(doc) == [
+            "config.json: scheduler.since_overlap_minutes: expected a number from 0 to 10080, got -1",
+            "config.json: scheduler.retry_queue.max_backoff_minutes: must not be less than first_backoff_minutes (10), got 5",
+        ])
+        s["retry_queue"] = ["max_attempts": 3, "first_backoff_minutes": 2, "max_backoff_minutes": 30]
+        s["since_overlap_minutes"] = 15
+        doc["scheduler"] = s
+        let settings = SyncSettings(config: try ConfigLoader.parse(try JSONSerialization.data(withJSONObject: doc), file: "config.json"))
+        #expect(settings.maxAttempts == 3 && settings.backoffBase == 120 && settings.backoffMax == 1800 && settings.sinceOverlap == 900)
+        #expect(settings.nextAttempt(after: 3, now: Date(timeIntervalSince1970: 0), retryAfter: nil) == Date(timeIntervalSince1970: 480))
     }
 
     @Test func wordPressRetriesAreCheckedLikeTradingViews() throws {

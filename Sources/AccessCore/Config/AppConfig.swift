@@ -161,9 +161,28 @@ public struct ScriptConfig: Codable, Sendable {
 public struct SchedulerConfig: Codable, Sendable {
     public var intervalMinutes: Int
     public var dryRun: Bool
+    /// How failed writes are tried again; the engine's defaults when absent.
+    public var retryQueue: RetryQueueConfig?
+    /// WordPress is asked for transactions since the last processed one minus this (late records).
+    public var sinceOverlapMinutes: Int?
     enum CodingKeys: String, CodingKey {
         case intervalMinutes = "interval_minutes"
         case dryRun = "dry_run"
+        case retryQueue = "retry_queue"
+        case sinceOverlapMinutes = "since_overlap_minutes"
+    }
+}
+
+/// `scheduler.retry_queue`: a failed write waits `first_backoff_minutes`, doubling up to
+/// `max_backoff_minutes`; after `max_attempts` failures it goes to manual review.
+public struct RetryQueueConfig: Codable, Sendable {
+    public var maxAttempts: Int
+    public var firstBackoffMinutes: Int
+    public var maxBackoffMinutes: Int
+    enum CodingKeys: String, CodingKey {
+        case maxAttempts = "max_attempts"
+        case firstBackoffMinutes = "first_backoff_minutes"
+        case maxBackoffMinutes = "max_backoff_minutes"
     }
 }
 

@@ -123,6 +123,16 @@ public enum ConfigLoader {
         if let s = v.object(doc, "scheduler", at: "") {
             _ = v.number(s, "interval_minutes", at: "scheduler", range: 1...10_080, required: true)
             v.bool(s, "dry_run", at: "scheduler", required: true)
+            _ = v.number(s, "since_overlap_minutes", at: "scheduler", range: 0...10_080)
+            if let q = v.object(s, "retry_queue", at: "scheduler", required: false) {
+                let p = "scheduler.retry_queue"
+                _ = v.number(q, "max_attempts", at: p, range: 1...50, required: true)
+                let first = v.number(q, "first_backoff_minutes", at: p, range: 1...1_440, required: true)
+                let most = v.number(q, "max_backoff_minutes", at: p, range: 1...10_080, required: true)
+                if let first, let most, most < first {
+                    v.fail("\(p).max_backoff_minutes", "must not be less than first_backoff_minutes (\(Int(first))), got \(Int(most))")
+                }
+            }
         }
         if let paths = v.object(doc, "paths", at: "") {
             for key in ["master_data", "logs", "vault"] { _ = v.string(paths, key, at: "paths") }

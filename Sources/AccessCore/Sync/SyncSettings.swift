@@ -34,6 +34,12 @@ public struct SyncSettings: Sendable {
         self.init(products: config.products, concurrency: config.tradingview.concurrency ?? 4,
                   mailSubject: config.email?.subject ?? MailTemplate.defaultInvalidUsernameSubject)
         supportAddress = config.email?.from ?? ""
+        if let q = config.scheduler.retryQueue {
+            maxAttempts = max(1, q.maxAttempts)
+            backoffBase = TimeInterval(q.firstBackoffMinutes * 60)
+            backoffMax = TimeInterval(q.maxBackoffMinutes * 60)
+        }
+        if let overlap = config.scheduler.sinceOverlapMinutes { sinceOverlap = TimeInterval(overlap * 60) }
     }
 
     /// Every script some product entitles, sorted.
