@@ -289,6 +289,23 @@ import Testing
         #expect(resized.requests.first?.url.contains("page=1&") == true)
     }
 
+    @Test func refundsOfOldPurchasesAreSeenWhateverTheirAge() async throws {
+        let dir = try TempDir(); defer { dir.cleanup() }
+        let transport = ScriptedTransport { request, _ in
+            let page = Int(request.url.components(separatedBy: "page=")[1].prefix { $0.isNumber })!
+            guard page == 1 else { return json(200, "[]") }
+            return request.url.contains("status=refunded")
+                ? json(200, "[" + Self.mpRecord(3, status: "refunded", created: "2024-06-01 10:00:00") + "]")
+                : json(200, "[" + [Self.mpRecord(1, created: "2024-06-01 10:00:00"), Self.mpRecord(2, created: "2025-03-01 10:00:00")]
+                    .joined(separator: ",") + "]")
+        }
+        let client = try WordPressClient.make(config: config(style: .memberpress, statuses: ["complete", "refunded"], perPage: 10),
+                                              transport: transport, timing: VirtualClock().timing,
+                                              cursorFile: MemberPressCursorFile(path: dir.path("cursor")))
+        let batch = try await client.transactions(since: ISODate.parse("2025-02-01T00:00:00Z")!)
+        #expect(batch.transactions.map(\.id).sorted() == ["2", "3"], "the old purchase is left alone, its refund is not")
+    }
+
     @Test func filtersSinceClientSideForMemberPress() async throws {
         let transport = ScriptedTransport { _, _ in
             json(200, "[" + Self.mpRecord(1, created: "2025-01-01 00:00:00") + "," + Self.mpRecord(2, created: "2025-06-01 00:00:00") + "]")

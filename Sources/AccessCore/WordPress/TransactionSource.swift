@@ -18,10 +18,3 @@ public protocol TransactionSource: Sendable {
     func transactions(since: Date?) async throws -> TransactionBatch
 }
 
-extension TransactionBatch {
-    /// The transactions created at or after `date` (all when nil); rejections are kept.
-    public func since(_ date: Date?) -> TransactionBatch {
-        guard let date else { return self }
-        return TransactionBatch(transactions: transactions.filter { $0.createdAt >= date }, rejected: rejected)
-    }
-}

@@ -47,10 +47,15 @@ public struct WordPressClient: TransactionSource, CallCounting {
     }
 
     /// Keeps the configured statuses and, when the server cannot filter by time, what is new enough.
+    /// Refunds and chargebacks are kept whatever their age: a purchase refunded today may be months old,
+    /// and each reaches manual review once (its review id is marked processed).
     static func filter(_ batch: TransactionBatch, statuses: [String]?, since: Date?) -> TransactionBatch {
         let wanted = Set((statuses ?? []).map { $0.lowercased() })
-        var result = batch.since(since)
-        if !wanted.isEmpty { result.transactions = result.transactions.filter { wanted.contains($0.status.rawValue) } }
+        var result = batch
+        result.transactions = batch.transactions.filter { t in
+            (wanted.isEmpty || wanted.contains(t.status.rawValue))
+                && (t.status.needsReview || since.map { t.createdAt >= $0 } ?? true)
+        }
         return result
     }
 
@@ -70,8 +75,11 @@ public struct WordPressClient: TransactionSource, CallCounting {
         let hints = cursor.lastPage
         let runs = try await withThrowingTaskGroup(of: (Int, TransactionBatch, Int).self) { group in
             for (i, status) in statuses.enumerated() {
+                // A refund of an old purchase sits at the old purchase's place in the refunds listing:
+                // that listing (short: refunds are rare) is read whole every run.
+                let whole = status.flatMap { TransactionStatus(rawValue: $0.lowercased()) }?.needsReview ?? false
                 group.addTask {
-                    let (batch, last) = try await self.memberPressPages(status: status, perPage: perPage, since: since,
+                    let (batch, last) = try await self.memberPressPages(status: status, perPage: perPage, since: whole ? nil : since,
                                                                         hint: hints[status ?? ""])
                     return (i, batch, last)
                 }
