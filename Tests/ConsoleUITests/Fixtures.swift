@@ -45,6 +45,11 @@ enum Fixture {
     }
 
     static func type(_ text: String) -> [Key] { text.map { .char($0) } }
+
+    /// Answers every effect in flight as done, as the runtime would once the core returns.
+    static func answer(_ s: inout ConsoleState) {
+        for effect in s.inFlight { _ = ConsoleReducer.reduce(&s, .result(effect, .message("done"))) }
+    }
 }
 
 extension ConsoleState {

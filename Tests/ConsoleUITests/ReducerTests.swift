@@ -129,6 +129,7 @@ import Testing
         var s = Fixture.state()
         Fixture.press(&s, [.char("3")])
         #expect(Fixture.press(&s, [.char("m")]) == [.resendReviewEmail(script: "PUB;alpha", id: "tx-9")])
+        Fixture.answer(&s)
         #expect(Fixture.press(&s, [.char("x"), .enter]).isEmpty)
         #expect(Fixture.press(&s, Fixture.type("duplicate order") + [.enter])
                 == [.dismissReview(script: "PUB;alpha", id: "tx-9", reason: "duplicate order")])
@@ -138,7 +139,9 @@ import Testing
         var s = Fixture.state()
         Fixture.press(&s, [.char("4")])
         #expect(Fixture.press(&s, [.char("r")]) == [.retryNow(script: "PUB;alpha", id: "tx-5")])
+        Fixture.answer(&s)
         #expect(Fixture.press(&s, [.char("A")]) == [.retryAll(script: "PUB;alpha")])
+        Fixture.answer(&s)
         #expect(Fixture.press(&s, [.char("x"), .enter]).isEmpty)
         #expect(Fixture.press(&s, [.char("x"), .tab, .enter]) == [.dropRetry(script: "PUB;alpha", id: "tx-5")])
     }
@@ -251,6 +254,18 @@ import Testing
         #expect(Fixture.press(&s, [.char("y")]) == [.copyToClipboard("Alice")])
         #expect(Fixture.press(&s, [.char("Y")]) == [.copyToClipboard("alice@example.com")])
         #expect(s.inFlight.isEmpty)
+    }
+
+    @Test func aSecondChangeWaitsForTheFirst() {
+        var s = Fixture.state()
+        #expect(Fixture.press(&s, [.char("S")]) == [.syncNow(dryRun: false)])
+        #expect(Fixture.press(&s, [.char("S")]) == [], "a second sync while the first runs")
+        #expect(s.status?.text.contains("still running: sync") == true)
+        #expect(s.inFlight == [.syncNow(dryRun: false)])
+        _ = ConsoleReducer.reduce(&s, .result(.syncNow(dryRun: false), .failed("done for the test")))
+        let stillWriting = s.inFlight.contains(where: \.holdsScripts)
+        #expect(!stillWriting)
+        #expect(Fixture.press(&s, [.char("S")]) == [.syncNow(dryRun: false)], "free again once it answered")
     }
 
     @Test func dryRunToggleTellsTheCore() {

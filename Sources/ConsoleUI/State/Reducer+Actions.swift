@@ -172,4 +172,11 @@ extension Effect {
             return false
         }
     }
+
+    /// Writes that open scripts' master data (all but the cookies, which live in the vault: updating
+    /// them while a sync runs is what a stale session calls for).
+    public var holdsScripts: Bool {
+        if case .setCookies = self { return false }
+        return isWrite
+    }
 }

@@ -12,7 +12,7 @@ public enum ConsoleReducer {
 
     /// In-place form the runtime uses, so large tables are not copied per event.
     public static func reduce(_ s: inout ConsoleState, _ event: ConsoleEvent) -> [Effect] {
-        let effects: [Effect]
+        var effects: [Effect]
         switch event {
         case .key(let key):
             effects = handleKey(&s, key)
@@ -28,6 +28,11 @@ public enum ConsoleReducer {
         case .result(let effect, let outcome):
             if let i = s.inFlight.firstIndex(of: effect) { s.inFlight.remove(at: i) }
             effects = handleResult(&s, effect, outcome)
+        }
+        // One change to master data at a time: a second would wait on the first's script locks and fail.
+        if let running = s.inFlight.first(where: \.holdsScripts), effects.contains(where: \.holdsScripts) {
+            effects.removeAll(where: \.holdsScripts)
+            setInfo(&s, "still running: \(running.description); try again when it is done")
         }
         s.inFlight += effects.filter(\.isRemote)
         if effects.contains(.quit) { s.quitRequested = true }
