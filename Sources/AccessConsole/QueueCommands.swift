@@ -47,10 +47,11 @@ struct QueueCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "The script's pine id.") var script: String
         @Argument(help: "The retry item id.") var id: String
+        @Flag(help: "Check the item and say what would happen; change nothing.") var dryRun = false
         func run() async throws {
             let runtime = try openRuntime(global)
-            try await runAction { try await runtime.actions.dropRetry(script: script, id: id) }
-            print("dropped \(id)")
+            try await runAction { try await runtime.actions.dropRetry(script: script, id: id, dryRun: dryRun) }
+            print(dryRun ? "dry run: would drop \(id)" : "dropped \(id)")
         }
     }
 }
@@ -96,10 +97,11 @@ struct ReviewCommand: AsyncParsableCommand {
         @Option(help: "The script's pine id.") var script: String
         @Argument(help: "The review item id.") var id: String
         @Option(help: "Why (kept in the event log).") var reason: String
+        @Flag(help: "Check the item and say what would happen; change nothing.") var dryRun = false
         func run() async throws {
             let runtime = try openRuntime(global)
-            try await runAction { try await runtime.actions.dismissReview(script: script, id: id, reason: reason) }
-            print("dismissed \(id)")
+            try await runAction { try await runtime.actions.dismissReview(script: script, id: id, reason: reason, dryRun: dryRun) }
+            print(dryRun ? "dry run: would dismiss \(id)" : "dismissed \(id)")
         }
     }
 }

@@ -87,6 +87,29 @@ struct HeldLock: SyncLockProvider {
         }
     }
 
+    @Test func dropAndDismissInADryRunChangeNothing() async throws {
+        let rig = EngineRig()
+        var s = F.state([F.user("Kim", F.date(2025, 3, 1))])
+        s.retryQueue["5"] = RetryItem(id: "5", operation: .extend, username: "Kim", email: nil, term: .months(1), transactionId: "5",
+                                      attempts: 2, nextAttemptAt: rig.now, lastError: "HTTP 502", createdAt: rig.now)
+        s.reviewQueue["9"] = ReviewItem(id: "9", reason: .invalidUsername, typedName: "Kim", email: "", transactionId: "9",
+                                        productId: "p1", term: .months(1), detail: "x", createdAt: rig.now)
+        rig.data.put(s)
+        let a = actions(rig)
+        try await a.dropRetry(script: F.script, id: "5", dryRun: true)
+        try await a.dismissReview(script: F.script, id: "9", reason: "duplicate", dryRun: true)
+        #expect(rig.state == s, "a dry run persists nothing")
+        #expect(rig.data.script(F.script).commits.isEmpty)
+        #expect(rig.log.events.allSatisfy { $0.message.hasPrefix("dry run:") && $0.fields["dryRun"] == "true" })
+        await #expect(throws: ActionError.retryNotFound(script: F.script, id: "6")) {
+            try await a.dropRetry(script: F.script, id: "6", dryRun: true)
+        }
+        try await a.dropRetry(script: F.script, id: "5")
+        try await a.dismissReview(script: F.script, id: "9", reason: "duplicate")
+        #expect(rig.state.retryQueue.isEmpty && rig.state.reviewQueue.isEmpty)
+        #expect(rig.state.processedTransactions == ["5", "9"])
+    }
+
     @Test func resyncDiffsAndApplies() async throws {
         let rig = EngineRig()
         rig.data.put(F.state([F.user("Mia", F.date(2025, 3, 1)), F.user("Ned", F.date(2025, 5, 1))]))

@@ -30,9 +30,10 @@ extension AccessActions {
     }
 
     /// Gives up on a retry item: its transaction counts as processed and will not come back.
-    public func dropRetry(script: String, id: String) async throws {
-        try await audited("retry-drop", script: script) {
-            try await withSession(script, dryRun: false) { session in
+    /// A dry run checks the item and says what would happen, changing nothing.
+    public func dropRetry(script: String, id: String, dryRun: Bool = false) async throws {
+        try await audited("retry-drop", script: script, dryRun: dryRun) {
+            try await withSession(script, dryRun: dryRun) { session in
                 guard let item = session.state.retryQueue[id] else { throw ActionError.retryNotFound(script: script, id: id) }
                 try commit(session, [.dropRetry(id: id)] + (item.transactionId.map { [.markProcessed(transactionId: $0)] } ?? []))
                 try note(session, user: item.username, action: "drop-retry", transactionId: item.transactionId,
@@ -66,9 +67,10 @@ extension AccessActions {
     }
 
     /// Closes a review item without a grant; its transaction counts as processed.
-    public func dismissReview(script: String, id: String, reason: String) async throws {
-        try await audited("review-dismiss", script: script) {
-            try await withSession(script, dryRun: false) { session in
+    /// A dry run checks the item and says what would happen, changing nothing.
+    public func dismissReview(script: String, id: String, reason: String, dryRun: Bool = false) async throws {
+        try await audited("review-dismiss", script: script, dryRun: dryRun) {
+            try await withSession(script, dryRun: dryRun) { session in
                 guard let item = session.state.reviewQueue[id] else { throw ActionError.reviewNotFound(script: script, id: id) }
                 var changes: [AccessChange] = [.dropReview(id: id)]
                 if item.reason != .refund && !SyncWork.isManual(item.transactionId) {

@@ -24,8 +24,7 @@ struct EffectRunner: Sendable {
             case .retryAll(let s): return .message(try await services.retryAll(script: s))
             case .resolveReview(let s, let id, let n): return .message(try await services.resolveReview(script: s, id: id, newName: n))
             case .dismissReview(let s, let id, let reason):
-                try await services.dismissReview(script: s, id: id, reason: reason)
-                return .message("review \(id) dismissed")
+                return .message(try await services.dismissReview(script: s, id: id, reason: reason))
             case .resendReviewEmail(let s, let id):
                 try await services.resendReviewEmail(script: s, id: id)
                 return .message("email for review \(id) sent again")

@@ -23,7 +23,7 @@ public protocol ConsoleServices: Sendable {
     func retryAll(script: String) async throws -> String
     /// Validate `newName`, then grant it for the review item's transaction; the item leaves the queue.
     func resolveReview(script: String, id: String, newName: String) async throws -> String
-    func dismissReview(script: String, id: String, reason: String) async throws
+    func dismissReview(script: String, id: String, reason: String) async throws -> String
     func resendReviewEmail(script: String, id: String) async throws
     func testSession() async throws -> SessionStatusInfo
     /// Tests the cookies against TradingView and saves them only when they work.

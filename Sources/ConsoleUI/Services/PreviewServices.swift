@@ -155,9 +155,10 @@ public actor PreviewServices: ConsoleServices {
         return summary + " (review \(item) resolved)"
     }
 
-    public func dismissReview(script id: String, id item: String, reason: String) async throws {
+    public func dismissReview(script id: String, id item: String, reason: String) async throws -> String {
         change(id, .dropReview(id: item))
         emit(.info, "review.dismissed", script: id, "review \(item) dismissed: \(reason)")
+        return "review \(item) dismissed"
     }
 
     public func resendReviewEmail(script id: String, id item: String) async throws {

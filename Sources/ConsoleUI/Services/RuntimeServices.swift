@@ -69,8 +69,9 @@ public final class RuntimeServices: ConsoleServices {
     }
 
     public func dropRetry(script: String, id: String) async throws -> String {
-        try await actions.dropRetry(script: script, id: id)
-        return "dropped retry \(id) on \(title(script))"
+        let dryRun = self.dryRun
+        try await actions.dropRetry(script: script, id: id, dryRun: dryRun)
+        return (dryRun ? "dry run: would drop" : "dropped") + " retry \(id) on \(title(script))"
     }
 
     public func retryAll(script: String) async throws -> String {
@@ -82,8 +83,10 @@ public final class RuntimeServices: ConsoleServices {
         return RuntimeSummaries.single(.grant, term: nil, report, script: title(script)) + " (review \(id) resolved)"
     }
 
-    public func dismissReview(script: String, id: String, reason: String) async throws {
-        try await actions.dismissReview(script: script, id: id, reason: reason)
+    public func dismissReview(script: String, id: String, reason: String) async throws -> String {
+        let dryRun = self.dryRun
+        try await actions.dismissReview(script: script, id: id, reason: reason, dryRun: dryRun)
+        return dryRun ? "dry run: review \(id) would be dismissed; nothing changed" : "review \(id) dismissed"
     }
 
     public func resendReviewEmail(script: String, id: String) async throws {
