@@ -47,6 +47,8 @@ struct DemoCommand: AsyncParsableCommand {
                 cookies: SessionCookies(sessionid: SandboxOptions.defaultSessionid, sessionidSign: SandboxOptions.defaultSessionidSign),
                 environment: [:])
             runtime = try AppRuntime.open(configPath: path, environment: [:])
+            // The demo's cookies are known good: test them now, so the header says so from the first frame.
+            _ = await runtime.session.test()
         } catch {
             await sandbox.shutdown()
             printError(String(describing: error))

@@ -99,6 +99,7 @@ cd "$ROOT"   # the demo bases its config on ./config.json
 tmux -L "$SOCK" new-session -d -s "$SESSION" -x 120 -y 40 \
     "'$BIN' demo --data-dir '$TMP/data' --port $PORT --smtp-port $SMTP_PORT 2>'$TMP/stderr'; echo CONSOLE-EXITED \$?; sleep 30"
 check "first frame shows the demo scripts" wait_screen "Alpha Trend Suite" 30
+check "first frame: the demo session is tested and valid" wait_screen "session ✓ valid" 5
 check "sandbox answers on port $PORT" wait_for state >/dev/null
 if [ "$FAILED" -gt 0 ]; then
     head -20 "$TMP/stderr" 2>/dev/null
