@@ -42,14 +42,9 @@ struct BenchCommand: AsyncParsableCommand {
             }
         let warm = try AppRuntime.open(configPath: path, environment: [:])
         try await sandbox.setFaults(Faults(latencyMs: latencyMs))
-        let before = try await sandbox.snapshot().calls
-        let start = ContinuousClock.now
-        let summary = try await warm.actions.sync(dryRun: false)
-        let wall = (ContinuousClock.now - start).seconds
-        let after = try await sandbox.snapshot().calls
-        func delta(_ key: String) -> Int { (after[key] ?? 0) - (before[key] ?? 0) }
-        let tvCalls = after.filter { !$0.key.contains("wp-json") && !$0.key.contains("all-user") }
-            .reduce(0) { $0 + $1.value - (before[$1.key] ?? 0) }
+        let (summary, wall, calls) = try await measuredSync(warm, sandbox)
+        func delta(_ key: String) -> Int { calls[key] }
+        let tvCalls = calls.tradingView
         let writes = delta("/pine_perm/add/") + delta("/pine_perm/modify_user_expiration/") + delta("/pine_perm/remove/")
         let applied = summary.granted + summary.extended
         let scripts = warm.config.scriptIds.count
@@ -106,6 +101,25 @@ struct BenchCommand: AsyncParsableCommand {
         var median: SteadyRun { runs.sorted { $0.ratio < $1.ratio }[runs.count / 2] }
     }
 
+    /// Requests the sandbox saw during one measurement, by path.
+    struct CallDelta {
+        let before: [String: Int], after: [String: Int]
+        subscript(path: String) -> Int { (after[path] ?? 0) - (before[path] ?? 0) }
+        /// Every TradingView request (WordPress has no injected latency, so it is not in the formula).
+        var tradingView: Int {
+            after.keys.filter { !$0.contains("wp-json") && !$0.contains("all-user") }.reduce(0) { $0 + self[$1] }
+        }
+    }
+
+    /// One sync of `runtime`, timed, with the requests the sandbox saw during it.
+    func measuredSync(_ runtime: AppRuntime, _ sandbox: BenchSandbox) async throws -> (SyncSummary, Double, CallDelta) {
+        let before = try await sandbox.snapshot().calls
+        let start = ContinuousClock.now
+        let summary = try await runtime.actions.sync(dryRun: false)
+        let wall = (ContinuousClock.now - start).seconds
+        return (summary, wall, CallDelta(before: before, after: try await sandbox.snapshot().calls))
+    }
+
     /// `runs` syncs, each after one new purchase by every user in `names`.
     func steadyRuns(names: [String], runs: Int, sandbox: BenchSandbox, runtime: AppRuntime, concurrency: Int) async throws -> Steady {
         var steady = Steady()
@@ -115,18 +129,12 @@ struct BenchCommand: AsyncParsableCommand {
                 SandboxTransaction(id: 0, productId: 101, email: "\(name)@example.com", wpUsername: name, tradingviewUsername: name,
                                    status: "complete", createdAt: now.addingTimeInterval(Double(run * 1000 + i) / 1000), expiresAt: nil)
             })
-            let before = try await sandbox.snapshot().calls
-            let start = ContinuousClock.now
-            let summary = try await runtime.actions.sync(dryRun: false)
-            let wall = (ContinuousClock.now - start).seconds
-            let after = try await sandbox.snapshot().calls
-            func delta(_ key: String) -> Int { (after[key] ?? 0) - (before[key] ?? 0) }
-            let calls = after.filter { !$0.key.contains("wp-json") && !$0.key.contains("all-user") }
-                .reduce(0) { $0 + $1.value - (before[$1.key] ?? 0) }
-            steady.validations += delta("/username_hint/")
-            steady.writes += delta("/pine_perm/add/") + delta("/pine_perm/modify_user_expiration/")
+            let (summary, wall, calls) = try await measuredSync(runtime, sandbox)
+            steady.validations += calls["/username_hint/"]
+            steady.writes += calls["/pine_perm/add/"] + calls["/pine_perm/modify_user_expiration/"]
             steady.applied += summary.granted + summary.extended
-            steady.runs.append(SteadyRun(wall: wall, ideal: Double(calls) * Double(latencyMs) / 1000 / Double(concurrency), calls: calls))
+            steady.runs.append(SteadyRun(wall: wall, ideal: Double(calls.tradingView) * Double(latencyMs) / 1000 / Double(concurrency),
+                                         calls: calls.tradingView))
         }
         return steady
     }
