@@ -43,13 +43,12 @@ struct BenchCommand: AsyncParsableCommand {
         let warm = try AppRuntime.open(configPath: path, environment: [:])
         try await sandbox.setFaults(Faults(latencyMs: latencyMs))
         let (summary, wall, calls) = try await measuredSync(warm, sandbox)
-        func delta(_ key: String) -> Int { calls[key] }
         let tvCalls = calls.tradingView
-        let writes = delta("/pine_perm/add/") + delta("/pine_perm/modify_user_expiration/") + delta("/pine_perm/remove/")
+        let writes = calls["/pine_perm/add/"] + calls["/pine_perm/modify_user_expiration/"] + calls["/pine_perm/remove/"]
         let applied = summary.granted + summary.extended
         let scripts = warm.config.scriptIds.count
-        let lists = delta("/pine_perm/list_users/")
-        let hints = delta("/username_hint/")
+        let lists = calls["/pine_perm/list_users/"]
+        let hints = calls["/username_hint/"]
         let ideal = Double(tvCalls) * Double(latencyMs) / 1000 / Double(concurrency)
 
         table.add("sync: transactions applied", "\(applied) (\(summary.review) review, \(summary.retry) retry)", "", nil)

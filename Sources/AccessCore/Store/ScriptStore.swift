@@ -67,32 +67,10 @@ public final class ScriptStore: @unchecked Sendable {
         let snapshotPath = base + ".json"
         let journalPath = base + ".journal"
 
-        var state = ScriptAccess(scriptId: scriptId)
-        var sequence = 0
         let snapshotBytes = try DurableFile.readAll(snapshotPath)
-        if let bytes = snapshotBytes {
-            let snapshot: SnapshotCodec.Snapshot
-            do {
-                snapshot = try bytes.withUnsafeBufferPointer { try SnapshotCodec.decode($0) }
-            } catch let e as JSONReadError {
-                throw StoreError.corrupt(path: snapshotPath, detail: "line \(lineNumber(of: e.offset, in: bytes)): \(e.message)")
-            }
-            guard snapshot.state.scriptId == scriptId else {
-                throw StoreError.corrupt(path: snapshotPath, detail: "holds script \(snapshot.state.scriptId), expected \(scriptId)")
-            }
-            state = snapshot.state
-            sequence = snapshot.journalSequence
-        }
-
-        let decoder = StoreJSON.decoder()
         let journalBytes = try DurableFile.readAll(journalPath) ?? []
-        let journal = try JournalReader.read(journalBytes, path: journalPath, decoder: decoder)
-        var replayed = 0
-        for line in journal.lines where line.seq > sequence {
-            for change in line.changes { state.apply(change) }
-            sequence = line.seq
-            replayed += 1
-        }
+        let (state, sequence, journal) = try load(scriptId: scriptId, snapshot: snapshotBytes, at: snapshotPath,
+                                                  journal: journalBytes, at: journalPath)
 
         let fd = try DurableFile.openFile(journalPath, O_WRONLY | O_APPEND | O_CREAT)
         let store = ScriptStore(scriptId: scriptId, snapshotPath: snapshotPath, journalPath: journalPath,
@@ -119,14 +97,25 @@ public final class ScriptStore: @unchecked Sendable {
         let base = directory.appendingPathComponent(ScriptFileName.encode(scriptId)).path
         let journalPath = base + ".journal", snapshotPath = base + ".json"
         let journalBytes = try DurableFile.readAll(journalPath) ?? []
+        return try load(scriptId: scriptId, snapshot: try DurableFile.readAll(snapshotPath), at: snapshotPath,
+                        journal: journalBytes, at: journalPath).state
+    }
+
+    /// Snapshot plus the journal lines it does not hold yet; the journal's intact part, for `open` to cut to.
+    private static func load(scriptId: String, snapshot snapshotBytes: [UInt8]?, at snapshotPath: String,
+                             journal journalBytes: [UInt8], at journalPath: String)
+        throws -> (state: ScriptAccess, sequence: Int, journal: JournalReader.Contents) {
         var state = ScriptAccess(scriptId: scriptId)
         var sequence = 0
-        if let bytes = try DurableFile.readAll(snapshotPath) {
+        if let bytes = snapshotBytes {
             let snapshot: SnapshotCodec.Snapshot
             do {
                 snapshot = try bytes.withUnsafeBufferPointer { try SnapshotCodec.decode($0) }
             } catch let e as JSONReadError {
                 throw StoreError.corrupt(path: snapshotPath, detail: "line \(lineNumber(of: e.offset, in: bytes)): \(e.message)")
+            }
+            guard snapshot.state.scriptId == scriptId else {
+                throw StoreError.corrupt(path: snapshotPath, detail: "holds script \(snapshot.state.scriptId), expected \(scriptId)")
             }
             state = snapshot.state
             sequence = snapshot.journalSequence
@@ -134,8 +123,9 @@ public final class ScriptStore: @unchecked Sendable {
         let journal = try JournalReader.read(journalBytes, path: journalPath, decoder: StoreJSON.decoder())
         for line in journal.lines where line.seq > sequence {
             for change in line.changes { state.apply(change) }
+            sequence = line.seq
         }
-        return state
+        return (state, sequence, journal)
     }
 
     private init(scriptId: String, snapshotPath: String, journalPath: String, options: StoreOptions,
