@@ -17,7 +17,7 @@ struct ConsoleCommand: AsyncParsableCommand {
 
 func openConsole(_ runtime: AppRuntime, readOnly: Bool) async throws {
     do {
-        try await ConsoleApp.run(services: RuntimeServices(runtime: runtime),
+        try await ConsoleApp.run(services: RuntimeServices(runtime: runtime, readOnly: readOnly),
                                  options: ConsoleOptions(readOnly: readOnly, keyOverrides: runtime.config.console?.keys ?? [:]))
     } catch {
         printError(String(describing: error))
@@ -29,7 +29,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "The console on the built-in sandbox with seeded data in a temporary folder: try every key safely.")
-    @Option(help: "The config to base the demo on.") var config: String = "config.json"
+    @Option(help: "A config to base the demo on (default: the built-in demo config).") var config: String?
     @Option(help: "Keep the demo's data here (default: a new temporary folder, removed on exit).") var dataDir: String?
     @Option(help: "Sandbox HTTP port (0 = any free port).") var port: Int = 0
     @Option(help: "Sandbox SMTP port (0 = any free port).") var smtpPort: Int = 0

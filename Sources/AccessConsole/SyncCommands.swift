@@ -33,7 +33,7 @@ struct DaemonCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try openRuntime(global, echoEvents: true)
         let interval = Duration.seconds(runtime.config.scheduler.intervalMinutes * 60)
-        runtime.events.emit(.info, "daemon.start", "syncing every \(runtime.config.scheduler.intervalMinutes) min")
+        runtime.events.emit(.info, .daemonStart, "syncing every \(runtime.config.scheduler.intervalMinutes) min")
         while !Task.isCancelled {
             do {
                 _ = try await runtime.actions.sync(dryRun: dryRun || runtime.config.scheduler.dryRun)

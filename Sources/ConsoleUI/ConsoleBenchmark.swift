@@ -7,13 +7,14 @@ public enum ConsoleBenchmark {
     public static func state(users: Int, size: Size = Size(width: 200, height: 60)) -> ConsoleState {
         let now = Date(timeIntervalSince1970: 1_750_000_000)
         var script = ScriptAccess(scriptId: "PUB;bench", title: "Bench")
-        for u in PreviewServices.sampleUsers(count: users, now: now) { script.users[Username.key(u.username)] = u }
+        for u in SampleUsers.make(count: users, now: now) { script.users[Username.key(u.username)] = u }
         let snap = ConsoleSnapshot(configPath: "bench.json", scripts: [script],
-                                   session: SessionStatusInfo(status: .valid), dryRun: false)
+                                   session: SessionStatusInfo(status: .valid),
+                                   modes: ModeReport(dryRun: false, readOnly: false, version: 1))
         var s = try! ConsoleState(size: size, now: now)
         _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snap)))
         for i in 0..<200 {
-            s.log.buffer.append(AccessEvent(time: now, event: "grant.ok", script: "PUB;bench", user: "user\(i)", message: "granted 1M"))
+            s.log.buffer.append(AccessEvent(time: now, kind: .writeApplied(.grant), script: "PUB;bench", user: "user\(i)", message: "granted 1M"))
         }
         return s
     }

@@ -10,20 +10,20 @@ import Testing
     }
 
     @Test func jsonLinesRoundTrip() throws {
-        let e = AccessEvent(level: .warning, event: "grant.ok", script: "PUB;x", user: "Bob", message: "granted", fields: ["term": "1M"])
+        let e = AccessEvent(level: .warning, kind: EventKind(name: "grant.ok"), script: "PUB;x", user: "Bob", message: "granted", fields: ["term": "1M"])
         let line = EventCoding.line(e)
         #expect(!line.contains("\n"))
         let back = try #require(EventCoding.parse(Substring(line)))
-        #expect(back.event == "grant.ok" && back.user == "Bob" && back.fields["term"] == "1M" && back.level == .warning)
+        #expect(back.name == "grant.ok" && back.user == "Bob" && back.fields["term"] == "1M" && back.level == .warning)
         #expect(abs(back.time.timeIntervalSince(e.time)) < 0.002)
     }
 
     @Test func handWrittenLinesAreWhatJSONEncoderWrites() throws {
         let time = Date(timeIntervalSince1970: 1_767_225_600.5)
         let events = [
-            AccessEvent(time: time, level: .warning, event: "grant.ok", script: "PUB;x/y", user: "Bob", message: "granted \"now\"\n",
+            AccessEvent(time: time, level: .warning, kind: EventKind(name: "grant.ok"), script: "PUB;x/y", user: "Bob", message: "granted \"now\"\n",
                         fields: ["term": "1M", "a": "tab\there", "é": "ü"], pid: 42),
-            AccessEvent(time: time, event: "sync.start", message: "", fields: [:], pid: 1),
+            AccessEvent(time: time, kind: EventKind(name: "sync.start"), message: "", fields: [:], pid: 1),
         ]
         for e in events {
             let expected = String(decoding: try EventCoding.encoder().encode(e), as: UTF8.self)
@@ -49,7 +49,7 @@ import Testing
         let redactor = SecretRedactor()
         redactor.register("super-secret-cookie")
         let log = try EventLogFile(path: dir.appendingPathComponent("logs/sync.log").path, redact: redactor.redact)
-        log.write(AccessEvent(event: "oops", message: "leaked super-secret-cookie here"))
+        log.write(AccessEvent(kind: EventKind(name: "oops"), message: "leaked super-secret-cookie here"))
         let text = try String(contentsOf: dir.appendingPathComponent("logs/sync.log"), encoding: .utf8)
         #expect(!text.contains("super-secret-cookie"))
         #expect(text.contains("[redacted]"))
@@ -59,32 +59,32 @@ import Testing
         let dir = tempDir()
         let path = dir.appendingPathComponent("sync.log").path
         let log = try EventLogFile(path: path)
-        log.write(AccessEvent(event: "old", message: "before", pid: 1))
+        log.write(AccessEvent(kind: EventKind(name: "old"), message: "before", pid: 1))
         let tailer = LogTailer(path: path, interval: .milliseconds(20), skipPid: 4242)
-        #expect(tailer.recent(10).map(\.event) == ["old"])
+        #expect(tailer.recent(10).map(\.name) == ["old"])
         let stream = tailer.follow()
         try await Task.sleep(for: .milliseconds(60))
         // Another process appends: one of ours to skip, one foreign, one torn line completed later.
-        let mine = EventCoding.line(AccessEvent(event: "mine", message: "m", pid: 4242))
-        let theirs = EventCoding.line(AccessEvent(event: "daemon.sync", message: "d", pid: 99))
+        let mine = EventCoding.line(AccessEvent(kind: EventKind(name: "mine"), message: "m", pid: 4242))
+        let theirs = EventCoding.line(AccessEvent(kind: EventKind(name: "daemon.sync"), message: "d", pid: 99))
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
         p.arguments = ["-c", "printf '%s\\n%s\\n' \"$1\" \"$2\" >> \"$3\"", "sh", mine, theirs, path]
         try p.run(); p.waitUntilExit()
         var got: [String] = []
-        for await e in stream { got.append(e.event); break }
+        for await e in stream { got.append(e.name); break }
         #expect(got == ["daemon.sync"])
     }
 
     @Test func hubFansOutToSubscribersAndSinks() async {
         let hub = EventHub()
         let box = Box()
-        hub.addSink { box.add($0.event) }
+        hub.addSink { box.add($0.name) }
         let stream = hub.subscribe()
-        hub.emit(.info, "a", "first")
-        hub.emit(.error, "b", "second")
+        hub.emit(.info, EventKind(name: "a"), "first")
+        hub.emit(.error, EventKind(name: "b"), "second")
         var seen: [String] = []
-        for await e in stream { seen.append(e.event); if seen.count == 2 { break } }
+        for await e in stream { seen.append(e.name); if seen.count == 2 { break } }
         #expect(seen == ["a", "b"])
         #expect(box.all == ["a", "b"])
     }

@@ -84,7 +84,7 @@ final class EventLog: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var events: [AccessEvent] = []
     init(_ hub: EventHub) { hub.addSink { e in self.lock.withLock { self.events.append(e) } } }
-    func names() -> [String] { lock.withLock { events.map(\.event) } }
+    func names() -> [String] { lock.withLock { events.map(\.name) } }
 }
 
 struct EngineRig {

@@ -249,7 +249,7 @@ struct SyncIntegrationTests {
             // writes already in flight when the first 403 came back may have been refused too, no more
             let concurrency = rig.config.tradingview.concurrency ?? 4
             #expect(rig.writeCalls() <= landed + concurrency, "no write sent after the first 403")
-            #expect(rig.recorder.all.filter { $0.event == "session.stale" }.count == 1)
+            #expect(rig.recorder.all.filter { $0.name == "session.stale" }.count == 1)
             let queued = try rig.retryCount()
             #expect(queued > 0 && summary.retry == queued)
             #expect(queued + landed >= expected.changed.count)
@@ -354,7 +354,7 @@ struct SyncIntegrationTests {
             #expect(granted.username == "NightOwlNina" && granted.result == .applied)
             #expect(rig.remoteAccess()[TestRig.momentum]?["NightOwlNina"] == .some(plus("1M", now)))
             let grantEvents = rig.recorder.all.dropFirst(eventsBefore)
-            #expect(grantEvents.count == 1 && grantEvents.first?.event == "grant.ok" && grantEvents.first?.fields["actor"] == "tester")
+            #expect(grantEvents.count == 1 && grantEvents.first?.name == "grant.ok" && grantEvents.first?.fields["actor"] == "tester")
             // extend from the current expiry
             let volumeJoe = try #require(expected.access[TestRig.volume]?["TraderJoe"] ?? nil)
             _ = try await a.extend(script: TestRig.volume, users: ["traderjoe"], term: .months(1))

@@ -145,7 +145,7 @@ final class TestRig: @unchecked Sendable {
     func noteError(_ error: any Error) { noteText(String(describing: error)) }
 
     /// Notes any text shown to a person (command output, a summary), for the secrets check.
-    func noteText(_ text: String) { errors.record(AccessEvent(event: "test.output", message: text)) }
+    func noteText(_ text: String) { errors.record(AccessEvent(kind: EventKind(name: "test.output"), message: text)) }
 
     /// No secret in any file of the data folder, any event, or any error seen.
     func expectNoSecrets(sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -157,7 +157,7 @@ final class TestRig: @unchecked Sendable {
         }
         #expect(texts.count >= 4, "expected snapshots/journals/log files in \(dataDir.path)", sourceLocation: sourceLocation)
         for e in recorder.all + errors.all {
-            texts.append(("event \(e.event)", EventCoding.line(e)))
+            texts.append(("event \(e.name)", EventCoding.line(e)))
         }
         for (place, text) in texts {
             for secret in secrets {

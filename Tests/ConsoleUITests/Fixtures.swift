@@ -17,7 +17,7 @@ enum Fixture {
         for u in [user("Alice", days: 30), user("bob_lapsed", days: -3), user("Carol", days: 5), user("dave_forever", days: nil)] {
             a.apply(.upsertUser(u))
         }
-        for u in PreviewServices.sampleUsers(count: extraUsers, now: now, prefix: "extra") { a.apply(.upsertUser(u)) }
+        for u in SampleUsers.make(count: extraUsers, now: now, prefix: "extra") { a.apply(.upsertUser(u)) }
         a.apply(.putReview(ReviewItem(id: "tx-9", reason: .invalidUsername, typedName: "@jonh smith", email: "john@example.com",
                                       transactionId: "tx-9", productId: "7", term: .months(1), detail: "not found",
                                       createdAt: now.addingTimeInterval(-7200))))
@@ -29,7 +29,7 @@ enum Fixture {
         return ConsoleSnapshot(configPath: "/etc/access/config.json", scripts: [a, b],
                                session: SessionStatusInfo(status: .valid, lastCheck: now.addingTimeInterval(-60), lastResult: "200 OK",
                                                           cookiesSavedAt: now.addingTimeInterval(-2 * 86_400), account: "vendor"),
-                               dryRun: false)
+                               modes: ModeReport(dryRun: false, readOnly: false, version: 1))
     }
 
     static func state(size: Size = Size(width: 80, height: 24), readOnly: Bool = false, extraUsers: Int = 0) -> ConsoleState {

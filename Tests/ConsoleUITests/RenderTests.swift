@@ -50,7 +50,8 @@ import Testing
 
     @Test func dryRunAndReadOnlyShowInHeader() {
         var s = Fixture.state(readOnly: true)
-        Fixture.press(&s, [.char("d")])
+        #expect(Fixture.press(&s, [.char("d")]) == [.setDryRun(true)])
+        _ = ConsoleReducer.reduce(&s, .result(.setDryRun(true), .modes(ModeReport(dryRun: true, readOnly: true, version: 2))))
         let header = s.screen.lines[0]
         #expect(header.contains("DRY RUN"))
         #expect(header.contains("READ-ONLY"))
@@ -60,31 +61,45 @@ import Testing
 
     @Test func syncProgressInHeader() {
         var s = Fixture.state(size: Size(width: 200, height: 60))
-        _ = ConsoleReducer.reduce(&s, .core([AccessEvent(event: "sync.progress", message: "x",
-                                                          fields: ["done": "5", "total": "10", "granted": "3", "rate_per_min": "24"])]))
+        let run = RunProgress(run: "r1", kind: .sync, dryRun: false)
+        var p = run; p.done = 5; p.total = 10; p.granted = 3; p.ratePerMinute = 24
+        _ = ConsoleReducer.reduce(&s, .core([.runStart(run), .runProgress(p)]))
         let header = s.screen.lines[0]
         #expect(header.contains("5/10"))
         #expect(header.contains("+3 granted"))
         #expect(header.contains("24/min"))
         #expect(header.contains("█"))
-        let effects = ConsoleReducer.reduce(&s, .core([AccessEvent(event: "sync.end", message: "done")]))
+        let effects = ConsoleReducer.reduce(&s, .core([.runDone(run: "r1", kind: .sync, SyncSummary())]))
         #expect(effects == [.loadOverview])
+        #expect(s.screen.lines[0].contains("sync idle"))
+        _ = ConsoleReducer.reduce(&s, .core([.runProgress(p)]))
+        #expect(s.screen.lines[0].contains("sync idle"), "a progress report that arrives after the end changes nothing")
+    }
+
+    @Test func aRetryPassLeavesTheHeaderWhenItEnds() {
+        var s = Fixture.state(size: Size(width: 200, height: 60))
+        var p = RunProgress(run: "r2", kind: .retry, dryRun: false); p.total = 1
+        _ = ConsoleReducer.reduce(&s, .core([.runStart(p)]))
+        #expect(s.screen.lines[0].contains("retry"))
+        p.done = 1
+        _ = ConsoleReducer.reduce(&s, .core([.runProgress(p), .runDone(run: "r2", kind: .retry, SyncSummary())]))
         #expect(s.screen.lines[0].contains("sync idle"))
     }
 
     @Test func anotherProcessSyncShowsUntilItsLockIsGone() {
         var s = Fixture.state(size: Size(width: 200, height: 60))
+        _ = ConsoleReducer.reduce(&s, .result(.pollLock, .lockHolder(4242)))
+        #expect(s.screen.lines[0].contains("sync running (pid 4242)"), "the lock alone shows another process's run")
+        var p = RunProgress(run: "d1", kind: .sync, dryRun: false); p.done = 2; p.total = 8
+        var e = AccessEvent.runProgress(p); e.pid = 4242
+        _ = ConsoleReducer.reduce(&s, .core([e]))
         var snap = Fixture.snapshot()
-        snap.sync = SyncProgress(pid: 4242)
+        snap.lockHolder = 4242
         _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snap)))
-        #expect(s.screen.lines[0].contains("sync running (pid 4242)"))
-        _ = ConsoleReducer.reduce(&s, .core([AccessEvent(event: "sync.progress", message: "x",
-                                                          fields: ["done": "2", "total": "8"], pid: 4242)]))
-        _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snap)))
-        #expect(s.screen.lines[0].contains("2/8"), "a reload keeps the streamed progress of the same run")
-        snap.sync = nil
-        _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snap)))
-        #expect(s.screen.lines[0].contains("sync idle"))
+        #expect(s.screen.lines[0].contains("2/8") && s.screen.lines[0].contains("pid 4242"),
+                "a reload keeps the streamed progress of the same run")
+        _ = ConsoleReducer.reduce(&s, .result(.pollLock, .lockHolder(nil)))
+        #expect(s.screen.lines[0].contains("sync idle"), "it died or ended unseen: the lock is gone, so is the run")
     }
 
     @Test(arguments: sizes) func dialogsRender(size: Size) {
@@ -123,9 +138,9 @@ import Testing
     @Test func logPaneAlignsColumnsAndShowsDetail() {
         var s = Fixture.state(size: Size(width: 200, height: 60))
         _ = ConsoleReducer.reduce(&s, .core([
-            AccessEvent(time: Fixture.now, level: .error, event: "grant.failed", script: "PUB;alpha", user: "carol",
+            AccessEvent(time: Fixture.now, level: .error, kind: .actionFailed(.grant), script: "PUB;alpha", user: "carol",
                         message: "403 You are not the owner", fields: ["status": "403"]),
-            AccessEvent(time: Fixture.now, level: .info, event: "grant.ok", script: "PUB;alpha", user: "alice", message: "granted 1M"),
+            AccessEvent(time: Fixture.now, level: .info, kind: .writeApplied(.grant), script: "PUB;alpha", user: "alice", message: "granted 1M"),
         ]))
         let screen = s.screen
         let err = screen.lines.first { $0.contains("grant.failed") }!

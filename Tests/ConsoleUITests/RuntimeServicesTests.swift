@@ -6,13 +6,10 @@ import Testing
 /// RuntimeServices over a real AppRuntime on a throwaway folder. Nothing here calls a remote service
 /// (the endpoints point at a closed port); the sandbox-backed paths are covered by Tests/e2e.
 @Suite struct RuntimeServicesTests {
-    static let repoConfig = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("config.json").path
-
     static func runtime() throws -> (AppRuntime, URL) {
         let dir = try DemoWorkspace.temporaryDirectory(prefix: "runtime-services-test")
         let closed = "http://127.0.0.1:9"
-        let path = try DemoWorkspace.prepare(templateConfig: repoConfig, directory: dir,
+        let path = try DemoWorkspace.prepare(templateConfig: nil, directory: dir,
                                              endpoints: .init(tradingView: closed, wordpress: closed, smtp: "smtp://127.0.0.1:9"),
                                              cookies: nil, environment: [:])
         return (try AppRuntime.open(configPath: path, environment: [:]), dir)
@@ -26,9 +23,11 @@ import Testing
         #expect(snap.scripts.map(\.scriptId) == runtime.config.scriptIds)
         #expect(snap.scripts.first?.title == "Alpha Trend Suite")
         #expect(snap.session.status == .stale, "no cookies saved: writes cannot work, and lastResult says why")
-        #expect(snap.sync == nil && snap.dryRun == false)
-        try await services.setDryRun(true)
-        #expect(try await services.loadOverview().dryRun)
+        #expect(snap.lockHolder == nil && snap.modes.dryRun == false)
+        let on = try await services.setDryRun(true)
+        #expect(on.dryRun && on.version > snap.modes.version, "every change is a newer report")
+        #expect(try await services.loadOverview().modes == on)
+        #expect(try await services.setDryRun(true) == on, "asking for the mode in force changes nothing")
         await #expect(throws: RuntimeServiceError.self) { try await services.resendReviewEmail(script: snap.scripts[0].scriptId, id: "x") }
     }
 
@@ -40,15 +39,15 @@ import Testing
             let h = try #require(FileHandle(forWritingAtPath: log))
             try h.seekToEnd(); try h.write(contentsOf: Data((EventCoding.line(e) + "\n").utf8)); try h.close()
         }
-        try append(AccessEvent(event: "earlier", message: "from before the console", pid: 1))
+        try append(AccessEvent(kind: .unknown("earlier"), message: "from before the console", pid: 1))
         let stream = RuntimeServices(runtime: runtime).events()
-        runtime.events.emit(.info, "live", "this process")
-        try append(AccessEvent(event: "daemon", message: "another process", pid: 1))
+        runtime.events.emit(.info, .unknown("live"), "this process")
+        try append(AccessEvent(kind: .unknown("daemon"), message: "another process", pid: 1))
 
         let collect = Task {
             var seen: [String] = []
             for await e in stream {
-                seen.append(e.event)
+                seen.append(e.name)
                 if seen.contains("daemon") && seen.contains("live") { break }
             }
             return seen

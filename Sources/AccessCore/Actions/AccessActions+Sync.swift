@@ -7,7 +7,7 @@ extension AccessActions {
         do {
             return try await underSyncLock { try await engine.run(dryRun: dryRun) }
         } catch {
-            events.emit(.error, "sync.failed", "\(error)", fields: ["actor": actorName])
+            events.emit(.error, .runFailed, "\(error)", fields: ["actor": actorName])
             throw error
         }
     }
@@ -16,7 +16,7 @@ extension AccessActions {
     /// unknown, and sets TradingView to our expiry where it differs unless TradingView's is later.
     /// Returns the diff as found before applying.
     public func resync(script: String, apply: Bool, dryRun: Bool = false) async throws -> ResyncDiff {
-        try await audited("resync", script: script, dryRun: dryRun) {
+        try await audited(.resync, script: script, dryRun: dryRun) {
             try await withSession(script, dryRun: dryRun) { session in
                 let remote: [RemoteAccess]
                 do { remote = try await client.listUsers(scriptId: script) } catch {

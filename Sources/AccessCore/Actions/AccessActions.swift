@@ -60,16 +60,16 @@ public final class AccessActions: Sendable {
     }
 
     /// Runs an action and emits its one event: `<name>.ok` with the body's message, or `<name>.failed`.
-    func audited<T>(_ name: String, script: String? = nil, user: String? = nil, dryRun: Bool = false,
+    func audited<T>(_ name: ActionName, script: String? = nil, user: String? = nil, dryRun: Bool = false,
                     _ body: () async throws -> (T, String)) async throws -> T {
         do {
             let (value, message) = try await body()
-            events.emit(.notice, "\(name).ok", script: script, user: user, dryRun ? "dry run: \(message)" : message,
+            events.emit(.notice, .done(name), script: script, user: user, dryRun ? "dry run: \(message)" : message,
                         fields: ["actor": actorName, "dryRun": "\(dryRun)"])
             return value
         } catch {
             let text = (error as? ActionError)?.description ?? String(describing: error)
-            events.emit(.error, "\(name).failed", script: script, user: user, text, fields: ["actor": actorName])
+            events.emit(.error, .actionFailed(name), script: script, user: user, text, fields: ["actor": actorName])
             if error is ActionError { throw error }
             throw ActionError.store(text)
         }

@@ -12,15 +12,17 @@ public enum DemoWorkspace {
         }
     }
 
-    /// Copies `templateConfig` into `directory/config.json` with the service URLs replaced and paths
-    /// kept inside `directory`, stores `cookies` in the workspace's vault, and returns the new config path.
-    /// `edit` may change anything else of the document (rate limits, latency-sensitive settings).
-    public static func prepare(templateConfig: String, directory: URL, endpoints: Endpoints, cookies: SessionCookies?,
+    /// Copies `templateConfig` (a file, or nil for the built-in `DemoConfig`) into `directory/config.json`
+    /// with the service URLs replaced and paths kept inside `directory`, stores `cookies` in the workspace's
+    /// vault, and returns the new config path. `edit` may change anything else of the document (rate
+    /// limits, latency-sensitive settings).
+    public static func prepare(templateConfig: String?, directory: URL, endpoints: Endpoints, cookies: SessionCookies?,
                                environment: [String: String] = ProcessInfo.processInfo.environment,
                                edit: (inout [String: Any]) -> Void = { _ in }) throws -> String {
-        guard let data = FileManager.default.contents(atPath: templateConfig),
-              var doc = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw ConfigError([ConfigIssue(file: templateConfig, path: "", message: "cannot read the config to base the demo on")])
+        let data = templateConfig.map { FileManager.default.contents(atPath: $0) } ?? Data(DemoConfig.json.utf8)
+        guard let data, var doc = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw ConfigError([ConfigIssue(file: templateConfig ?? "built-in demo config", path: "",
+                                           message: "cannot read the config to base the demo on")])
         }
         func set(_ section: String, _ key: String, _ value: Any) {
             var s = doc[section] as? [String: Any] ?? [:]

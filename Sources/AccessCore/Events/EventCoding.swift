@@ -28,7 +28,7 @@ public enum EventCoding {
     /// write of a sync emits several events, and a JSONEncoder per line cost more than the write.
     public static func line(_ event: AccessEvent) -> String {
         var w = JSONWriter(capacity: 256)
-        w.raw("{"); w.key("event"); w.string(event.event)
+        w.raw("{"); w.key("event"); w.string(event.kind.name)
         w.raw(","); w.key("fields"); w.raw("{")
         for (i, key) in event.fields.keys.sorted().enumerated() {
             if i > 0 { w.raw(",") }

@@ -22,9 +22,9 @@ public final class EventHub: @unchecked Sendable {
         for c in subs { c.yield(event) }
     }
 
-    public func emit(_ level: EventLevel, _ name: String, script: String? = nil, user: String? = nil,
+    public func emit(_ level: EventLevel, _ kind: EventKind, script: String? = nil, user: String? = nil,
                      _ message: String, fields: [String: String] = [:]) {
-        emit(AccessEvent(level: level, event: name, script: script, user: user, message: message, fields: fields))
+        emit(AccessEvent(level: level, kind: kind, script: script, user: user, message: message, fields: fields))
     }
 
     /// A live stream of events emitted from now on.

@@ -22,7 +22,7 @@ public struct JSONLinesLogHandler: LogHandler {
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         var fields: [String: String] = [:]
         for (k, v) in merged where !["event", "script", "user"].contains(k) { fields[k] = "\(v)" }
-        hub.emit(AccessEvent(level: Self.level(event.level), event: merged["event"].map { "\($0)" } ?? label,
+        hub.emit(AccessEvent(level: Self.level(event.level), kind: EventKind(name: merged["event"].map { "\($0)" } ?? label),
                              script: merged["script"].map { "\($0)" }, user: merged["user"].map { "\($0)" },
                              message: "\(event.message)", fields: fields))
     }

@@ -48,13 +48,13 @@ public final class SessionManager: Sendable {
         let candidate = SessionCookies(sessionid: id, sessionidSign: sign)
         let outcome = await check(provider: FixedCookies(cookies: candidate))
         guard outcome.valid else {
-            events.emit(.warning, "cookies.rejected", "new cookies not saved: \(outcome.detail)")
+            events.emit(.warning, .cookiesRejected, "new cookies not saved: \(outcome.detail)")
             throw SessionError.rejected(outcome.detail)
         }
         do { try vault.save(candidate) } catch { throw SessionError.vault(String(describing: error)) }
         var s = record(outcome)
         s.cookiesSavedAt = candidate.savedAt
-        events.emit(.notice, "cookies.saved", "session cookies tested and saved", fields: ["account": outcome.account ?? "?"])
+        events.emit(.notice, .cookiesSaved, "session cookies tested and saved", fields: ["account": outcome.account ?? "?"])
         return s
     }
 
@@ -87,7 +87,7 @@ public final class SessionManager: Sendable {
             try? data.write(to: URL(fileURLWithPath: statusPath), options: .atomic)
         }
         if announce {
-            events.emit(check.valid ? .info : .warning, check.valid ? "session.ok" : "session.stale", detail,
+            events.emit(check.valid ? .info : .warning, check.valid ? .sessionValid : .sessionStale, detail,
                         fields: check.account.map { ["account": $0] } ?? [:])
         }
         return s

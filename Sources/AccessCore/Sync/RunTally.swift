@@ -1,18 +1,18 @@
 import Foundation
 
-/// The counters of one run, shared by its concurrent tasks; emits `sync.progress` as work completes.
+/// The counters of one run, shared by its concurrent tasks; emits the run's progress as work completes.
 actor RunTally {
     enum Counter: Sendable { case processed, granted, extended, revoked, review, retry, failed, skipped }
 
     private(set) var summary: SyncSummary
     private(set) var stale = false
     private(set) var storeFailures: Set<String> = []
-    private var done = 0
-    private var total = 0
+    private var progress: RunProgress
+    private let started = Date()
     private let events: EventHub
 
-    init(dryRun: Bool, events: EventHub) {
-        self.summary = SyncSummary(dryRun: dryRun); self.events = events
+    init(_ run: RunProgress, events: EventHub) {
+        self.summary = SyncSummary(dryRun: run.dryRun); self.progress = run; self.events = events
     }
 
     func add(_ counter: Counter, _ n: Int = 1) {
@@ -30,21 +30,22 @@ actor RunTally {
 
     private var lastProgress: Date?
 
-    func expect(_ steps: Int) { total += steps }
+    func expect(_ steps: Int) { progress.total += steps }
 
     /// One planned step finished: a write (whatever its outcome) or a review item. Reported at most
     /// ten times a second (and always for the last step): a progress line per write would be most of
     /// the log and of the run's own work.
     func stepDone() {
-        done += 1
+        progress.done += 1
         let now = Date()
-        if done < total, let last = lastProgress, now.timeIntervalSince(last) < 0.1 { return }
+        if progress.done < progress.total, let last = lastProgress, now.timeIntervalSince(last) < 0.1 { return }
         lastProgress = now
         let s = summary
-        events.emit(.info, "sync.progress", "\(done)/\(total)", fields: [
-            "done": "\(done)", "total": "\(total)", "granted": "\(s.granted)", "extended": "\(s.extended)",
-            "review": "\(s.review)", "retry": "\(s.retry)", "failed": "\(s.failed)",
-        ])
+        progress.granted = s.granted; progress.extended = s.extended; progress.review = s.review
+        progress.retry = s.retry; progress.failed = s.failed
+        let minutes = now.timeIntervalSince(started) / 60
+        progress.ratePerMinute = minutes > 0 ? Double(progress.done) / minutes : nil
+        events.emit(.runProgress(progress))
     }
 
     /// True only for the first caller: the session is reported stale once per run.

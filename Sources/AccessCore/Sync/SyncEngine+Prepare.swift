@@ -31,7 +31,7 @@ extension SyncEngine {
                     return []
                 }
                 await tally.add(.failed)
-                events.emit(.error, "list.failed", script: session.scriptId,
+                events.emit(.error, .listFailed, script: session.scriptId,
                             "could not read TradingView's user list; script skipped this run: \(error)")
             case .success(let remote):
                 do {
@@ -40,7 +40,7 @@ extension SyncEngine {
                     ready.append(session)
                 } catch {
                     await tally.add(.failed)
-                    events.emit(.error, "store.failed", script: session.scriptId, "script skipped this run: \(error)")
+                    events.emit(.error, .storeFailed, script: session.scriptId, "script skipped this run: \(error)")
                 }
             }
         }
@@ -53,7 +53,7 @@ extension SyncEngine {
 
     func reportStale(_ error: RemoteError, tally: RunTally) async {
         guard await tally.markStale() else { return }
-        events.emit(.error, "session.stale",
+        events.emit(.error, .sessionStale,
                     "TradingView session is stale: all writes stopped, work kept queued. Update the cookies, then sync again.",
                     fields: ["detail": error.description])
         onSessionStale?(error.description)
@@ -72,7 +72,7 @@ extension SyncEngine {
             try session.commit(changes)
             let applied = decision != .notApplied
             if applied, intent.transactionId != nil { await tally.add(.processed) }
-            events.emit(applied ? .notice : .warning, "intent.settled", script: session.scriptId, user: intent.username,
+            events.emit(applied ? .notice : .warning, .intentSettled, script: session.scriptId, user: intent.username,
                         applied ? "interrupted \(intent.operation.rawValue) had landed: recorded"
                                 : "interrupted \(intent.operation.rawValue) had not landed: its work will be planned again",
                         fields: ["operation": intent.operation.rawValue, "applied": "\(applied)",
@@ -90,7 +90,7 @@ extension SyncEngine {
             }
         }
         try session.commit(changes + [.setBootstrapped(true)])
-        events.emit(.notice, "bootstrap.done", script: session.scriptId,
+        events.emit(.notice, .bootstrapDone, script: session.scriptId,
                     "master data started from TradingView's list: \(changes.count) users",
                     fields: ["users": "\(changes.count)"])
     }

@@ -34,26 +34,42 @@ public final class SyncEngine: Sendable {
 
     /// One full run over every configured script. Throws only when master data cannot be opened.
     public func run(dryRun: Bool) async throws -> SyncSummary {
-        let started = Date()
-        events.emit(.info, "sync.start", dryRun ? "sync started (dry run)" : "sync started",
-                    fields: ["dryRun": "\(dryRun)", "scripts": "\(settings.scriptIds.count)"])
-        let sessions = try await openSessions(settings.scriptIds, dryRun: dryRun)
-        defer { sessions.forEach { $0.close() } }
-        var summary = await pass(sessions, fetch: true, onlyRetries: nil, dryRun: dryRun)
-        summary.durationSeconds = Date().timeIntervalSince(started)
-        emitDone(summary)
-        return summary
+        try await running(.sync, dryRun: dryRun) { run in
+            let sessions = try await openSessions(settings.scriptIds, dryRun: dryRun)
+            defer { sessions.forEach { $0.close() } }
+            return await pass(sessions, fetch: true, onlyRetries: nil, run: run)
+        }
     }
 
     /// Attempts the given retry items of one script now, whatever their next-attempt time (nil = all of them).
     public func retryNow(scriptId: String, ids: Set<String>?, dryRun: Bool) async throws -> SyncSummary {
+        try await running(.retry, dryRun: dryRun) { run in
+            let sessions = try await openSessions([scriptId], dryRun: dryRun)
+            defer { sessions.forEach { $0.close() } }
+            let only = ids ?? Set(sessions[0].state.retryQueue.keys)
+            return await pass(sessions, fetch: false, onlyRetries: only, run: run)
+        }
+    }
+
+    /// Brackets a run with its start and end events, so whoever shows runs sees every one end.
+    private func running(_ kind: RunKind, dryRun: Bool, _ body: (RunProgress) async throws -> SyncSummary) async throws -> SyncSummary {
         let started = Date()
-        let sessions = try await openSessions([scriptId], dryRun: dryRun)
-        defer { sessions.forEach { $0.close() } }
-        let only = ids ?? Set(sessions[0].state.retryQueue.keys)
-        var summary = await pass(sessions, fetch: false, onlyRetries: only, dryRun: dryRun)
-        summary.durationSeconds = Date().timeIntervalSince(started)
-        return summary
+        let run = RunProgress(run: Self.newRunId(), kind: kind, dryRun: dryRun)
+        events.emit(.runStart(run))
+        do {
+            var summary = try await body(run)
+            summary.durationSeconds = Date().timeIntervalSince(started)
+            events.emit(.runDone(run: run.run, kind: kind, summary))
+            return summary
+        } catch {
+            events.emit(AccessEvent(level: .error, kind: .runFailed, message: "\(kind.rawValue) failed: \(error)",
+                                    fields: ["run": run.run, "kind": kind.rawValue]))
+            throw error
+        }
+    }
+
+    static func newRunId() -> String {
+        String(UInt64.random(in: 0...UInt64.max), radix: 36)
     }
 
     /// The `since` to ask WordPress for: the earliest marker minus the overlap; nil (everything) while
@@ -90,16 +106,6 @@ public final class SyncEngine: Sendable {
         }
     }
 
-    private func emitDone(_ s: SyncSummary) {
-        let outcome = s.stale ? "stopped: TradingView session stale" : "done"
-        events.emit(s.stale ? .warning : .notice, "sync.done",
-                    "sync \(outcome): \(s.granted) granted, \(s.extended) extended, \(s.review) to review, \(s.retry) to retry",
-                    fields: ["processed": "\(s.processed)", "granted": "\(s.granted)", "extended": "\(s.extended)",
-                             "revoked": "\(s.revoked)", "review": "\(s.review)", "retry": "\(s.retry)",
-                             "failed": "\(s.failed)", "skipped": "\(s.skipped)", "dryRun": "\(s.dryRun)",
-                             "stale": "\(s.stale)", "durationSeconds": String(format: "%.3f", s.durationSeconds)])
-    }
-
     /// The plan, and every known name (key -> TradingView spelling). The copies of the states it reads
     /// end with this call: held during the writes, they would make each script's next commit copy it.
     private func makePlan(_ ready: [ScriptSession], transactions: [Transaction], onlyRetries: Set<String>?,
@@ -119,8 +125,8 @@ public final class SyncEngine: Sendable {
     }
 
     /// The work of one pass over open sessions. Never throws: failures become retry or review items.
-    func pass(_ sessions: [ScriptSession], fetch: Bool, onlyRetries: Set<String>?, dryRun: Bool) async -> SyncSummary {
-        let tally = RunTally(dryRun: dryRun, events: events)
+    func pass(_ sessions: [ScriptSession], fetch: Bool, onlyRetries: Set<String>?, run: RunProgress) async -> SyncSummary {
+        let tally = RunTally(run, events: events)
         let now = clock().wholeSeconds
         let ready = await prepare(sessions, tally: tally, now: now)
         guard await !tally.stale else { return await tally.summary }
@@ -133,19 +139,19 @@ public final class SyncEngine: Sendable {
                 transactions = batch.transactions
                 for r in batch.rejected {
                     await tally.add(.skipped)
-                    events.emit(.warning, "transaction.rejected", "WordPress record \(r.recordId ?? "?") skipped: \(r.reason)",
+                    events.emit(.warning, .transactionRejected, "WordPress record \(r.recordId ?? "?") skipped: \(r.reason)",
                                 fields: ["record": r.recordId ?? "", "reason": r.reason])
                 }
             } catch {
                 await tally.add(.failed)
-                events.emit(.error, "wordpress.failed", "could not fetch transactions: \(error)")
+                events.emit(.error, .wordpressFailed, "could not fetch transactions: \(error)")
             }
         }
 
         let (plan, knownNames) = makePlan(ready, transactions: transactions, onlyRetries: onlyRetries, now: now)
         for id in plan.unmappedTransactions {
             await tally.add(.skipped)
-            events.emit(.warning, "transaction.unmapped", "transaction \(id): its product entitles no configured script",
+            events.emit(.warning, .transactionUnmapped, "transaction \(id): its product entitles no configured script",
                         fields: ["transaction": id])
         }
 
@@ -176,7 +182,7 @@ public final class SyncEngine: Sendable {
         for p in plans where !failedStores.contains(p.scriptId) {
             guard let newest = p.newestCreatedAt else { continue }
             do { try bySession[p.scriptId]!.commit([.setLastProcessed(newest)], durability: .deferred) } catch {
-                events.emit(.error, "store.failed", script: p.scriptId, "could not record progress: \(error)")
+                events.emit(.error, .storeFailed, script: p.scriptId, "could not record progress: \(error)")
             }
         }
         return await tally.summary

@@ -63,7 +63,7 @@ struct Run: Sendable {
         } catch {
             await tally.add(.failed)
             await tally.storeFailed(session.scriptId)
-            events.emit(.error, "write.failed", script: session.scriptId, user: write.username,
+            events.emit(.error, .writeFailed, script: session.scriptId, user: write.username,
                         "master data could not record \(write.operation.rawValue): \(error)",
                         fields: ["operation": write.operation.rawValue])
         }
@@ -85,10 +85,10 @@ struct Run: Sendable {
         let fields = ["operation": w.operation.rawValue, "expiry": w.after.label, "before": w.before.label,
                       "transactions": w.covers.map(\.workId).joined(separator: ",")]
         if dryRun {
-            events.emit(.info, "write.dryrun", script: w.scriptId, user: w.username,
+            events.emit(.info, .writeDryRun, script: w.scriptId, user: w.username,
                         "dry run: would \(w.operation.rawValue) \(w.username) until \(w.after.label)", fields: fields)
         } else {
-            events.emit(.info, "\(w.operation.rawValue).ok", script: w.scriptId, user: w.username,
+            events.emit(.info, .writeApplied(w.operation), script: w.scriptId, user: w.username,
                         "\(w.operation.rawValue) \(w.username): until \(w.after.label)", fields: fields)
         }
     }
@@ -100,7 +100,7 @@ struct Run: Sendable {
         let changes = session.read { RemoteWriter.resultChanges(cmd, state: $0, result: session.dryRun ? "dry-run" : "ok", now: now) }
         try session.commit(changes)
         await tally.add(.processed, w.covers.count)
-        events.emit(.info, "write.unchanged", script: w.scriptId, user: w.username,
+        events.emit(.info, .writeUnchanged, script: w.scriptId, user: w.username,
                     "\(w.username) already has access until \(w.after.label): nothing to send",
                     fields: ["transactions": w.covers.map(\.workId).joined(separator: ",")])
     }
@@ -112,14 +112,14 @@ struct Run: Sendable {
             await queueStale(w, in: session)
         case .rejected:
             await tally.add(.failed)
-            events.emit(.error, "write.failed", script: w.scriptId, user: w.username,
+            events.emit(.error, .writeFailed, script: w.scriptId, user: w.username,
                         "\(w.operation.rawValue) \(w.username) rejected: \(error)", fields: ["operation": w.operation.rawValue])
             for cover in w.covers {
                 try await addReview(conflict(cover, w, detail: error.description), dropRetry: cover.retry?.id, in: session)
             }
         case .transient, .malformed, .notConfigured:
             await tally.add(.failed)
-            events.emit(.warning, "write.failed", script: w.scriptId, user: w.username,
+            events.emit(.warning, .writeFailed, script: w.scriptId, user: w.username,
                         "\(w.operation.rawValue) \(w.username) failed: \(error)", fields: ["operation": w.operation.rawValue])
             try await queueRetry(w, error, in: session)
         }
@@ -139,7 +139,7 @@ struct Run: Sendable {
                                  next: engine.settings.nextAttempt(after: attempts, now: now, retryAfter: retryAfter))
             try session.commit([.putRetry(item)])
             await tally.add(.retry)
-            events.emit(.warning, "retry.added", script: w.scriptId, user: w.username,
+            events.emit(.warning, .retryAdded, script: w.scriptId, user: w.username,
                         "\(w.operation.rawValue) \(w.username) queued for retry (attempt \(attempts))",
                         fields: ["id": item.id, "attempts": "\(attempts)", "nextAttemptAt": ISODate.format(item.nextAttemptAt)])
         }
@@ -152,12 +152,12 @@ struct Run: Sendable {
         do {
             try session.commit(items.map { .putRetry($0) } + also)
             await tally.add(.retry, items.count)
-            events.emit(.warning, "retry.added", script: w.scriptId, user: w.username,
+            events.emit(.warning, .retryAdded, script: w.scriptId, user: w.username,
                         "\(w.operation.rawValue) \(w.username) kept queued: session stale",
                         fields: ["ids": items.map(\.id).joined(separator: ","), "reason": "session stale"])
         } catch {
             await tally.storeFailed(session.scriptId)
-            events.emit(.error, "store.failed", script: w.scriptId, user: w.username, "could not queue work: \(error)")
+            events.emit(.error, .storeFailed, script: w.scriptId, user: w.username, "could not queue work: \(error)")
         }
     }
 
@@ -190,7 +190,7 @@ struct Run: Sendable {
                                 sendEmail: r.sendEmail, in: session)
         } catch {
             await tally.storeFailed(session.scriptId)
-            events.emit(.error, "store.failed", script: session.scriptId, "could not add review item \(r.item.id): \(error)")
+            events.emit(.error, .storeFailed, script: session.scriptId, "could not add review item \(r.item.id): \(error)")
         }
         await tally.stepDone()
     }
@@ -200,7 +200,7 @@ struct Run: Sendable {
         try session.commit([.putReview(item)] + (dropRetry.map { [.dropRetry(id: $0)] } ?? []) + also)
         await tally.add(.review)
         await tally.add(.processed)
-        events.emit(.warning, "review.added", script: session.scriptId, user: item.typedName,
+        events.emit(.warning, .reviewAdded, script: session.scriptId, user: item.typedName,
                     "\(item.reason.rawValue): \(item.detail)",
                     fields: ["id": item.id, "reason": item.reason.rawValue, "transaction": item.transactionId])
         if sendEmail { await email(item, in: session) }
@@ -212,7 +212,7 @@ struct Run: Sendable {
         let events = self.events
         let sent = await mail.once(to: item.email) {
             do { try await mailer.send(message); return true } catch {
-                events.emit(.error, "email.failed", script: session.scriptId, user: item.typedName,
+                events.emit(.error, .mailFailed, script: session.scriptId, user: item.typedName,
                             "invalid-username email to the customer failed: \(error)", fields: ["review": item.id])
                 return false
             }
@@ -221,7 +221,7 @@ struct Run: Sendable {
         var updated = item
         updated.emailSentAt = now
         do { try session.commit([.putReview(updated)]) } catch {
-            events.emit(.error, "store.failed", script: session.scriptId, "email sent but not recorded for review \(item.id): \(error)")
+            events.emit(.error, .storeFailed, script: session.scriptId, "email sent but not recorded for review \(item.id): \(error)")
         }
     }
 }

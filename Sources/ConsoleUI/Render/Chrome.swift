@@ -10,9 +10,12 @@ extension ConsoleRenderer {
         let config = s.snapshot?.configPath ?? "loading…"
         x = screen.put("│ " + URL(fileURLWithPath: config).lastPathComponent + " ", x: x, y: rect.y, style: bar)
         x = screen.put("│ ", x: x, y: rect.y, style: bar)
-        if s.dryRun { x = screen.put(" DRY RUN ", x: x, y: rect.y, style: Style(fg: .yellow, bold: true, reverse: true)) + 1 }
-        else { x = screen.put("LIVE ", x: x, y: rect.y, style: Style(fg: .green, bold: true)) }
-        if s.readOnly { x = screen.put(" READ-ONLY ", x: x, y: rect.y, style: Style(bold: true, reverse: true)) + 1 }
+        switch s.modes?.dryRun {
+        case true?: x = screen.put(" DRY RUN ", x: x, y: rect.y, style: Style(fg: .yellow, bold: true, reverse: true)) + 1
+        case false?: x = screen.put("LIVE ", x: x, y: rect.y, style: Style(fg: .green, bold: true))
+        case nil: x = screen.put("mode… ", x: x, y: rect.y, style: bar)
+        }
+        if s.readOnly || s.modes?.readOnly == true { x = screen.put(" READ-ONLY ", x: x, y: rect.y, style: Style(bold: true, reverse: true)) + 1 }
         x = screen.put("│ ", x: x, y: rect.y, style: bar)
         x = screen.put(syncText(s, width: max(0, rect.width - x - 32)) + " ", x: x, y: rect.y, style: bar)
         let clock = Formats.clock(s.now)
@@ -35,14 +38,17 @@ extension ConsoleRenderer {
     }
 
     static func syncText(_ s: ConsoleState, width: Int) -> String {
-        guard let p = s.sync else { return "sync idle" }
-        if let pid = p.pid, p.total == 0 { return "sync running (pid \(pid))" }
+        guard let run = s.runs.shown else {
+            if let pid = s.runs.lockHolder { return "sync running (pid \(pid))" }
+            return "sync idle"
+        }
+        let p = run.progress
         let barWidth = max(4, min(20, width - 50))
         let filled = p.total > 0 ? min(barWidth, barWidth * p.done / p.total) : 0
         let bar = "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled) + "]"
-        var t = "sync \(bar) \(p.done)/\(p.total) +\(p.granted) granted \(p.extended) ext \(p.review) review \(p.retry) retry"
-        if let r = p.ratePerMinute { t += " \(Int(r))/min" }
-        if let pid = p.pid { t += " (pid \(pid))" }
+        var t = "\(p.kind.rawValue)\(p.dryRun ? " (dry)" : "") \(bar) \(p.done)/\(p.total) +\(p.granted) granted \(p.extended) ext \(p.review) review \(p.retry) retry"
+        if let r = p.ratePerMinute { t += " \(Int(r.rounded()))/min" }
+        if run.pid != ProcessInfo.processInfo.processIdentifier { t += " (pid \(run.pid))" }
         return t
     }
 

@@ -46,10 +46,10 @@ extension ConsoleRenderer {
             Dialog.field(&screen, label: "sessionid_sign:", form.sessionidSign, focused: form.focus == 1,
                          x: inner.x + 1, y: inner.y + 4, width: inner.width - 2)
         case .logDetail(let e):
-            var lines = ["time:    \(Formats.dateTime(e.time))", "level:   \(e.level.rawValue)", "event:   \(e.event)",
+            var lines = ["time:    \(Formats.dateTime(e.time))", "level:   \(e.level.rawValue)", "event:   \(e.name)",
                          "script:  \(e.script ?? "-")", "user:    \(e.user ?? "-")", "pid:     \(e.pid)", "message: \(e.message)"]
             lines += e.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
-            let inner = Dialog.frame(&screen, title: "Event \(e.event)", width: min(w - 4, 100), height: min(screen.size.height - 4, lines.count + 3))
+            let inner = Dialog.frame(&screen, title: "Event \(e.name)", width: min(w - 4, 100), height: min(screen.size.height - 4, lines.count + 3))
             Dialog.lines(&screen, lines, in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height))
         }
     }

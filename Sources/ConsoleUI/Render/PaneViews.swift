@@ -174,7 +174,7 @@ enum PaneViews {
             switch col {
             case 0: return (Formats.clock(e.time), .dim)
             case 1: return (e.level.rawValue, ls)
-            case 2: return (e.event, .plain)
+            case 2: return (e.name, .plain)
             case 3: return (e.script.map { ConsoleReducer.scriptName(s, $0) } ?? "", .dim)   // titles read better than pine ids
             case 4: return (e.user ?? "", .plain)
             default: return (e.message, ls)

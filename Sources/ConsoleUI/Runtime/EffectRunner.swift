@@ -16,12 +16,11 @@ struct EffectRunner: Sendable {
             case .resyncPreview(let s): return .resyncDiff(try await services.resyncPreview(script: s))
             case .resyncApply(let s): return .message(try await services.resyncApply(script: s))
             case .syncNow(let d): return .message(try await services.syncNow(dryRun: d))
-            case .setDryRun(let on):
-                try await services.setDryRun(on)
-                return .message(on ? "dry run on: writes are logged, none is sent" : "dry run off: writes go to TradingView")
+            case .setDryRun(let on): return .modes(try await services.setDryRun(on))
+            case .pollLock: return .lockHolder(await services.syncLockHolder())
             case .retryNow(let s, let id): return .message(try await services.retryNow(script: s, id: id))
             case .dropRetry(let s, let id): return .message(try await services.dropRetry(script: s, id: id))
-            case .retryAll(let s): return .message(try await services.retryAll(script: s))
+            case .retryAll: return .message(try await services.retryAll())
             case .resolveReview(let s, let id, let n): return .message(try await services.resolveReview(script: s, id: id, newName: n))
             case .dismissReview(let s, let id, let reason):
                 return .message(try await services.dismissReview(script: s, id: id, reason: reason))

@@ -1,11 +1,10 @@
 import AccessCore
 import Foundation
 
-/// Everything the console asks of the core. `RuntimeServices` implements it over an AppRuntime's Actions;
-/// `PreviewServices` is an in-memory stand-in for previews and tests. Errors are thrown values whose
-/// `description` (CustomStringConvertible) or `localizedDescription` is shown in the status line.
+/// Everything the console asks of the core. `RuntimeServices` implements it over an AppRuntime's Actions.
+/// Errors are thrown values whose `description` (CustomStringConvertible) or `localizedDescription` is shown in the status line.
 public protocol ConsoleServices: Sendable {
-    /// Scripts with their master data (users, review queue, retry queue), session status, dry-run mode.
+    /// Scripts with their master data (users, review queue, retry queue), session status, modes.
     func loadOverview() async throws -> ConsoleSnapshot
     /// TradingView's canonical spelling of `name`, or nil when no such user exists.
     func validate(_ name: String) async throws -> String?
@@ -15,12 +14,17 @@ public protocol ConsoleServices: Sendable {
     func revoke(script: String, users: [String]) async throws -> String
     func resyncPreview(script: String) async throws -> ResyncDiff
     func resyncApply(script: String) async throws -> String
+    /// `dryRun` is the mode the console showed when the key was pressed: a service whose mode differs
+    /// refuses rather than run in a mode the admin did not see.
     func syncNow(dryRun: Bool) async throws -> String
-    /// Turns dry-run on or off for the writes the console makes from now on.
-    func setDryRun(_ on: Bool) async throws
+    /// Turns dry-run on or off for the writes the console makes from now on; returns the new modes.
+    func setDryRun(_ on: Bool) async throws -> ModeReport
+    /// The process holding the sync lock of the data folder, if any (cheap: polled every few seconds).
+    func syncLockHolder() async -> Int32?
     func retryNow(script: String, id: String) async throws -> String
     func dropRetry(script: String, id: String) async throws -> String
-    func retryAll(script: String) async throws -> String
+    /// Every script's retry queue, now.
+    func retryAll() async throws -> String
     /// Validate `newName`, then grant it for the review item's transaction; the item leaves the queue.
     func resolveReview(script: String, id: String, newName: String) async throws -> String
     func dismissReview(script: String, id: String, reason: String) async throws -> String
@@ -37,12 +41,13 @@ public struct ConsoleSnapshot: Sendable, Equatable {
     public var configPath: String
     public var scripts: [ScriptAccess]
     public var session: SessionStatusInfo
-    public var dryRun: Bool
-    /// A sync run in progress (in this process or another one holding the lock), if any.
-    public var sync: SyncProgress?
+    public var modes: ModeReport
+    /// Another process holding the sync lock (a daemon's or a cron job's run), if any.
+    public var lockHolder: Int32?
 
-    public init(configPath: String, scripts: [ScriptAccess], session: SessionStatusInfo, dryRun: Bool, sync: SyncProgress? = nil) {
-        self.configPath = configPath; self.scripts = scripts; self.session = session; self.dryRun = dryRun; self.sync = sync
+    public init(configPath: String, scripts: [ScriptAccess], session: SessionStatusInfo, modes: ModeReport, lockHolder: Int32? = nil) {
+        self.configPath = configPath; self.scripts = scripts; self.session = session; self.modes = modes
+        self.lockHolder = lockHolder
     }
 }
 
@@ -58,20 +63,6 @@ public struct SessionStatusInfo: Sendable, Equatable {
     public init(status: Status, lastCheck: Date? = nil, lastResult: String? = nil, cookiesSavedAt: Date? = nil, account: String? = nil) {
         self.status = status; self.lastCheck = lastCheck; self.lastResult = lastResult
         self.cookiesSavedAt = cookiesSavedAt; self.account = account
-    }
-}
-
-/// Progress of a sync run, from the snapshot or from `sync.*` events (fields done, total, granted,
-/// extended, review, retry, rate_per_min, pid).
-public struct SyncProgress: Sendable, Equatable {
-    public var done: Int, total: Int, granted: Int, extended: Int, review: Int, retry: Int
-    public var ratePerMinute: Double?
-    /// Set when another process runs the sync.
-    public var pid: Int32?
-    public init(done: Int = 0, total: Int = 0, granted: Int = 0, extended: Int = 0, review: Int = 0, retry: Int = 0,
-                ratePerMinute: Double? = nil, pid: Int32? = nil) {
-        self.done = done; self.total = total; self.granted = granted; self.extended = extended
-        self.review = review; self.retry = retry; self.ratePerMinute = ratePerMinute; self.pid = pid
     }
 }
 

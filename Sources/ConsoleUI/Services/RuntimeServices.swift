@@ -3,30 +3,43 @@ import Foundation
 import Synchronization
 
 /// The real console services: every call goes to the AppRuntime's Actions and SessionManager.
-/// The dry-run switch lives here (it starts as config's `scheduler.dry_run`) and is passed to every write.
+/// The modes live here and nowhere else: dry run (it starts as config's `scheduler.dry_run`, and is
+/// passed to every write) and read-only (every write is refused). The console shows what this reports.
 public final class RuntimeServices: ConsoleServices {
     public let runtime: AppRuntime
-    private let dryRunFlag: Mutex<Bool>
+    private let modes: Mutex<ModeReport>
 
-    public init(runtime: AppRuntime) {
+    public init(runtime: AppRuntime, readOnly: Bool = false) {
         self.runtime = runtime
-        dryRunFlag = Mutex(runtime.config.scheduler.dryRun)
+        modes = Mutex(ModeReport(dryRun: runtime.config.scheduler.dryRun, readOnly: readOnly, version: 1))
     }
 
-    private var dryRun: Bool { dryRunFlag.withLock { $0 } }
+    /// The dry-run flag for a write; throws when the services are read-only.
+    private var dryRun: Bool {
+        get throws {
+            let m = modes.withLock { $0 }
+            if m.readOnly { throw RuntimeServiceError.readOnly }
+            return m.dryRun
+        }
+    }
     private var actions: AccessActions { runtime.actions }
 
     private func title(_ script: String) -> String { runtime.config.title(ofScript: script) ?? script }
 
     public func loadOverview() async throws -> ConsoleSnapshot {
+        // Modes first: a report is as old as its oldest part.
+        let modes = self.modes.withLock { $0 }
         let scripts = try runtime.loadScripts()
-        var progress: SyncProgress?
-        // This process's own sync shows through its events; the lock file tells of other processes'.
-        if let pid = RunLock.holder(directory: runtime.masterDataDirectory), pid != ProcessInfo.processInfo.processIdentifier {
-            progress = SyncProgress(pid: pid)
-        }
         return ConsoleSnapshot(configPath: runtime.configPath, scripts: scripts,
-                               session: RuntimeSummaries.session(runtime.session.status()), dryRun: dryRun, sync: progress)
+                               session: RuntimeSummaries.session(runtime.session.status()), modes: modes,
+                               lockHolder: await syncLockHolder())
+    }
+
+    /// This process's runs show through their events; the lock file tells of other processes'.
+    public func syncLockHolder() async -> Int32? {
+        guard let pid = RunLock.holder(directory: runtime.masterDataDirectory),
+              pid != ProcessInfo.processInfo.processIdentifier else { return nil }
+        return pid
     }
 
     public func validate(_ name: String) async throws -> String? {
@@ -34,63 +47,71 @@ public final class RuntimeServices: ConsoleServices {
     }
 
     public func grant(script: String, user: String, term: AccessTerm) async throws -> String {
-        let report = try await actions.grant(script: script, user: user, term: term, dryRun: dryRun)
+        let report = try await actions.grant(script: script, user: user, term: term, dryRun: try dryRun)
         return RuntimeSummaries.action(.grant, term: term, reports: [report], script: title(script))
     }
 
     public func extend(script: String, users: [String], term: AccessTerm) async throws -> String {
-        let reports = try await actions.extend(script: script, users: users, term: term, dryRun: dryRun)
+        let reports = try await actions.extend(script: script, users: users, term: term, dryRun: try dryRun)
         return RuntimeSummaries.action(.extend, term: term, reports: reports, script: title(script))
     }
 
     public func revoke(script: String, users: [String]) async throws -> String {
-        let reports = try await actions.revoke(script: script, users: users, dryRun: dryRun)
+        let reports = try await actions.revoke(script: script, users: users, dryRun: try dryRun)
         return RuntimeSummaries.action(.revoke, term: nil, reports: reports, script: title(script))
     }
 
     public func resyncPreview(script: String) async throws -> ResyncDiff {
-        RuntimeSummaries.diff(try await actions.resync(script: script, apply: false, dryRun: dryRun))
+        RuntimeSummaries.diff(try await actions.resync(script: script, apply: false, dryRun: true))
     }
 
     public func resyncApply(script: String) async throws -> String {
-        let dryRun = self.dryRun
+        let dryRun = try self.dryRun
         let diff = try await actions.resync(script: script, apply: true, dryRun: dryRun)
         return RuntimeSummaries.resyncApplied(diff, script: title(script), dryRun: dryRun)
     }
 
-    public func syncNow(dryRun: Bool) async throws -> String {
+    public func syncNow(dryRun shown: Bool) async throws -> String {
+        let dryRun = try self.dryRun
+        guard dryRun == shown else { throw RuntimeServiceError.modeChanged(dryRun: dryRun) }
         return RuntimeSummaries.sync(try await actions.sync(dryRun: dryRun))
     }
 
-    public func setDryRun(_ on: Bool) async throws { dryRunFlag.withLock { $0 = on } }
+    public func setDryRun(_ on: Bool) async throws -> ModeReport {
+        try modes.withLock { m in
+            if m.readOnly { throw RuntimeServiceError.readOnly }
+            if m.dryRun != on { m.dryRun = on; m.version += 1 }
+            return m
+        }
+    }
 
     public func retryNow(script: String, id: String) async throws -> String {
-        RuntimeSummaries.retry(try await actions.retryNow(script: script, id: id, dryRun: dryRun), what: "retry \(id)")
+        RuntimeSummaries.retry(try await actions.retryNow(script: script, id: id, dryRun: try dryRun), what: "retry \(id)")
     }
 
     public func dropRetry(script: String, id: String) async throws -> String {
-        let dryRun = self.dryRun
+        let dryRun = try self.dryRun
         try await actions.dropRetry(script: script, id: id, dryRun: dryRun)
         return (dryRun ? "dry run: would drop" : "dropped") + " retry \(id) on \(title(script))"
     }
 
-    public func retryAll(script: String) async throws -> String {
-        RuntimeSummaries.retry(try await actions.retryAll(script: script, dryRun: dryRun), what: "retry all on \(title(script))")
+    public func retryAll() async throws -> String {
+        RuntimeSummaries.retry(try await actions.retryAll(script: nil, dryRun: try dryRun), what: "retry all")
     }
 
     public func resolveReview(script: String, id: String, newName: String) async throws -> String {
-        let report = try await actions.resolveReview(script: script, id: id, newName: newName, dryRun: dryRun)
+        let report = try await actions.resolveReview(script: script, id: id, newName: newName, dryRun: try dryRun)
         return RuntimeSummaries.single(.grant, term: nil, report, script: title(script)) + " (review \(id) resolved)"
     }
 
     public func dismissReview(script: String, id: String, reason: String) async throws -> String {
-        let dryRun = self.dryRun
+        let dryRun = try self.dryRun
         try await actions.dismissReview(script: script, id: id, reason: reason, dryRun: dryRun)
         return dryRun ? "dry run: review \(id) would be dismissed; nothing changed" : "review \(id) dismissed"
     }
 
     public func resendReviewEmail(script: String, id: String) async throws {
-        if dryRun { throw RuntimeServiceError.dryRun("the email for review \(id) was not sent") }
+        if try dryRun { throw RuntimeServiceError.dryRun("the email for review \(id) was not sent") }
         try await actions.resendReviewEmail(script: script, id: id)
     }
 
@@ -99,7 +120,8 @@ public final class RuntimeServices: ConsoleServices {
     }
 
     public func setCookies(sessionid: String, sessionidSign: String) async throws -> SessionStatusInfo {
-        RuntimeSummaries.session(try await runtime.session.set(sessionid: sessionid, sessionidSign: sessionidSign))
+        _ = try dryRun   // read-only refuses; dry run still saves: the session is not a customer's access
+        return RuntimeSummaries.session(try await runtime.session.set(sessionid: sessionid, sessionidSign: sessionidSign))
     }
 
     /// This process's events live, other processes' from the log file, after the last 200 lines of it.
@@ -121,9 +143,14 @@ public final class RuntimeServices: ConsoleServices {
 public enum RuntimeServiceError: Error, Sendable, CustomStringConvertible {
     /// A write that Actions cannot rehearse, refused while dry run is on.
     case dryRun(String)
+    case readOnly
+    /// The console asked for a mode other than the one in force; nothing was done.
+    case modeChanged(dryRun: Bool)
     public var description: String {
         switch self {
         case .dryRun(let what): return "dry run: \(what); press d to go live first"
+        case .readOnly: return "read-only: this console makes no changes (started with --read-only)"
+        case .modeChanged(let dry): return "nothing done: the mode is \(dry ? "dry run" : "live") now; check the header and press the key again"
         }
     }
 }

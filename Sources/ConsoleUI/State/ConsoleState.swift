@@ -22,6 +22,9 @@ public struct ConsoleOptions: Sendable {
 public struct StatusMessage: Sendable, Equatable {
     public var text: String
     public var isError: Bool
+    /// When it was set: a status line is news, and old news goes after `lifetime` seconds.
+    public var at: Date
+    public static let lifetime: TimeInterval = 10
 }
 
 /// One row of the review pane (all scripts' queues together).
@@ -55,13 +58,17 @@ public struct ConsoleState: Sendable, Equatable {
     public var retryRows: [RetryRow] = []
     public var retryCursor = Cursor()
     public var log: LogState
-    public var sync: SyncProgress?
-    public var dryRun = false
+    /// Engine runs as the core reports them (events, lock holder).
+    public var runs = RunBoard()
+    /// Dry run and read-only as the services last reported them (nil until the first report).
+    public var modes: ModeReport?
     public var modal: Modal?
     public var status: StatusMessage?
     /// Remote effects started and not yet answered.
     public var inFlight: [Effect] = []
     public var quitRequested = false
+    /// When the sync lock was last asked for (every few seconds, on the clock tick).
+    public var lockPolledAt = Date.distantPast
 
     public init(size: Size = Size(width: 80, height: 24), now: Date = Date(), options: ConsoleOptions = ConsoleOptions()) throws {
         self.size = size
@@ -76,6 +83,8 @@ public struct ConsoleState: Sendable, Equatable {
     public var scripts: [ScriptAccess] { snapshot?.scripts ?? [] }
     public var currentScript: ScriptAccess? { scripts.first { $0.scriptId == selectedScript } }
     public var session: SessionStatusInfo? { snapshot?.session }
+    /// What the header shows and the next write does: the services' mode.
+    public var dryRun: Bool { modes?.dryRun ?? false }
     public var selectedReview: ReviewRow? {
         reviewRows.indices.contains(reviewCursor.selected) ? reviewRows[reviewCursor.selected] : nil
     }

@@ -15,7 +15,9 @@ public enum Effect: Sendable, Equatable, CustomStringConvertible {
     case setDryRun(Bool)
     case retryNow(script: String, id: String)
     case dropRetry(script: String, id: String)
-    case retryAll(script: String)
+    case retryAll
+    /// Who holds the sync lock: polled, so another process's run shows even when its events are late.
+    case pollLock
     case resolveReview(script: String, id: String, newName: String)
     case dismissReview(script: String, id: String, reason: String)
     case resendReviewEmail(script: String, id: String)
@@ -28,7 +30,7 @@ public enum Effect: Sendable, Equatable, CustomStringConvertible {
     /// Effects that call the core and count as "in flight" for the quit prompt.
     public var isRemote: Bool {
         switch self {
-        case .copyToClipboard, .quit: return false
+        case .copyToClipboard, .quit, .pollLock: return false
         default: return true
         }
     }
@@ -47,7 +49,8 @@ public enum Effect: Sendable, Equatable, CustomStringConvertible {
         case .setDryRun(let on): return "dry-run \(on ? "on" : "off")"
         case .retryNow(_, let id): return "retry \(id)"
         case .dropRetry(_, let id): return "drop retry \(id)"
-        case .retryAll(let s): return "retry all on \(s)"
+        case .retryAll: return "retry all"
+        case .pollLock: return "lock check"
         case .resolveReview(_, let id, let n): return "fix review \(id) as \(n)"
         case .dismissReview(_, let id, _): return "dismiss review \(id)"
         case .resendReviewEmail(_, let id): return "resend email for \(id)"
@@ -67,6 +70,8 @@ public enum EffectOutcome: Sendable, Equatable {
     case validated(input: String, canonical: String?)
     case resyncDiff(ResyncDiff)
     case session(SessionStatusInfo)
+    case modes(ModeReport)
+    case lockHolder(Int32?)
     case failed(String)
 }
 

@@ -7,7 +7,7 @@ public struct LogEntry: Sendable, Equatable {
     public var search: String
     public init(_ e: AccessEvent) {
         event = e
-        search = [e.event, e.script ?? "", e.user ?? "", e.message].joined(separator: " ").lowercased()
+        search = [e.name, e.script ?? "", e.user ?? "", e.message].joined(separator: " ").lowercased()
     }
 }
 

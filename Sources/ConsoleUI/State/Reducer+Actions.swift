@@ -44,9 +44,14 @@ extension ConsoleReducer {
                                      field: TextField(), purpose: .grantName(script: script)))
         case .syncNow: return [.syncNow(dryRun: s.dryRun)]
         case .dryRun:
-            s.dryRun.toggle()
-            setInfo(&s, s.dryRun ? "dry run: writes are logged, none is sent" : "live: writes go to TradingView")
-            return [.setDryRun(s.dryRun)]
+            // The mode changes between writes, never under one: the header must match what runs.
+            if let running = s.inFlight.first(where: \.isWrite) {
+                setError(&s, "still \(s.dryRun ? "dry run" : "live") while \(running.description) runs; press d again when it is done")
+                return []
+            }
+            guard let modes = s.modes else { setError(&s, "still loading; press d again in a moment"); return [] }
+            setInfo(&s, modes.dryRun ? "going live…" : "switching to dry run…")
+            return [.setDryRun(!modes.dryRun)]
         case .resync:
             guard let script = requireScript(&s) else { return [] }
             setInfo(&s, "comparing \(scriptName(s, script)) with TradingView…")
@@ -102,8 +107,8 @@ extension ConsoleReducer {
                                                "It will not be tried again."],
                                        confirmLabel: "Drop", effect: .dropRetry(script: r.script, id: r.item.id)))
         case .retryAll:
-            guard let script = s.selectedRetry?.script ?? s.selectedScript else { setError(&s, "no script selected"); return [] }
-            return [.retryAll(script: script)]
+            guard !s.retryRows.isEmpty else { setError(&s, "the retry queue is empty"); return [] }
+            return [.retryAll]
         case .sessionTest: return [.testSession]
         case .sessionUpdate: s.modal = .cookies(CookieForm())
         case .logFollow:
@@ -173,10 +178,14 @@ extension Effect {
         }
     }
 
-    /// Writes that open scripts' master data (all but the cookies, which live in the vault: updating
-    /// them while a sync runs is what a stale session calls for).
-    public var holdsScripts: Bool {
-        if case .setCookies = self { return false }
-        return isWrite
+    /// Effects that run one at a time: writes that open scripts' master data, and mode changes.
+    /// Cookies are exempt: they live in the vault, and updating them while a sync runs is what a
+    /// stale session calls for.
+    public var isExclusive: Bool {
+        switch self {
+        case .setCookies: return false
+        case .setDryRun: return true
+        default: return isWrite
+        }
     }
 }

@@ -36,6 +36,14 @@ extension ConsoleReducer {
                 if info.status == .valid { setInfo(&s, "session valid\(detail)") } else { setError(&s, "session \(info.status.rawValue)\(detail)") }
             }
             return []
+        case .modes(let report):
+            s.modes = ModeReport.newest(s.modes, report)
+            let m = s.modes!
+            setInfo(&s, m.dryRun ? "dry run on: writes are logged, none is sent" : "dry run off: writes go to TradingView")
+            return []
+        case .lockHolder(let pid):
+            s.runs.lock(heldBy: pid)
+            return []
         case .failed(let message):
             logError(&s, "\(effect.description) failed: \(message)")
             return effect.isWrite ? [.loadOverview] : []
@@ -48,33 +56,17 @@ extension ConsoleReducer {
         return Formats.day(d)
     }
 
-    /// Appends a batch of core events to the log and follows sync progress.
+    /// Appends a batch of core events to the log and follows runs and the session.
     static func handleCore(_ s: inout ConsoleState, _ events: [AccessEvent]) -> [Effect] {
         var reload = false
         for e in events {
             s.log.buffer.append(e)
-            guard e.event.hasPrefix("sync.") || e.event.hasPrefix("session.") else { continue }
-            let f = e.fields
-            func int(_ k: String) -> Int? { f[k].flatMap { Int($0) } }
-            switch e.event {
-            case "sync.start", "sync.progress":
-                var p = s.sync ?? SyncProgress()
-                p.done = int("done") ?? p.done
-                p.total = int("total") ?? p.total
-                p.granted = int("granted") ?? p.granted
-                p.extended = int("extended") ?? p.extended
-                p.review = int("review") ?? p.review
-                p.retry = int("retry") ?? p.retry
-                p.ratePerMinute = f["rate_per_min"].flatMap { Double($0) } ?? p.ratePerMinute
-                p.pid = e.pid == ProcessInfo.processInfo.processIdentifier ? nil : e.pid
-                s.sync = p
-            case "sync.end", "sync.done", "sync.finish", "sync.failed":
-                s.sync = nil
-                reload = true
-            case "session.stale", "session.expired":
+            if s.runs.take(e) { reload = true }
+            switch e.kind {
+            case .sessionStale:
                 s.snapshot?.session.status = .stale
                 s.snapshot?.session.lastResult = e.message
-            case "session.valid", "session.ok":
+            case .sessionValid, .cookiesSaved:
                 s.snapshot?.session.status = .valid
             default: break
             }

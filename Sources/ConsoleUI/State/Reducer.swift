@@ -23,15 +23,21 @@ public enum ConsoleReducer {
         case .tick(let now):
             s.now = now
             effects = []
+            if let st = s.status, now.timeIntervalSince(st.at) >= StatusMessage.lifetime { s.status = nil }
+            if now.timeIntervalSince(s.lockPolledAt) >= 2 {
+                s.lockPolledAt = now
+                effects.append(.pollLock)
+            }
         case .core(let events):
             effects = handleCore(&s, events)
         case .result(let effect, let outcome):
             if let i = s.inFlight.firstIndex(of: effect) { s.inFlight.remove(at: i) }
             effects = handleResult(&s, effect, outcome)
         }
-        // One change to master data at a time: a second would wait on the first's script locks and fail.
-        if let running = s.inFlight.first(where: \.holdsScripts), effects.contains(where: \.holdsScripts) {
-            effects.removeAll(where: \.holdsScripts)
+        // One change at a time: a second write would wait on the first's script locks and fail, and a
+        // mode change must not overtake (or be overtaken by) a write.
+        if let running = s.inFlight.first(where: \.isExclusive), effects.contains(where: \.isExclusive) {
+            effects.removeAll(where: \.isExclusive)
             setInfo(&s, "still running: \(running.description); try again when it is done")
         }
         s.inFlight += effects.filter(\.isRemote)
@@ -56,30 +62,23 @@ public enum ConsoleReducer {
         s.retryCursor.clamp(count: s.retryRows.count, height: s.listHeight(.retry))
     }
 
-    static func setInfo(_ s: inout ConsoleState, _ text: String) { s.status = StatusMessage(text: text, isError: false) }
+    static func setInfo(_ s: inout ConsoleState, _ text: String) { s.status = StatusMessage(text: text, isError: false, at: s.now) }
 
     /// Errors go to the status line and, as an event, to the log pane.
     static func setError(_ s: inout ConsoleState, _ text: String) {
-        s.status = StatusMessage(text: text, isError: true)
+        s.status = StatusMessage(text: text, isError: true, at: s.now)
     }
 
     static func logError(_ s: inout ConsoleState, _ text: String) {
         setError(&s, text)
-        s.log.buffer.append(AccessEvent(time: s.now, level: .error, event: "console.error", script: s.selectedScript, message: text))
+        s.log.buffer.append(AccessEvent(time: s.now, level: .error, kind: .consoleError, script: s.selectedScript, message: text))
     }
 
     /// Rebuilds the derived tables from a new snapshot, keeping selections where they still exist.
     static func apply(_ s: inout ConsoleState, _ snap: ConsoleSnapshot) {
         s.snapshot = snap
-        s.dryRun = snap.dryRun
-        switch (snap.sync, s.sync) {
-        // Progress events of the same run know more than the lock file does.
-        case (let lock?, let shown?) where lock.pid == shown.pid: break
-        case (let lock?, _): s.sync = lock
-        // Another process's run ended (or it died) without its last event reaching us.
-        case (nil, let shown?) where shown.pid != nil: s.sync = nil
-        default: break
-        }
+        s.modes = ModeReport.newest(s.modes, snap.modes)
+        s.runs.lock(heldBy: snap.lockHolder)
         if s.selectedScript == nil || !snap.scripts.contains(where: { $0.scriptId == s.selectedScript }) {
             s.selectedScript = snap.scripts.first?.scriptId
         }

@@ -1,0 +1,77 @@
+/// What an event is about. Every producer (engine, actions, session, daemon) names its events with
+/// these cases and every consumer (console, log filters, tests) switches on them: nobody compares
+/// event names as strings. `name` is the dotted form written to `logs/sync.log`.
+public enum EventKind: Hashable, Sendable {
+    // A run of the engine: a sync or a retry pass (the payload's `RunKind` tells which).
+    case runStart, runProgress, runDone, runFailed
+    // One remote write of a run.
+    case writeApplied(RemoteOperation), writeDryRun, writeUnchanged, writeFailed
+    case retryAdded, reviewAdded, reviewDismissed, mailSent, mailFailed
+    case intentSettled, bootstrapDone
+    case listFailed, storeFailed, wordpressFailed, transactionRejected, transactionUnmapped
+    case sessionValid, sessionStale, cookiesSaved, cookiesRejected
+    /// A manual action (console key or CLI command) finished, or failed.
+    case actionDone(ActionName), actionFailed(ActionName)
+    case daemonStart
+    /// Raised by the console itself (an action that could not start).
+    case consoleError
+    /// A name this build does not know: a line written by a newer version, kept as it was.
+    case unknown(String)
+
+    /// The fixed names, both ways. Parameterised kinds are spelled out in `name` and `init(name:)`.
+    private static let fixed: [EventKind: String] = [
+        .runStart: "sync.start", .runProgress: "sync.progress", .runDone: "sync.done", .runFailed: "sync.failed",
+        .writeDryRun: "write.dryrun", .writeUnchanged: "write.unchanged", .writeFailed: "write.failed",
+        .retryAdded: "retry.added", .reviewAdded: "review.added", .reviewDismissed: "review.dismissed",
+        .mailSent: "mail.sent", .mailFailed: "email.failed", .intentSettled: "intent.settled",
+        .bootstrapDone: "bootstrap.done", .listFailed: "list.failed", .storeFailed: "store.failed",
+        .wordpressFailed: "wordpress.failed", .transactionRejected: "transaction.rejected",
+        .transactionUnmapped: "transaction.unmapped", .sessionValid: "session.ok", .sessionStale: "session.stale",
+        .cookiesSaved: "cookies.saved", .cookiesRejected: "cookies.rejected", .daemonStart: "daemon.start",
+        .consoleError: "console.error",
+    ]
+    private static let byName: [String: EventKind] = Dictionary(uniqueKeysWithValues: fixed.map { ($1, $0) })
+
+    /// Every kind this build writes, for tests and documentation.
+    public static var allKnown: [EventKind] {
+        Array(fixed.keys) + ActionName.allCases.flatMap { [.done($0), .actionFailed($0)] }
+    }
+
+    /// The event of a manual action that succeeded. A grant, extend or revoke is a write applied,
+    /// whoever asked for it (the `actor` field tells a sync from a person).
+    public static func done(_ action: ActionName) -> EventKind {
+        action.operation.map { .writeApplied($0) } ?? .actionDone(action)
+    }
+
+    public var name: String {
+        switch self {
+        case .writeApplied(let op): return "\(op.rawValue).ok"
+        case .actionDone(let a): return "\(a.rawValue).ok"
+        case .actionFailed(let a): return "\(a.rawValue).failed"
+        case .unknown(let n): return n
+        default: return Self.fixed[self]!
+        }
+    }
+
+    public init(name: String) {
+        if let k = Self.byName[name] { self = k; return }
+        if name.hasSuffix(".ok"), let a = ActionName(rawValue: String(name.dropLast(3))) { self = .done(a); return }
+        if name.hasSuffix(".failed"), let a = ActionName(rawValue: String(name.dropLast(7))) { self = .actionFailed(a); return }
+        self = .unknown(name)
+    }
+
+    /// Events that end a run of the engine.
+    public var endsRun: Bool { self == .runDone || self == .runFailed }
+}
+
+/// The manual actions of AccessActions, as named in their events and the audit trail.
+public enum ActionName: String, CaseIterable, Sendable, Hashable {
+    case validate, grant, extend, revoke, resync, retry
+    case retryDrop = "retry-drop"
+    case reviewResolve = "review-resolve"
+    case reviewDismiss = "review-dismiss"
+    case reviewEmail = "review-email"
+
+    /// The remote write this action is, if it is one.
+    public var operation: RemoteOperation? { RemoteOperation(rawValue: rawValue) }
+}
