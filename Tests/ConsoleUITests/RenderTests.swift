@@ -27,7 +27,7 @@ import Testing
         #expect(screen.lines[size.height - 1].contains("extend"))
         if size.width >= 200 {
             #expect(screen.contains("alice@example.com"))
-            #expect(screen.contains("503 from TradingView"))
+            #expect(screen.contains("503 from"), "the last error shows at a wide terminal")
         }
     }
 
@@ -169,6 +169,7 @@ import Testing
         _ = ConsoleReducer.reduce(&s, .resize(Size(width: 79, height: 24)))
         #expect(s.screen.contains("need 80x24, have 79x24"))
         // a storm of resizes with a modal open, then back to normal
+        _ = ConsoleReducer.reduce(&s, .resize(Size(width: 80, height: 24)))
         Fixture.press(&s, [.char("r")])
         for i in 0..<300 { _ = ConsoleReducer.reduce(&s, .resize(Size(width: (i * 37) % 230, height: (i * 13) % 70))); _ = s.screen }
         _ = ConsoleReducer.reduce(&s, .resize(Size(width: 80, height: 24)))

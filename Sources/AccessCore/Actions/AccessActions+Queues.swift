@@ -92,6 +92,9 @@ extension AccessActions {
             guard let mailer else { throw ActionError.notConfigured("email: no SMTP settings in config.json") }
             return try await withSession(script, dryRun: false) { session in
                 guard let item = session.state.reviewQueue[id] else { throw ActionError.reviewNotFound(script: script, id: id) }
+                guard item.reason != .refund else {
+                    throw ActionError.cannotResolve(script: script, id: id, detail: "a refund gets no username email")
+                }
                 guard item.email.contains("@") else {
                     throw ActionError.cannotResolve(script: script, id: id, detail: "the customer left no email address")
                 }

@@ -69,7 +69,7 @@ extension ConsoleRenderer {
         if let modal = s.modal {
             hints = modalHints(modal)
         } else {
-            let own = s.keymap.bindings.filter { $0.hint && $0.scope == .pane(s.focus) }
+            let own = s.keymap.bindings.filter { $0.hint && $0.scope == .pane(s.focus) && ConsoleReducer.unavailable(s, $0.action) == nil }
             let global = s.keymap.bindings.filter { $0.hint && $0.scope == .global }
             hints = (own + global).map { ($0.key.label, $0.help.components(separatedBy: " (").first ?? $0.help) }
                 + [("Tab/1-6", "panes"), (":", "command")]

@@ -14,9 +14,14 @@ extension ConsoleRenderer {
             screen.fill(Rect(x: 0, y: y, width: w, height: 1))
             Dialog.field(&screen, label: ":", field, focused: true, x: 0, y: y, width: w)
         case .prompt(let p):
-            let inner = Dialog.frame(&screen, title: p.title, width: min(w - 4, 72), height: 6)
-            Dialog.field(&screen, label: p.label + ":", p.field, focused: true, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2)
-            screen.put("Enter ok · Esc cancel", x: inner.x + 1, y: inner.maxY - 1, style: .dim, clip: inner)
+            let width = min(w - 4, 72)
+            let error = p.error.map { Dialog.wrap("✗ " + $0, width: width - 4) } ?? []
+            let inner = Dialog.frame(&screen, title: p.title, width: width, height: 6 + error.count)
+            Dialog.field(&screen, label: p.label + ":", p.field, focused: p.pending == nil, x: inner.x + 1, y: inner.y + 1, width: inner.width - 2)
+            Dialog.lines(&screen, error, in: Rect(x: inner.x + 1, y: inner.y + 3, width: inner.width - 2, height: error.count),
+                         style: Style(fg: .red, bold: true))
+            let hint = p.pending != nil ? "working… Esc closes (the answer goes to the status line)" : "Enter ok · Esc cancel"
+            screen.put(hint, x: inner.x + 1, y: inner.maxY - 1, style: .dim, clip: inner)
         case .termPicker(let t):
             let choices = TermPicker.presets.map(termLabel) + ["type a term…"]
             let inner = Dialog.frame(&screen, title: t.title, width: min(w - 4, 48), height: choices.count + 4)
@@ -45,10 +50,18 @@ extension ConsoleRenderer {
                          x: inner.x + 1, y: inner.y + 3, width: inner.width - 2)
             Dialog.field(&screen, label: "sessionid_sign:", form.sessionidSign, focused: form.focus == 1,
                          x: inner.x + 1, y: inner.y + 4, width: inner.width - 2)
+            if form.pending {
+                screen.put("testing with TradingView… Esc closes", x: inner.x + 1, y: inner.y + 6, style: .dim, clip: inner)
+            } else if let error = form.error {
+                screen.put("✗ " + error, x: inner.x + 1, y: inner.y + 6, width: inner.width - 2, style: Style(fg: .red, bold: true))
+            }
         case .logDetail(let e):
+            let textWidth = min(w - 4, 100) - 4
             var lines = ["time:    \(Formats.dateTime(e.time))", "level:   \(e.level.rawValue)", "event:   \(e.name)",
-                         "script:  \(e.script ?? "-")", "user:    \(e.user ?? "-")", "pid:     \(e.pid)", "message: \(e.message)"]
-            lines += e.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                         "script:  \(e.script ?? "-")", "user:    \(e.user ?? "-")", "pid:     \(e.pid)"]
+            // Long messages and fields wrap: an error someone has to act on is never cut off.
+            lines += Dialog.wrap("message: \(e.message)", width: textWidth)
+            lines += e.fields.sorted { $0.key < $1.key }.flatMap { Dialog.wrap("\($0.key): \($0.value)", width: textWidth) }
             let inner = Dialog.frame(&screen, title: "Event \(e.name)", width: min(w - 4, 100), height: min(screen.size.height - 4, lines.count + 3))
             Dialog.lines(&screen, lines, in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height))
         }

@@ -81,7 +81,7 @@ enum PaneViews {
                                     TableColumn("Typed", width: 12, flex: 2, priority: 20),
                                     TableColumn("Email", width: 12, flex: 2, priority: 8),
                                     TableColumn("Txn", width: 8, priority: 6),
-                                    TableColumn("Script", width: 10, flex: 1, priority: 4),
+                                    TableColumn("Script", width: 8, flex: 1, priority: 14),
                                     TableColumn("Age", width: 4, alignRight: true, priority: 12)],
                           count: rows.count, cursor: s.reviewCursor, focused: focused)
         table.draw(&screen, rect.inner) { row, col in
@@ -104,17 +104,19 @@ enum PaneViews {
         let rows = s.retryRows
         let table = Table(columns: [TableColumn("Action", width: 6, priority: 15),
                                     TableColumn("User", width: 10, flex: 1, priority: 20),
-                                    TableColumn("Try", width: 3, alignRight: true, priority: 12),
+                                    TableColumn("Script", width: 6, flex: 1, priority: 13),
+                                    TableColumn("Try", width: 3, alignRight: true, priority: 7),
                                     TableColumn("Next", width: 6, priority: 11),
-                                    TableColumn("Last error", width: 12, flex: 2, priority: 8)],
+                                    TableColumn("Last error", width: 10, flex: 2, priority: 10)],
                           count: rows.count, cursor: s.retryCursor, focused: focused)
         table.draw(&screen, rect.inner) { row, col in
             let r = rows[row].item
             switch col {
             case 0: return (r.operation.rawValue, .plain)
             case 1: return (r.username, .bold)
-            case 2: return (String(r.attempts), .plain)
-            case 3:
+            case 2: return (ConsoleReducer.scriptName(s, rows[row].script), .dim)
+            case 3: return (String(r.attempts), .plain)
+            case 4:
                 let d = r.nextAttemptAt.timeIntervalSince(s.now)
                 return (d <= 0 ? "due" : "in " + Formats.duration(d), .plain)
             default: return (r.lastError, Style(fg: .red))

@@ -54,9 +54,23 @@ final class Terminal {
         case Int(CNC_KEY_RESIZE): return .resize
         case Int(CNC_KEY_FUNCTION): return .key(.function(Int(value)))
         case Int(CNC_KEY_SPECIAL): return KeyDecoder.special(value).map { .key($0) }
+        case Int(CNC_KEY_CHAR) where value == 27: return escapeSequence().map { .key($0) }
         case Int(CNC_KEY_CHAR): return KeyDecoder.char(value).map { .key($0) }
         default: return nil
         }
+    }
+
+    /// Reads what already followed an ESC (a terminal writes a sequence at once) and decodes it.
+    private func escapeSequence() -> Key? {
+        cnc_set_timeout(0)
+        defer { cnc_set_timeout(Self.keyTimeoutMs) }
+        var tail: [UInt32] = []
+        while tail.count < 16, !EscapeSequence.isComplete(tail) {
+            var value: UInt32 = 0
+            guard Int(cnc_read_key(&value)) == Int(CNC_KEY_CHAR) else { break }
+            tail.append(value)
+        }
+        return EscapeSequence.decode(tail)
     }
 
     /// Draws the cells that differ from the last frame, then refreshes once.

@@ -5,7 +5,7 @@ public enum ConsoleAction: String, CaseIterable, Sendable, Hashable {
     case up, down, pageUp, pageDown, top, bottom
     case validate, grant, syncNow, dryRun, resync
     case selectScript
-    case extend, revoke, mark, copyUsername, copyEmail, sortNext, sortReverse
+    case extend, revoke, mark, clearMarks, copyUsername, copyEmail, sortNext, sortReverse
     case reviewFix, reviewResend, reviewDismiss
     case retryNow, retryDrop, retryAll
     case sessionTest, sessionUpdate
@@ -82,7 +82,8 @@ public struct Keymap: Sendable {
         KeyBinding(.enter, .pane(.scripts), .selectScript, "show users of script"),
         KeyBinding(.char("e"), .pane(.users), .extend, "extend (marked or selected)", writes: true),
         KeyBinding(.char("r"), .pane(.users), .revoke, "revoke (marked or selected)", writes: true),
-        KeyBinding(.char(" "), .pane(.users), .mark, "mark row"),
+        KeyBinding(.char(" "), .pane(.users), .mark, "mark row and move down"),
+        KeyBinding(.escape, .pane(.users), .clearMarks, "clear marks", hint: false),
         KeyBinding(.char("y"), .pane(.users), .copyUsername, "copy username"),
         KeyBinding(.char("Y"), .pane(.users), .copyEmail, "copy email", hint: false),
         KeyBinding(.char("o"), .pane(.users), .sortNext, "sort by next column"),

@@ -21,6 +21,14 @@ public struct Prompt: Sendable, Equatable {
     public var label: String
     public var field: TextField
     public var purpose: PromptPurpose
+    /// The write this prompt sent and waits for: the dialog stays up, so a failure keeps what was typed.
+    public var pending: Effect?
+    /// Why the last try failed, shown inside the dialog.
+    public var error: String?
+
+    public init(title: String, label: String, field: TextField, purpose: PromptPurpose) {
+        self.title = title; self.label = label; self.field = field; self.purpose = purpose
+    }
 }
 
 public struct TermPicker: Sendable, Equatable {
@@ -56,6 +64,9 @@ public struct CookieForm: Sendable, Equatable {
     public var sessionidSign = TextField(masked: true)
     /// 0 = sessionid, 1 = sessionid_sign.
     public var focus = 0
+    /// Waiting for TradingView's verdict; the form stays up so a rejection keeps what was pasted.
+    public var pending = false
+    public var error: String?
 }
 
 public enum FilterTarget: Sendable, Equatable { case users, log }

@@ -71,6 +71,11 @@ extension ConsoleReducer {
         case .mark:
             s.users.toggleMark()
             move(&s, by: 1)
+            setInfo(&s, "\(s.users.marked.count) marked: e extends, r revokes them all; Esc clears")
+        case .clearMarks:
+            guard !s.users.marked.isEmpty else { return [] }
+            s.users.marked = []
+            setInfo(&s, "marks cleared")
         case .copyUsername, .copyEmail:
             guard let row = s.users.selected else { setError(&s, "no user selected"); return [] }
             let text = action == .copyUsername ? row.username : row.email
@@ -123,6 +128,22 @@ extension ConsoleReducer {
             s.modal = .logDetail(e.event)
         }
         return []
+    }
+
+    /// Why an action makes no sense for what is selected (nil: it does). The footer leaves such
+    /// actions out, and their key says why instead of acting.
+    static func unavailable(_ s: ConsoleState, _ action: ConsoleAction) -> String? {
+        switch action {
+        case .reviewFix, .reviewResend:
+            guard let r = s.selectedReview else { return nil }
+            if r.item.reason == .refund {
+                return "a refund has no username to fix: revoke in the Users pane, or x to dismiss"
+            }
+            if action == .reviewResend, !r.item.email.contains("@") { return "\(r.item.typedName) left no email address" }
+            return nil
+        default:
+            return nil
+        }
     }
 
     static func revoke(_ s: inout ConsoleState, script: String, users: [String]) -> [Effect] {

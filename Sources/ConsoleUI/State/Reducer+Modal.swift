@@ -35,6 +35,11 @@ extension ConsoleReducer {
                 s.modal = .command(field)
             }
         case .prompt(var p):
+            if p.pending != nil {
+                // Typing while the answer is out would change a name that is already being checked.
+                if key == .escape { s.modal = nil; setInfo(&s, "still running: \(p.pending!.description); its answer goes to the status line") }
+                return []
+            }
             switch key {
             case .escape: s.modal = nil
             case .enter: return submit(&s, p)
@@ -80,6 +85,10 @@ extension ConsoleReducer {
                 s.modal = .typedConfirm(c)
             }
         case .cookies(var form):
+            if form.pending {
+                if key == .escape { s.modal = nil; setInfo(&s, "still testing the cookies; the answer goes to the status line") }
+                return []
+            }
             switch key {
             case .escape: s.modal = nil; setInfo(&s, "cookie update cancelled; nothing saved")
             case .tab, .backTab, .up, .down: form.focus = 1 - form.focus; s.modal = .cookies(form)
@@ -90,7 +99,9 @@ extension ConsoleReducer {
                     setError(&s, "paste both sessionid and sessionid_sign")
                     return []
                 }
-                s.modal = nil   // the secrets leave the state here
+                form.pending = true
+                form.error = nil
+                s.modal = .cookies(form)
                 setInfo(&s, "testing the new cookies with TradingView…")
                 return [.setCookies(sessionid: id, sessionidSign: sign)]
             default:
@@ -137,8 +148,13 @@ extension ConsoleReducer {
                 s.modal = .termPicker(TermPicker(title: "Grant \(name) on \(scriptName(s, script))", target: .grant(script: script, user: name)))
                 return []
             case .reviewFix(let script, let id):
+                let effect = Effect.resolveReview(script: script, id: id, newName: name)
+                var waiting = p
+                waiting.pending = effect
+                waiting.error = nil
+                s.modal = .prompt(waiting)
                 setInfo(&s, "validating \(name), then granting…")
-                return [.resolveReview(script: script, id: id, newName: name)]
+                return [effect]
             default: return []
             }
         case .typedTerm(let target):

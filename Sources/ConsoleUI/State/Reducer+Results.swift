@@ -3,12 +3,18 @@ import Foundation
 
 extension ConsoleReducer {
     static func handleResult(_ s: inout ConsoleState, _ effect: Effect, _ outcome: EffectOutcome) -> [Effect] {
+        settleDialog(&s, effect, outcome)
         switch outcome {
         case .overview(let snap):
             apply(&s, snap)
             return []
         case .message(let text):
             setInfo(&s, text)
+            // A bulk action that worked is done with its marks; a failed one keeps them for another try.
+            switch effect {
+            case .extend(_, let users, _) where users.count > 1, .revoke(_, let users) where users.count > 1: s.users.marked = []
+            default: break
+            }
             return effect.isWrite ? [.loadOverview] : []
         case .validated(let input, let canonical):
             if let canonical {
@@ -47,6 +53,29 @@ extension ConsoleReducer {
         case .failed(let message):
             logError(&s, "\(effect.description) failed: \(message)")
             return effect.isWrite ? [.loadOverview] : []
+        }
+    }
+
+    /// A dialog waiting for this effect closes when it worked, and stays with the reason when it failed.
+    static func settleDialog(_ s: inout ConsoleState, _ effect: Effect, _ outcome: EffectOutcome) {
+        switch s.modal {
+        case .prompt(var p) where p.pending == effect:
+            if case .failed(let message) = outcome {
+                p.pending = nil
+                p.error = message
+                s.modal = .prompt(p)
+            } else {
+                s.modal = nil
+            }
+        case .cookies(var form) where form.pending:
+            guard case .setCookies = effect else { return }
+            switch outcome {
+            case .session(let info) where info.status == .valid: s.modal = nil   // the secrets leave the state here
+            case .session(let info): form.pending = false; form.error = "rejected: " + (info.lastResult ?? "TradingView said no"); s.modal = .cookies(form)
+            case .failed(let message): form.pending = false; form.error = message; s.modal = .cookies(form)
+            default: s.modal = nil
+            }
+        default: break
         }
     }
 

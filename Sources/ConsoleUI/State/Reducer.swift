@@ -46,8 +46,15 @@ public enum ConsoleReducer {
     }
 
     static func handleKey(_ s: inout ConsoleState, _ key: Key) -> [Effect] {
+        // Nothing acts on a screen nobody can see: while the terminal is too small, only q does.
+        if s.layout.tooSmall {
+            return key == .char("q") && s.modal == nil ? perform(&s, .quit) : []
+        }
         if s.modal != nil { return handleModalKey(&s, key) }
-        if let b = s.keymap.binding(for: key, in: s.focus) { return perform(&s, b.action) }
+        if let b = s.keymap.binding(for: key, in: s.focus) {
+            if let reason = unavailable(s, b.action) { setError(&s, reason); return [] }
+            return perform(&s, b.action)
+        }
         if s.readOnly, let b = s.fullKeymap.binding(for: key, in: s.focus), b.writes {
             setError(&s, "read-only: \(b.help) is disabled (started with --read-only)")
         }

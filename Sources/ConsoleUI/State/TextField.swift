@@ -1,7 +1,11 @@
 import Foundation
 
-/// A one-line editable field. The masked variant (cookies) never renders its text.
-public struct TextField: Sendable, Equatable {
+/// A one-line editable field. The masked variant (cookies) never renders or describes its text.
+public struct TextField: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { masked ? "TextField(masked, \(text.count) chars)" : "TextField(\(text.debugDescription))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["text": masked ? "(masked)" : text, "cursor": cursor]) }
+
     public var text: String
     /// Insertion point, in Characters.
     public var cursor: Int

@@ -28,6 +28,27 @@ public enum Dialog {
         }
     }
 
+    /// `text` cut into lines of at most `width` columns, at spaces where it can.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            var w = word
+            while CharWidth.of(w) > width {   // a word longer than a line is cut
+                if !line.isEmpty { lines.append(line); line = "" }
+                let head = String(w.prefix(width))
+                lines.append(head)
+                w = String(w.dropFirst(head.count))
+            }
+            if line.isEmpty { line = w }
+            else if CharWidth.of(line) + 1 + CharWidth.of(w) <= width { line += " " + w }
+            else { lines.append(line); line = w }
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
     /// A labelled one-line field; the insertion point is a reversed cell. Masked fields show only a count.
     public static func field(_ screen: inout Screen, label: String, _ field: TextField, focused: Bool, x: Int, y: Int, width: Int) {
         let labelWidth = CharWidth.of(label) + 1

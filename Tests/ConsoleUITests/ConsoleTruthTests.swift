@@ -1,0 +1,138 @@
+import AccessCore
+import Foundation
+import Testing
+@testable import ConsoleUI
+
+/// The console says what it does: each defect seen by a new user, pinned by a test.
+@Suite struct ConsoleTruthTests {
+    /// The fixture plus a refund review and a retry on a second script whose id repeats the first's.
+    static func state(size: Size = Size(width: 120, height: 40)) -> ConsoleState {
+        var snap = Fixture.snapshot()
+        let now = Fixture.now
+        snap.scripts[1].apply(.putReview(ReviewItem(id: "tx-7", reason: .refund, typedName: "RefundRita", email: "rita@example.com",
+                                                    transactionId: "tx-7", productId: "8", term: nil, detail: "refunded 9.00",
+                                                    createdAt: now.addingTimeInterval(-60))))
+        snap.scripts[1].apply(.putRetry(RetryItem(id: "tx-5", operation: .extend, username: "beta_bill", email: nil, term: .months(1),
+                                                  transactionId: "tx-5", attempts: 1, nextAttemptAt: now.addingTimeInterval(600),
+                                                  lastError: "timeout", createdAt: now)))
+        var s = try! ConsoleState(size: size, now: now, options: ConsoleOptions(color: true))
+        _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snap)))
+        return s
+    }
+
+    // 2. A refund row offers neither the username mail nor the name fix, and its keys say why.
+    @Test func aRefundRowOffersNoUsernameActions() {
+        var s = Self.state()
+        Fixture.press(&s, [.char("3"), .char("j")])
+        #expect(s.selectedReview?.item.reason == .refund)
+        let footer = s.screen.lines[39]
+        #expect(!footer.contains("resend email") && !footer.contains("fix name"), "footer: \(footer)")
+        #expect(footer.contains("dismiss"))
+        #expect(Fixture.press(&s, [.char("m")]).isEmpty)
+        #expect(s.status?.isError == true && s.status?.text.contains("refund") == true)
+        #expect(Fixture.press(&s, [.enter]).isEmpty)
+        #expect(s.modal == nil, "no Fix username dialog for a refund")
+        Fixture.press(&s, [.char("k")])
+        #expect(s.screen.lines[39].contains("resend email"), "a bad-name row still offers it")
+    }
+
+    // 3. While the terminal is too small to show anything, no key but q acts.
+    @Test func keysDoNothingOnAHiddenScreen() {
+        var s = Self.state()
+        Fixture.press(&s, [.char("2"), .char("r")])
+        guard case .confirm = s.modal else { Issue.record("no revoke dialog"); return }
+        _ = ConsoleReducer.reduce(&s, .resize(Size(width: 40, height: 10)))
+        #expect(s.screen.contains("Enlarge the terminal"))
+        #expect(Fixture.press(&s, [.right, .enter]).isEmpty, "the revoke must not run unseen")
+        _ = ConsoleReducer.reduce(&s, .resize(Size(width: 120, height: 40)))
+        guard case .confirm(let c) = s.modal else { Issue.record("the dialog is still up, untouched"); return }
+        #expect(!c.focusOnConfirm)
+    }
+
+    // 4. Retry all means all scripts; the Retry and Review panes name each row's script.
+    @Test func retryAllCoversEveryScriptAndRowsNameTheirScript() {
+        var s = Self.state()
+        Fixture.press(&s, [.char("4")])
+        #expect(s.retryRows.map(\.script).sorted() == ["PUB;alpha", "PUB;beta"])
+        #expect(Fixture.press(&s, [.char("A")]) == [.retryAll])
+        let screen = s.screen
+        #expect(screen.lines.contains { $0.contains("slow_sam") && $0.contains("Alpha") })
+        #expect(screen.lines.contains { $0.contains("beta_bill") && $0.contains("Beta") })
+        #expect(screen.lines.contains { $0.contains("RefundRita") && $0.contains("Beta") })
+    }
+
+    // 6. Bytes of a sequence curses did not know never act as keys.
+    @Test func unknownEscapeSequencesAreSwallowed() {
+        func bytes(_ s: String) -> [UInt32] { s.unicodeScalars.map(\.value) }
+        #expect(EscapeSequence.decode([]) == .escape)
+        #expect(EscapeSequence.decode(bytes("[4~")) == .end)
+        #expect(EscapeSequence.decode(bytes("[1~")) == .home)
+        #expect(EscapeSequence.decode(bytes("OF")) == .end)
+        #expect(EscapeSequence.decode(bytes("[1;5F")) == .end)
+        #expect(EscapeSequence.decode(bytes("[200~")) == nil, "bracketed paste start: ignored, not keys")
+        #expect(EscapeSequence.decode(bytes("[99X")) == nil)
+        #expect(EscapeSequence.decode(bytes("x")) == nil, "Alt+x is bound to nothing")
+        #expect(!EscapeSequence.isComplete(bytes("[4")) && EscapeSequence.isComplete(bytes("[4~")))
+    }
+
+    // 7. Marks: documented, cleared by a bulk action that worked or by Esc, kept when it failed.
+    @Test func marksAreDocumentedAndCleared() {
+        var s = Self.state()
+        #expect(s.keymap.bindings.contains { $0.action == .mark && $0.help.contains("move down") })
+        Fixture.press(&s, [.char(" "), .char(" ")])
+        #expect(s.users.marked.count == 2)
+        let revoke = Effect.revoke(script: "PUB;alpha", users: s.users.targets)
+        _ = ConsoleReducer.reduce(&s, .result(revoke, .failed("TradingView answered 503")))
+        #expect(s.users.marked.count == 2, "a failed bulk action keeps its marks")
+        _ = ConsoleReducer.reduce(&s, .result(revoke, .message("revoked 2 users")))
+        #expect(s.users.marked.isEmpty)
+        Fixture.press(&s, [.char(" "), .escape])
+        #expect(s.users.marked.isEmpty, "Esc clears marks")
+    }
+
+    @Test func aFailedNameFixKeepsTheDialogAndWhatWasTyped() {
+        var s = Self.state()
+        Fixture.press(&s, [.char("3"), .enter, .ctrl("u")] + Fixture.type("JohnSmith"))
+        let effects = Fixture.press(&s, [.enter])
+        #expect(effects == [.resolveReview(script: "PUB;alpha", id: "tx-9", newName: "JohnSmith")])
+        #expect(Fixture.press(&s, Fixture.type("zz")).isEmpty, "typing waits for the answer")
+        let reason = "no TradingView user is named JohnSmith: ask the customer for the name on their profile page, then try again"
+        _ = ConsoleReducer.reduce(&s, .result(effects[0], .failed(reason)))
+        guard case .prompt(let p) = s.modal else { Issue.record("the dialog closed"); return }
+        #expect(p.field.text == "JohnSmith" && p.error == reason)
+        #expect(s.screen.contains("then try again"), "the whole reason is shown, wrapped")
+        Fixture.press(&s, [.backspace] + Fixture.type("h"))
+        #expect(Fixture.press(&s, [.enter]) == [.resolveReview(script: "PUB;alpha", id: "tx-9", newName: "JohnSmith")])
+        _ = ConsoleReducer.reduce(&s, .result(.resolveReview(script: "PUB;alpha", id: "tx-9", newName: "JohnSmith"), .message("granted")))
+        #expect(s.modal == nil)
+    }
+
+    @Test func rejectedCookiesKeepTheForm() {
+        var s = Self.state()
+        Fixture.press(&s, [.char("5"), .char("u")] + Fixture.type("bad-id") + [.tab] + Fixture.type("bad-sign"))
+        let effects = Fixture.press(&s, [.enter])
+        #expect(effects == [.setCookies(sessionid: "bad-id", sessionidSign: "bad-sign")])
+        _ = ConsoleReducer.reduce(&s, .result(effects[0], .session(SessionStatusInfo(status: .stale, lastResult: "TradingView answered 401"))))
+        guard case .cookies(let form) = s.modal else { Issue.record("the form closed"); return }
+        #expect(form.sessionid.text == "bad-id" && form.error?.contains("401") == true)
+        #expect(!s.screen.contains("bad-id"), "still masked")
+    }
+
+    @Test func statusLinesAreNewsAndGoStale() {
+        var s = Self.state()
+        Fixture.press(&s, [.char("o")])
+        #expect(s.status != nil)
+        _ = ConsoleReducer.reduce(&s, .tick(Fixture.now.addingTimeInterval(StatusMessage.lifetime + 1)))
+        #expect(s.status == nil)
+    }
+
+    // 5. Another process's sync shows in the header without any key pressed: the clock polls the lock.
+    @Test func theClockPollsTheSyncLock() {
+        var s = Self.state()
+        let effects = ConsoleReducer.reduce(&s, .tick(Fixture.now.addingTimeInterval(3)))
+        #expect(effects == [.pollLock])
+        #expect(ConsoleReducer.reduce(&s, .tick(Fixture.now.addingTimeInterval(4))).isEmpty, "not more than every 2 s")
+        _ = ConsoleReducer.reduce(&s, .result(.pollLock, .lockHolder(777)))
+        #expect(s.screen.lines[0].contains("sync running (pid 777)"))
+    }
+}
