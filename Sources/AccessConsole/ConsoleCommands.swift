@@ -106,3 +106,13 @@ final class OnceFlag: @unchecked Sendable {
     func take() -> Bool { lock.lock(); defer { lock.unlock() }; if done { return false }; done = true; return true }
 }
 nonisolated(unsafe) var retainedSignalSources: [any DispatchSourceSignal] = []
+
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Print the console's standard keys as a Markdown table (the registry the footer and ? help use).")
+
+    func run() throws {
+        print(KeyTable.markdown())
+    }
+}

@@ -53,7 +53,7 @@ struct AccessConsoleCommand: AsyncParsableCommand {
             ConsoleCommand.self, DemoCommand.self, SyncCommand.self, DaemonCommand.self,
             ValidateCommand.self, GrantCommand.self, ExtendCommand.self, RevokeCommand.self, ResyncCommand.self,
             QueueCommand.self, ReviewCommand.self, CookiesCommand.self, ConfigCommand.self,
-            SandboxCommand.self, BenchCommand.self,
+            SandboxCommand.self, BenchCommand.self, KeysCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )

@@ -135,4 +135,18 @@ import Testing
         _ = ConsoleReducer.reduce(&s, .result(.pollLock, .lockHolder(777)))
         #expect(s.screen.lines[0].contains("sync running (pid 777)"))
     }
+
+    /// One registry: an action's name is also its `:` command, with the same rules as its key.
+    @Test func everyActionIsACommandByName() {
+        var s = Self.state()
+        #expect(Fixture.press(&s, [.char(":")] + Fixture.type("retryAll") + [.enter]) == [.retryAll])
+        Fixture.answer(&s)
+        Fixture.press(&s, [.char("3"), .char("j")])
+        #expect(Fixture.press(&s, [.char(":")] + Fixture.type("reviewResend") + [.enter]).isEmpty, "a refund row: refused as the key is")
+        #expect(s.status?.text.contains("refund") == true)
+        var ro = try! ConsoleState(size: Size(width: 120, height: 40), now: Fixture.now, options: ConsoleOptions(readOnly: true))
+        _ = ConsoleReducer.reduce(&ro, .result(.loadOverview, .overview(Fixture.snapshot())))
+        #expect(Fixture.press(&ro, [.char(":")] + Fixture.type("syncNow") + [.enter]).isEmpty)
+        #expect(ro.status?.text.contains("read-only") == true)
+    }
 }

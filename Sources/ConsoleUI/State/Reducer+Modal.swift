@@ -208,7 +208,17 @@ extension ConsoleReducer {
             guard let term = AccessTerm(args[1]) else { setError(&s, "\"\(args[1])\" is not a term: use 7D, 1M, 3M, 6M, 1Y or lifetime"); return [] }
             return termEffect(target, term)
         default:
-            setError(&s, "unknown command :\(verb) (try :grant NAME 1M, :script ID, :quit)")
+            // Every action of the keymap is a command by its name too (`:syncNow`, `:retryAll`), with
+            // the same read-only and availability rules as its key.
+            guard let action = ConsoleAction.allCases.first(where: { $0.rawValue.lowercased() == verb }) else {
+                setError(&s, "unknown command :\(verb) (try :grant NAME 1M, :script ID, :quit, or an action name from ? help)")
+                return []
+            }
+            if s.readOnly, s.fullKeymap.bindings.contains(where: { $0.action == action && $0.writes }) {
+                setError(&s, "read-only: :\(action.rawValue) is disabled (started with --read-only)"); return []
+            }
+            if let reason = unavailable(s, action) { setError(&s, reason); return [] }
+            return perform(&s, action)
         }
         return []
     }
