@@ -53,7 +53,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AccessCoreTests", dependencies: ["AccessCore", "AccessSandbox"]),
-        .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "AccessCore"]),
+        .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "AccessCore", "AccessSandbox"]),
     ],
     swiftLanguageModes: [.v6]
 )

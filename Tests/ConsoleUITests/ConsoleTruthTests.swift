@@ -64,14 +64,14 @@ import Testing
     // 6. Bytes of a sequence curses did not know never act as keys.
     @Test func unknownEscapeSequencesAreSwallowed() {
         func bytes(_ s: String) -> [UInt32] { s.unicodeScalars.map(\.value) }
-        #expect(EscapeSequence.decode([]) == .escape)
-        #expect(EscapeSequence.decode(bytes("[4~")) == .end)
-        #expect(EscapeSequence.decode(bytes("[1~")) == .home)
-        #expect(EscapeSequence.decode(bytes("OF")) == .end)
-        #expect(EscapeSequence.decode(bytes("[1;5F")) == .end)
-        #expect(EscapeSequence.decode(bytes("[200~")) == nil, "bracketed paste start: ignored, not keys")
-        #expect(EscapeSequence.decode(bytes("[99X")) == nil)
-        #expect(EscapeSequence.decode(bytes("x")) == nil, "Alt+x is bound to nothing")
+        #expect(EscapeSequence.decode([]) == [.escape])
+        #expect(EscapeSequence.decode(bytes("[4~")) == [.end])
+        #expect(EscapeSequence.decode(bytes("[1~")) == [.home])
+        #expect(EscapeSequence.decode(bytes("OF")) == [.end])
+        #expect(EscapeSequence.decode(bytes("[1;5F")) == [.end])
+        #expect(EscapeSequence.decode(bytes("[200~")) == [], "bracketed paste start: ignored, not keys")
+        #expect(EscapeSequence.decode(bytes("[99X")) == [])
+        #expect(EscapeSequence.decode(bytes("j")) == [.escape, .char("j")], "Esc then j typed fast: both count")
         #expect(!EscapeSequence.isComplete(bytes("[4")) && EscapeSequence.isComplete(bytes("[4~")))
     }
 

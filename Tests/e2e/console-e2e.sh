@@ -49,6 +49,26 @@ wait_screen() {
     return 1
 }
 
+# Polls until the screen matches the extended regex $1, at most $2 seconds.
+wait_regex() {
+    local deadline; deadline=$(deadline_in "${2:-10}")
+    while [ "$(now_ns)" -lt "$deadline" ]; do
+        screen | grep -qE -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# Polls until the screen no longer shows $1, at most $2 seconds.
+wait_gone() {
+    local deadline; deadline=$(deadline_in "${2:-10}")
+    while [ "$(now_ns)" -lt "$deadline" ]; do
+        screen | grep -qF -- "$1" || return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # Polls until `$@` succeeds, at most 10 seconds.
 wait_for() {
     local deadline; deadline=$(deadline_in 10)
@@ -73,20 +93,16 @@ fail() {
 check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 
 state() { curl -sf "$BASE/__sandbox/state"; }
-# sandbox SCRIPT: a python expression over `s` (the sandbox state) that must be true.
-sandbox() {
-    state | python3 -c '
-import json, sys
-s = json.load(sys.stdin)
-def access(user, pine=sys.argv[2]):
-    return next((a for a in s["access"].get(pine, []) if a["username"] == user), None)
-sys.exit(0 if eval(sys.argv[1]) else 1)' "$1" "$ALPHA"
-}
-expiration() { state | python3 -c '
-import json, sys
-s = json.load(sys.stdin)
-a = next((a for a in s["access"].get(sys.argv[2], []) if a["username"] == sys.argv[1]), None)
-print(a["expiration"] if a else "none")' "$1" "$ALPHA"; }
+# sandbox FILTER: a jq condition over the sandbox state that must be true; access("NAME") is NAME's
+# access to the Alpha script (null without).
+JQ_DEFS='def access($u): ((.access[$pine] // []) | map(select(.username == $u)) | first);
+def calls($path): (.calls[$path] // 0);'
+sandbox() { state | jq -e --arg pine "$ALPHA" "$JQ_DEFS $1" >/dev/null; }
+sandbox_value() { state | jq -r --arg pine "$ALPHA" "$JQ_DEFS $1"; }
+expiration() { sandbox_value "access(\"$1\").expiration // \"none\""; }
+# The number of TradingView writes the sandbox received for a user.
+writes_for() { sandbox_value "[.writes[] | select(.username == \"$1\")] | length"; }
+more_writes() { [ "$(writes_for "$1")" -gt "$2" ]; }
 
 # Puts the Users pane on exactly one user.
 select_user() {
@@ -94,7 +110,7 @@ select_user() {
     wait_screen "1 of 1" 5
 }
 
-cd "$ROOT"   # the demo bases its config on ./config.json
+cd "$TMP"   # the demo carries its own config: it must work outside the repository
 # --- start ------------------------------------------------------------------------------------------
 tmux -L "$SOCK" new-session -d -s "$SESSION" -x 120 -y 40 \
     "'$BIN' demo --data-dir '$TMP/data' --port $PORT --smtp-port $SMTP_PORT 2>'$TMP/stderr'; echo CONSOLE-EXITED \$?; sleep 30"
@@ -109,7 +125,7 @@ fi
 # --- validate ---------------------------------------------------------------------------------------
 keys 1; keys v; keys C-u; text "coffeechartist"; keys Enter
 check "validate: screen names the canonical spelling" wait_screen "spelled CoffeeChartist"
-check "validate: asked TradingView, changed nothing" sandbox 's["calls"].get("/username_hint/", 0) >= 1 and not s["writes"]'
+check "validate: asked TradingView, changed nothing" sandbox 'calls("/username_hint/") >= 1 and (.writes | length) == 0'
 
 # --- events of another process reach the Log pane (tailed from logs/sync.log) ---------------------------
 "$BIN" validate --config "$TMP/data/config.json" DogeDave >"$TMP/other.out" 2>&1
@@ -121,7 +137,7 @@ keys g; text "$NEW_USER"; keys Enter          # term picker starts on 1M
 wait_screen "Grant $NEW_USER" 5
 keys Enter
 check "grant: status line says granted 1M" wait_screen "granted 1M to $NEW_USER on Alpha Trend Suite"
-check "grant: sandbox has the access" wait_for sandbox "access('$NEW_USER') is not None and access('$NEW_USER')['expiration'] is not None"
+check "grant: sandbox has the access" wait_for sandbox "access(\"$NEW_USER\") != null and access(\"$NEW_USER\").expiration != null"
 check "grant: the Log pane shows the grant event" wait_screen "grant.ok" 5
 GRANTED=$(expiration "$NEW_USER")
 
@@ -130,43 +146,43 @@ check "extend: user is listed in the Users pane" select_user "$NEW_USER"
 keys e; wait_screen "Extend $NEW_USER" 5
 keys Down Down; keys Enter                     # 1M -> 3M -> 6M
 check "extend: status line says extended by 6M" wait_screen "extended $NEW_USER by 6M on Alpha Trend Suite"
-check "extend: sandbox expiration moved later" wait_for sandbox "access('$NEW_USER') is not None and access('$NEW_USER')['expiration'] > '$GRANTED'"
+check "extend: sandbox expiration moved later" wait_for sandbox "access(\"$NEW_USER\") != null and access(\"$NEW_USER\").expiration > \"$GRANTED\""
 
 # --- revoke -----------------------------------------------------------------------------------------
 keys r
 check "revoke: confirm dialog names user and script" wait_screen "Revoke $NEW_USER's access to Alpha Trend Suite?" 5
 keys Enter                                     # focus starts on Cancel
 check "revoke: Enter on Cancel cancels" wait_screen "cancelled" 5
-check "revoke: sandbox still has the access" sandbox "access('$NEW_USER') is not None"
+check "revoke: sandbox still has the access" sandbox "access(\"$NEW_USER\") != null"
 keys r; wait_screen "Revoke $NEW_USER's access" 5; keys Tab; keys Enter
 check "revoke: status line says revoked" wait_screen "revoked $NEW_USER on Alpha Trend Suite"
-check "revoke: sandbox removed the access" wait_for sandbox "access('$NEW_USER') is None"
+check "revoke: sandbox removed the access" wait_for sandbox "access(\"$NEW_USER\") == null"
 
 # --- dry run: a grant is logged, not sent ------------------------------------------------------------
 keys d
 check "dry run: header says DRY RUN" wait_screen "DRY RUN" 5
 keys g; text "$NEW_USER"; keys Enter; wait_screen "Grant $NEW_USER" 5; keys Enter
 check "dry run: status line says would grant" wait_screen "dry run: would grant 1M to $NEW_USER"
-check "dry run: sandbox unchanged" sandbox "access('$NEW_USER') is None"
+check "dry run: sandbox unchanged" sandbox "access(\"$NEW_USER\") == null"
 keys d
 check "dry run: off again" wait_screen "LIVE" 5
 
 # --- sync now ---------------------------------------------------------------------------------------
 keys S
 check "sync: status line reports the run" wait_screen "sync done:" 20
-check "sync: sandbox got the buyers' grants" sandbox "access('IchimokuIvy') is not None and access('BacktestBella') is None"
+check "sync: sandbox got the buyers' grants" sandbox 'access("IchimokuIvy") != null and access("BacktestBella") == null'
 
 # --- resync -----------------------------------------------------------------------------------------
 # Drift: someone removes IchimokuIvy on TradingView by hand.
 curl -sf -o /dev/null -X POST "$BASE/pine_perm/remove/" -H "Origin: https://www.tradingview.com" \
     -H "Cookie: sessionid=sandbox-sessionid-0123456789; sessionid_sign=sandbox-sign-abcdef" \
     --data-urlencode "pine_id=$ALPHA" --data-urlencode "username_recip=IchimokuIvy"
-check "resync: drift introduced in the sandbox" sandbox "access('IchimokuIvy') is None"
+check "resync: drift introduced in the sandbox" sandbox 'access("IchimokuIvy") == null'
 keys 1; keys s
 check "resync: diff shows the missing user" wait_screen "missing on TradingView: IchimokuIvy" 10
 keys Tab; keys Enter
 check "resync: status line says applied" wait_screen "resync of Alpha Trend Suite applied"
-check "resync: sandbox has the access again" wait_for sandbox "access('IchimokuIvy') is not None"
+check "resync: sandbox has the access again" wait_for sandbox 'access("IchimokuIvy") != null'
 
 # --- review: fix the name, validate, grant ------------------------------------------------------------
 keys 3
@@ -174,42 +190,67 @@ found=no
 for _ in $(seq 1 12); do
     keys Enter
     if wait_screen 'typed "BacktestBela"' 2; then found=yes; break; fi
-    keys Escape; sleep 0.2; keys j
+    if screen | grep -qF 'typed "'; then keys Escape; wait_gone 'typed "' 2; fi
+    keys j
 done
 check "review: the mistyped BacktestBela is in the queue" test "$found" = yes
 keys BSpace; text "la"; keys Enter            # BacktestBela -> BacktestBella
 check "review: status line says granted and resolved" wait_screen "granted BacktestBella on Alpha Trend Suite"
-check "review: sandbox has the fixed name's access" wait_for sandbox "access('BacktestBella') is not None"
-check "review: the item left the queue" sh -c "! tmux -L '$SOCK' capture-pane -p -t '$SESSION' | grep -qF BacktestBela\ "
+check "review: sandbox has the fixed name's access" wait_for sandbox 'access("BacktestBella") != null'
+check "review: the item left the queue" wait_gone "BacktestBela " 5
+
+# --- dry run never lies: d pressed while a sync runs, then a write does what the header says ----------
+# Ten rounds of S, then d 0.1-0.2 s later (as a quick hand would). Once idle, the header's mode is read
+# and an extension sent: the sandbox must see a write exactly when the header said LIVE.
+text ":grant $NEW_USER 1M"; keys Enter
+check "dry run rounds: the user has access to extend" wait_for sandbox "access(\"$NEW_USER\") != null"
+agreed=0
+for round in 1 2 3 4 5 6 7 8 9 10; do
+    keys S
+    sleep "0.1$(( RANDOM % 10 ))"      # the delay under test, not a wait for anything
+    keys d
+    # The console's answer to d: switched, or refused because a write runs. Only then is it settled.
+    wait_regex "dry run (on|off): |still (live|dry run) while" 20 && wait_screen "sync idle" 20 && wait_gone "⟳" 20
+    header=$(screen | head -1)
+    before=$(writes_for "$NEW_USER")
+    text ":extend $NEW_USER ${round}D"; keys Enter    # a term of its own per round: no stale status line matches
+    if echo "$header" | grep -qF "DRY RUN"; then
+        wait_screen "would extend $NEW_USER by ${round}D on" 10 && [ "$(writes_for "$NEW_USER")" = "$before" ] && agreed=$((agreed + 1))
+    elif echo "$header" | grep -qF "LIVE"; then
+        wait_for more_writes "$NEW_USER" "$before" && agreed=$((agreed + 1))
+    fi
+    echo "     round $round: header $(echo "$header" | grep -oE 'DRY RUN|LIVE'), $agreed agreed so far"
+    wait_gone "⟳" 10
+done
+check "dry run: 10 of 10 extensions did what the header said ($agreed agreed)" test "$agreed" -eq 10
+check "dry run rounds: both modes were seen (live writes: $(writes_for "$NEW_USER"))" test "$(writes_for "$NEW_USER")" -ge 2
+# Back to live for what follows, and the grants taken back.
+screen | head -1 | grep -qF "DRY RUN" && { keys d; wait_screen "LIVE" 5; }
+text ":revoke $NEW_USER"; keys Enter; wait_screen "Revoke $NEW_USER's access" 5; keys Tab; keys Enter
+check "dry run rounds: the user is revoked again" wait_for sandbox "access(\"$NEW_USER\") == null"
 
 # --- cookie update ------------------------------------------------------------------------------------
 curl -sf -o /dev/null -X POST "$BASE/__sandbox/session" -H 'Content-Type: application/json' \
     -d '{"sessionid": "e2e-fresh-sessionid-42", "sessionid_sign": "e2e-fresh-sign-42"}'
 keys 5; keys t
 check "cookies: old cookies test as stale" wait_screen "session ✗ STALE" 10
-BEFORE=$(state | python3 -c 'import json,sys; print(json.load(sys.stdin)["calls"].get("/tvcoins/details/", 0))')
+BEFORE=$(sandbox_value 'calls("/tvcoins/details/")')
 keys u; text "e2e-fresh-sessionid-42"; keys Tab; text "e2e-fresh-sign-42"; keys Enter
 check "cookies: status line says tested and saved" wait_screen "cookies tested and saved"
 check "cookies: header badge is valid again" wait_screen "session ✓ valid" 5
 check "cookies: the secret is not on screen" sh -c "! tmux -L '$SOCK' capture-pane -p -t '$SESSION' | grep -qF e2e-fresh"
-check "cookies: sandbox was asked to check them" sandbox "s['calls'].get('/tvcoins/details/', 0) > $BEFORE"
+check "cookies: sandbox was asked to check them" sandbox "calls(\"/tvcoins/details/\") > $BEFORE"
 
 # --- another process holds the sync lock ---------------------------------------------------------------
-python3 -c '
-import fcntl, os, sys, time
-f = open(sys.argv[1], "a+")
-fcntl.flock(f, fcntl.LOCK_EX)
-f.truncate(0); f.write(str(os.getpid())); f.flush()
-time.sleep(20)' "$TMP/data/masterData/.sync.lock" &
+# Holds the lock as a sync would: flock, write the pid, keep the descriptor open (exec keeps the pid).
+bash -c 'exec 9>>"$1"; flock 9; : > "$1"; echo $$ > "$1"; exec sleep 20' _ "$TMP/data/masterData/.sync.lock" &
 HOLDER=$!
 wait_for grep -qx "$HOLDER" "$TMP/data/masterData/.sync.lock"
-keys C-l
-check "lock: header shows the other process's sync" wait_screen "sync running (pid $HOLDER)" 5
+check "lock: header shows the other process's sync, no key pressed" wait_screen "sync running (pid $HOLDER)" 5
 keys S
 check "lock: sync now is refused, naming the pid" wait_screen "failed: sync running (pid $HOLDER)" 5
 kill "$HOLDER"; wait "$HOLDER" 2>/dev/null
-keys C-l
-check "lock: header is idle once the holder is gone" wait_screen "sync idle" 5
+check "lock: header is idle once the holder is gone, no key pressed" wait_screen "sync idle" 5
 
 # --- quit -------------------------------------------------------------------------------------------
 keys q

@@ -18,16 +18,11 @@ start_sandbox() { # start_sandbox PORT SMTP_PORT [extra args]: sets SANDBOX_PID
 workspace() { # workspace DIR PORT SMTP_PORT: a config copy pointing at the sandbox, cookies saved
   local dir=$1 port=$2 smtp=$3
   mkdir -p "$dir"
-  python3 - "$dir" "$port" "$smtp" <<'PY'
-import json, sys
-d, port, smtp = sys.argv[1], sys.argv[2], sys.argv[3]
-c = json.load(open("config.json"))
-c["tradingview"]["base_url"] = c["wordpress"]["base_url"] = f"http://127.0.0.1:{port}"
-c["email"]["smtp_url"] = f"smtp://127.0.0.1:{smtp}"
-c["tradingview"]["rate_limit_per_minute"] = 6000
-c["tradingview"]["retries"] = {"max_attempts": 3, "base_delay_ms": 20, "max_delay_ms": 200}
-json.dump(c, open(f"{d}/config.json", "w"), indent=1)
-PY
+  jq --arg url "http://127.0.0.1:$port" --arg smtp "smtp://127.0.0.1:$smtp" \
+    '.tradingview.base_url = $url | .wordpress.base_url = $url | .email.smtp_url = $smtp
+     | .tradingview.rate_limit_per_minute = 6000
+     | .tradingview.retries = {"max_attempts": 3, "base_delay_ms": 20, "max_delay_ms": 200}' \
+    config.json > "$dir/config.json"
   echo 'sessionid=sandbox-sessionid-0123456789; sessionid_sign=sandbox-sign-abcdef' | "$BIN" cookies set --config "$dir/config.json" >/dev/null
 }
 state() { curl -sf "http://127.0.0.1:$1/__sandbox/state"; }

@@ -13,9 +13,16 @@ enum EscapeSequence {
         }
     }
 
-    /// The key `tail` stands for: `.escape` for a lone ESC, nil for a sequence to ignore.
-    static func decode(_ tail: [UInt32]) -> Key? {
-        guard let first = tail.first else { return .escape }
+    /// The keys `tail` stands for: a known sequence's key, nothing for an unknown sequence, and Esc
+    /// followed by the key for anything else (Esc then `j` typed fast: nothing is bound to Alt+key).
+    static func decode(_ tail: [UInt32]) -> [Key] {
+        guard let first = tail.first else { return [.escape] }
+        guard first == 0x5B || first == 0x4F else { return [.escape] + tail.compactMap(KeyDecoder.char) }
+        return sequence(tail).map { [$0] } ?? []
+    }
+
+    private static func sequence(_ tail: [UInt32]) -> Key? {
+        let first = tail[0]
         guard tail.count >= 2, let final = Unicode.Scalar(tail.last!) else { return nil }
         switch first {
         case 0x4F:   // SS3: ESC O A
@@ -37,7 +44,7 @@ enum EscapeSequence {
             if final == "Z" { return .backTab }
             return letterKey(Character(final))
         default:
-            return nil   // Alt+key: nothing is bound to one
+            return nil
         }
     }
 

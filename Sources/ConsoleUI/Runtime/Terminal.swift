@@ -20,6 +20,8 @@ final class Terminal {
     private var pairs: [Int: Int16] = [:]
     private let maxPairs: Int
     private var ended = false
+    /// Keys decoded ahead (Esc and the key typed right after it), handed out before reading more.
+    private var pending: [Key] = []
 
     init(color wanted: Bool, stderrPath: String) throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
@@ -47,6 +49,7 @@ final class Terminal {
 
     /// Waits up to the key timeout (or not at all when `wait` is false) for one key.
     func read(wait: Bool = true) -> TerminalInput? {
+        if !pending.isEmpty { return .key(pending.removeFirst()) }
         if !wait { cnc_set_timeout(0) }
         defer { if !wait { cnc_set_timeout(Self.keyTimeoutMs) } }
         var value: UInt32 = 0
@@ -54,14 +57,16 @@ final class Terminal {
         case Int(CNC_KEY_RESIZE): return .resize
         case Int(CNC_KEY_FUNCTION): return .key(.function(Int(value)))
         case Int(CNC_KEY_SPECIAL): return KeyDecoder.special(value).map { .key($0) }
-        case Int(CNC_KEY_CHAR) where value == 27: return escapeSequence().map { .key($0) }
+        case Int(CNC_KEY_CHAR) where value == 27:
+            pending += escapeSequence()
+            return pending.isEmpty ? nil : .key(pending.removeFirst())
         case Int(CNC_KEY_CHAR): return KeyDecoder.char(value).map { .key($0) }
         default: return nil
         }
     }
 
     /// Reads what already followed an ESC (a terminal writes a sequence at once) and decodes it.
-    private func escapeSequence() -> Key? {
+    private func escapeSequence() -> [Key] {
         cnc_set_timeout(0)
         defer { cnc_set_timeout(Self.keyTimeoutMs) }
         var tail: [UInt32] = []
