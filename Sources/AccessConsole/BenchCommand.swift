@@ -4,10 +4,10 @@ import ArgumentParser
 import ConsoleUI
 import Foundation
 
-/// `make bench`: measures the budgets of DESIGN.md against the real parts and prints one table.
+/// `make bench`: measures the budgets of docs/ARCHITECTURE.md against the real parts and prints one table.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure the budgets of DESIGN.md and print them as a table (make bench).")
+        commandName: "bench", abstract: "Measure the budgets of docs/ARCHITECTURE.md and print them as a table (make bench).")
     @Option(help: "The config to base the sync benchmark on.") var config: String = "config.json"
     @Option(help: "Generated WordPress transactions for the sync benchmark.") var transactions: Int = 400
     @Option(help: "Injected TradingView latency in ms.") var latencyMs: Int = 20

@@ -1,6 +1,6 @@
 import Foundation
 
-/// config.json, section by section (names kept from the Python predecessor).
+/// config.json, section by section (key names kept compatible with existing deployments).
 /// Decoding is lenient about missing optional fields; `ConfigValidator` reports every problem at once.
 public struct AppConfig: Codable, Sendable {
     public var wordpress: WordPressConfig

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A user's access to one script as master data sees it, with the purchase rules of DESIGN.md.
+/// A user's access to one script as master data sees it, with the purchase rules of docs/ARCHITECTURE.md.
 public enum AccessState: Hashable, Sendable {
     case none
     case until(Date)
