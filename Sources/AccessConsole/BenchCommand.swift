@@ -13,9 +13,17 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Injected TradingView latency in ms.") var latencyMs: Int = 20
     @Option(help: "Measure one group only: sync, store or console (all when absent).") var only: BenchGroup?
 
+    @Option(help: "Only write a data folder with one script of this many users for the console bench, and print its config path.")
+    var consoleFixture: Int?
+    @Option(help: "Where --console-fixture writes (default: a new temporary folder).") var fixtureDir: String?
+
     enum BenchGroup: String, ExpressibleByArgument, CaseIterable { case sync, store, console }
 
     func run() async throws {
+        if let users = consoleFixture {
+            print(try Self.writeConsoleFixture(users: users, directory: fixtureDir.map { URL(fileURLWithPath: $0) }))
+            return
+        }
         var table = BenchTable()
         if only == nil || only == .sync { try await syncRows(into: &table) }
         if only == nil || only == .store { storeRows(into: &table) }
@@ -156,6 +164,19 @@ struct BenchCommand: AsyncParsableCommand {
         } catch {
             table.add("store", "failed: \(error)", "", false)
         }
+    }
+
+    /// A workspace on the demo config whose first script holds `users` users; the services point at a
+    /// closed port, so the console shows the data without calling anything.
+    static func writeConsoleFixture(users: Int, directory: URL?) throws -> String {
+        let dir = try directory ?? DemoWorkspace.temporaryDirectory(prefix: "access-console-fixture")
+        let closed = "http://127.0.0.1:9"
+        let path = try DemoWorkspace.prepare(templateConfig: nil, directory: dir,
+                                             endpoints: .init(tradingView: closed, wordpress: closed, smtp: "smtp://127.0.0.1:9"),
+                                             cookies: nil, environment: [:])
+        let config = try ConfigLoader.load(path: path, environment: [:])
+        try StoreBenchmark.writeFixture(users: users, scriptId: config.scriptIds[0], directory: dir.appendingPathComponent("masterData"))
+        return path
     }
 
     func consoleRows(into table: inout BenchTable) {

@@ -73,7 +73,8 @@ public enum StoreBenchmark {
         return s
     }
 
-    private static func writeFixture(users: Int, scriptId: String, directory: URL) throws {
+    /// Writes the benchmark script with `users` users as master data in `directory` (a snapshot, no journal).
+    public static func writeFixture(users: Int, scriptId: String, directory: URL) throws {
         try DurableFile.createDirectory(directory)
         let base = directory.appendingPathComponent(ScriptFileName.encode(scriptId)).path
         try DurableFile.replace(base + ".json", with: try SnapshotCodec.encode(fixture(users: users, scriptId: scriptId), journalSequence: 0))

@@ -10,7 +10,6 @@ enum PaneViews {
     static func scripts(_ screen: inout Screen, _ s: ConsoleState, _ rect: Rect, _ focused: Bool) {
         Box.draw(&screen, rect, title: title(.scripts, "\(s.scripts.count)"), focused: focused)
         let scripts = s.scripts
-        let soon = s.now.addingTimeInterval(7 * 86_400)
         let table = Table(columns: [TableColumn("Script", width: 8, flex: 1, priority: 20),
                                     TableColumn("Users", width: 6, alignRight: true, priority: 15),
                                     TableColumn("≤7d", width: 4, alignRight: true, priority: 12),
@@ -25,11 +24,7 @@ enum PaneViews {
                 return (name, Style(bold: sc.scriptId == s.selectedScript))
             case 1: return (Formats.count(sc.users.count), .plain)
             case 2:
-                // Counting here is O(users) but only for the handful of scripts on screen.
-                let n = sc.users.values.reduce(0) { n, u in
-                    guard let e = u.expiry else { return n }
-                    return e > s.now && e <= soon ? n + 1 : n
-                }
+                let n = s.expiringSoon[sc.scriptId] ?? 0
                 return (String(n), n > 0 ? Style(fg: .yellow) : .plain)
             case 3: return (String(sc.reviewQueue.count), sc.reviewQueue.isEmpty ? .dim : Style(fg: .magenta, bold: true))
             default: return (String(sc.retryQueue.count), sc.retryQueue.isEmpty ? .dim : Style(fg: .yellow, bold: true))

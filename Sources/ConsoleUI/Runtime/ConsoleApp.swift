@@ -48,6 +48,10 @@ private struct UILoop {
     mutating func run() throws {
         let terminal = try Terminal(color: options.color, stderrPath: options.stderrPath)
         defer { terminal.end() }
+        let trace = options.tracePath.flatMap { FrameTrace(path: $0) }
+        var keyAt: UInt64?
+        var keyLabel = ""
+        var firstDataTraced = false
         state.size = terminal.size
         state.now = Date()
         start([.loadOverview], terminal)
@@ -57,9 +61,14 @@ private struct UILoop {
             if dirty {
                 terminal.flush(ConsoleRenderer.render(state))
                 dirty = false
+                if let trace {
+                    if let t = keyAt { trace.record("key \(keyLabel)", since: t); keyAt = nil }
+                    if !firstDataTraced, state.snapshot != nil { trace.record("first-data", since: FrameTrace.processStart); firstDataTraced = true }
+                }
             }
             var events: [ConsoleEvent] = []
             var input = terminal.read(wait: true)
+            if trace != nil, case .key(let k)? = input { keyAt = DispatchTime.now().uptimeNanoseconds; keyLabel = k.label }
             // Take everything already typed (a paste, key repeat) before drawing again.
             while let i = input, events.count < 512 {
                 switch i {

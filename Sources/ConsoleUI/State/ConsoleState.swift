@@ -11,6 +11,9 @@ public struct ConsoleOptions: Sendable {
     public var logCapacity: Int
     /// Where stderr goes while curses owns the screen (anything written there would corrupt it).
     public var stderrPath: String
+    /// `ACCESS_CONSOLE_TRACE`: a file that gets one line per flushed frame that followed input (how long
+    /// from the key to the flush) and the time to the first frame with data: what `make bench` reads.
+    public var tracePath: String? = ProcessInfo.processInfo.environment["ACCESS_CONSOLE_TRACE"]
 
     public init(readOnly: Bool = false, color: Bool = ProcessInfo.processInfo.environment["NO_COLOR"] == nil,
                 keyOverrides: [String: String] = [:], logCapacity: Int = 10_000, stderrPath: String = "/dev/null") {
@@ -67,6 +70,10 @@ public struct ConsoleState: Sendable, Equatable {
     /// Remote effects started and not yet answered.
     public var inFlight: [Effect] = []
     public var quitRequested = false
+    /// Users expiring within 7 days, per script: counted when data arrives and once a minute, never
+    /// per frame (it is O(users)).
+    public var expiringSoon: [String: Int] = [:]
+    public var expiringCountedAt = Date.distantPast
     /// When the sync lock was last asked for (every few seconds, on the clock tick).
     public var lockPolledAt = Date.distantPast
 

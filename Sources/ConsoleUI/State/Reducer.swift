@@ -24,6 +24,7 @@ public enum ConsoleReducer {
             s.now = now
             effects = []
             if let st = s.status, now.timeIntervalSince(st.at) >= StatusMessage.lifetime { s.status = nil }
+            if now.timeIntervalSince(s.expiringCountedAt) >= 60 { countExpiring(&s) }
             if now.timeIntervalSince(s.lockPolledAt) >= 2 {
                 s.lockPolledAt = now
                 effects.append(.pollLock)
@@ -93,9 +94,23 @@ public enum ConsoleReducer {
         s.users.load(s.currentScript.map { Array($0.users.values) } ?? [])
         s.reviewRows = snap.scripts.flatMap { sc in sc.reviewQueue.values.map { ReviewRow(script: sc.scriptId, item: $0) } }
             .sorted { ($0.item.createdAt, $0.item.id) < ($1.item.createdAt, $1.item.id) }
+        countExpiring(&s)
         s.retryRows = snap.scripts.flatMap { sc in sc.retryQueue.values.map { RetryRow(script: sc.scriptId, item: $0) } }
             .sorted { ($0.item.nextAttemptAt, $0.item.id) < ($1.item.nextAttemptAt, $1.item.id) }
         refit(&s)
+    }
+
+    static func countExpiring(_ s: inout ConsoleState) {
+        let now = s.now, soon = now.addingTimeInterval(7 * 86_400)
+        var counts: [String: Int] = [:]
+        for sc in s.scripts {
+            counts[sc.scriptId] = sc.users.values.reduce(0) { n, u in
+                guard let e = u.expiry else { return n }
+                return e > now && e <= soon ? n + 1 : n
+            }
+        }
+        s.expiringSoon = counts
+        s.expiringCountedAt = now
     }
 
     static func selectScript(_ s: inout ConsoleState, index: Int) {
