@@ -45,6 +45,20 @@ public final class SyncEngine: Sendable {
         return summary
     }
 
+    /// One run over every configured script with the given transactions instead of a WordPress fetch
+    /// (the daemon's confirmed webhook purchases): the same settle, plan and write path as `run`, the
+    /// same processed set, so a purchase is applied once whichever path sees it first. The marker of
+    /// the last processed purchase is left alone: these purchases may be newer than ones a poll has
+    /// not read yet.
+    public func run(transactions: [Transaction], dryRun: Bool) async throws -> SyncSummary {
+        let started = Date()
+        let sessions = try await openSessions(settings.scriptIds, dryRun: dryRun)
+        defer { sessions.forEach { $0.close() } }
+        var summary = await pass(sessions, fetch: false, given: transactions, onlyRetries: nil, dryRun: dryRun)
+        summary.durationSeconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
     /// Attempts the given retry items of one script now, whatever their next-attempt time (nil = all of them).
     public func retryNow(scriptId: String, ids: Set<String>?, dryRun: Bool) async throws -> SyncSummary {
         let started = Date()
@@ -119,13 +133,14 @@ public final class SyncEngine: Sendable {
     }
 
     /// The work of one pass over open sessions. Never throws: failures become retry or review items.
-    func pass(_ sessions: [ScriptSession], fetch: Bool, onlyRetries: Set<String>?, dryRun: Bool) async -> SyncSummary {
+    func pass(_ sessions: [ScriptSession], fetch: Bool, given: [Transaction]? = nil, onlyRetries: Set<String>?,
+              dryRun: Bool) async -> SyncSummary {
         let tally = RunTally(dryRun: dryRun, events: events)
         let now = clock().wholeSeconds
         let ready = await prepare(sessions, tally: tally, now: now)
         guard await !tally.stale else { return await tally.summary }
 
-        var transactions: [Transaction] = []
+        var transactions: [Transaction] = given ?? []
         if fetch {
             let since = Self.since(ready.map(\.state), overlap: settings.sinceOverlap)
             do {
@@ -173,7 +188,7 @@ public final class SyncEngine: Sendable {
         }
 
         let failedStores = await tally.storeFailures
-        for p in plans where !failedStores.contains(p.scriptId) {
+        for p in plans where given == nil && !failedStores.contains(p.scriptId) {
             guard let newest = p.newestCreatedAt else { continue }
             do { try bySession[p.scriptId]!.commit([.setLastProcessed(newest)], durability: .deferred) } catch {
                 events.emit(.error, "store.failed", script: p.scriptId, "could not record progress: \(error)")

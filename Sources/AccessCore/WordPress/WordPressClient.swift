@@ -11,9 +11,9 @@ public struct WordPressClient: TransactionSource, CallCounting {
     public let config: WordPressConfig
     /// Where MemberPress listings ended last run; nil: every run reads every page.
     public let cursorFile: MemberPressCursorFile?
-    private let mapper: TransactionRecordMapper
-    private let authHeaders: [(name: String, value: String)]
-    private let http: ResilientHTTP
+    let mapper: TransactionRecordMapper
+    let authHeaders: [(name: String, value: String)]
+    let http: ResilientHTTP
 
     public init(config: WordPressConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
                 http: ResilientHTTP, cursorFile: MemberPressCursorFile? = nil) throws {
