@@ -71,6 +71,7 @@ public actor RunCoordinator {
         accepting = false
         pendingSync = nil
         guard running != nil else { return true }
+        actions.engine.requestStop()
         events.emit(.notice, "daemon.draining", "waiting up to \(bound) for the running \(running!.kind.rawValue) run")
         return await withCheckedContinuation { continuation in
             drainWaiters.append(continuation)

@@ -22,6 +22,7 @@ public final class SyncEngine: Sendable {
     public let actor: String
     let clock: @Sendable () -> Date
     let onSessionStale: (@Sendable (String) -> Void)?
+    private let stopSwitch = StopSwitch()
 
     public init(settings: SyncSettings, store: any MasterDataProvider, client: any TradingViewClient,
                 source: any TransactionSource, mailer: (any Mailer)?, events: EventHub, actor: String = "sync",
@@ -31,6 +32,17 @@ public final class SyncEngine: Sendable {
         self.mailer = mailer; self.events = events; self.actor = actor; self.clock = clock
         self.onSessionStale = onSessionStale
     }
+
+    /// Shutdown: writes already sent finish and are journaled; no further write is sent, by this run
+    /// or any later one of this engine. What was not sent stays unprocessed (or queued) for the next
+    /// process, and the run does not move the marker of the last processed purchase.
+    public func requestStop() {
+        if stopSwitch.set() {
+            events.emit(.notice, "sync.stopping", "stopping: writes in flight finish, no new write is sent")
+        }
+    }
+
+    public var stopRequested: Bool { stopSwitch.isSet }
 
     /// One full run over every configured script. Throws only when master data cannot be opened.
     public func run(dryRun: Bool) async throws -> SyncSummary {
@@ -54,7 +66,9 @@ public final class SyncEngine: Sendable {
         let started = Date()
         let sessions = try await openSessions(settings.scriptIds, dryRun: dryRun)
         defer { sessions.forEach { $0.close() } }
-        var summary = await pass(sessions, fetch: false, given: transactions, onlyRetries: nil, dryRun: dryRun)
+        var seen = Set<String>()
+        let unique = transactions.filter { seen.insert($0.id).inserted }
+        var summary = await pass(sessions, fetch: false, given: unique, onlyRetries: nil, dryRun: dryRun)
         summary.durationSeconds = Date().timeIntervalSince(started)
         return summary
     }
@@ -188,7 +202,7 @@ public final class SyncEngine: Sendable {
         }
 
         let failedStores = await tally.storeFailures
-        for p in plans where given == nil && !failedStores.contains(p.scriptId) {
+        for p in plans where given == nil && !stopRequested && !failedStores.contains(p.scriptId) {
             guard let newest = p.newestCreatedAt else { continue }
             do { try bySession[p.scriptId]!.commit([.setLastProcessed(newest)], durability: .deferred) } catch {
                 events.emit(.error, "store.failed", script: p.scriptId, "could not record progress: \(error)")
@@ -196,4 +210,13 @@ public final class SyncEngine: Sendable {
         }
         return await tally.summary
     }
+}
+
+/// A one-way switch shared by the tasks of a run.
+final class StopSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var on = false
+    /// True for the call that turned it on.
+    func set() -> Bool { lock.withLock { defer { on = true }; return !on } }
+    var isSet: Bool { lock.withLock { on } }
 }
