@@ -50,8 +50,11 @@ final class BenchSandbox: @unchecked Sendable {
         _ = try await call("POST", "/__sandbox/faults", try JSONEncoder().encode(faults))
     }
 
-    func addTransactions(_ records: [SandboxTransaction]) async throws {
-        _ = try await call("POST", "/__sandbox/transactions", try JSONEncoder().encode(records))
+    /// Appends WordPress transactions; returns their ids.
+    @discardableResult
+    func addTransactions(_ records: [SandboxTransaction]) async throws -> [Int] {
+        let body = try await call("POST", "/__sandbox/transactions", try JSONEncoder().encode(records))
+        return ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["ids"] as? [Int] ?? []
     }
 
     func stop() {

@@ -51,6 +51,11 @@ struct AlertService: Service {
     private func loop() async throws {
         var monitor = AlertMonitor(config: config)
         while !Task.isCancelled {
+            // Cookies pasted by `cookies set` in another process: redacted here too from now on.
+            if let cookies = runtime.session.vault.currentCookies() {
+                runtime.redactor.register(cookies.sessionid)
+                runtime.redactor.register(cookies.sessionidSign)
+            }
             let now = clock.now()
             let snapshot = await coordinator.snapshot()
             let staleAfter = monitor.reviewStaleHours * 3600
