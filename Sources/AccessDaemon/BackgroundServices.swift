@@ -40,6 +40,7 @@ struct AlertService: Service {
     let runtime: AppRuntime
     let coordinator: RunCoordinator
     let sender: AlertSender
+    let queues: QueueSizes
     let config: AlertsConfig
     let check: Duration
     let clock: ServiceClock
@@ -59,9 +60,7 @@ struct AlertService: Service {
             let now = clock.now()
             let snapshot = await coordinator.snapshot()
             let staleAfter = monitor.reviewStaleHours * 3600
-            let staleReviews = ((try? runtime.loadScripts()) ?? []).reduce(0) { total, script in
-                total + script.reviewQueue.values.filter { now.timeIntervalSince($0.createdAt) > staleAfter }.count
-            }
+            let staleReviews = queues.counts().reviewCreated.filter { now.timeIntervalSince($0) > staleAfter }.count
             let observation = AlertMonitor.Observation(sessionStale: runtime.session.status().state == .stale,
                                                        failedRunsInARow: snapshot.consecutiveFailures, staleReviews: staleReviews)
             for notice in monitor.evaluate(observation, now: now) { await sender.send(notice) }

@@ -32,9 +32,13 @@ public enum Daemon {
         let coordinator = RunCoordinator(actions: runtime.actions, confirmer: confirmer, inbox: inbox, events: runtime.events,
                                          dryRunAlways: options.dryRun || config.scheduler.dryRun)
         let metrics = DaemonMetrics()
-        runtime.events.addSink { metrics.observe($0) }
+        let queues = QueueSizes(runtime: runtime)
+        runtime.events.addSink { event in
+            metrics.observe(event)
+            if event.event == "daemon.run" { queues.invalidate() }
+        }
 
-        let routes = DaemonRoutes(runtime: runtime, coordinator: coordinator, inbox: inbox, metrics: metrics,
+        let routes = DaemonRoutes(runtime: runtime, coordinator: coordinator, inbox: inbox, metrics: metrics, queues: queues,
                                   apiToken: apiToken, webhookKey: webhookKey,
                                   maxBodyBytes: server.maxBodyBytes ?? ServerConfig.defaultMaxBodyBytes)
         var logger = Logger(label: "access-console.daemon")
@@ -60,7 +64,7 @@ public enum Daemon {
                 mailer = try? SMTPMailer(config: email, environment: environment)
             }
             services.append(AlertService(runtime: runtime, coordinator: coordinator,
-                                         sender: AlertSender(config: alerts, mailer: mailer, events: events),
+                                         sender: AlertSender(config: alerts, mailer: mailer, events: events), queues: queues,
                                          config: alerts, check: options.alertCheck, clock: ServiceClock(file: options.clockFile)))
         }
         services.append(app)  // last: stopped first on shutdown

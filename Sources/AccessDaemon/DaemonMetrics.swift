@@ -31,7 +31,7 @@ final class DaemonMetrics: Sendable {
     }
 
     /// The text of one scrape.
-    func scrape(runtime: AppRuntime, coordinator: RunCoordinator) async -> String {
+    func scrape(runtime: AppRuntime, coordinator: RunCoordinator, queues: QueueSizes) async -> String {
         let snapshot = await coordinator.snapshot()
         for (endpoint, n) in runtime.tradingView.callCounts() {
             advance("accessconsole_tradingview_calls_total", [("endpoint", Self.label(endpoint))], to: n)
@@ -48,11 +48,9 @@ final class DaemonMetrics: Sendable {
                 advance("accessconsole_webhook_events_total", [("kind", kind), ("outcome", outcome)], to: n)
             }
         }
-        let scripts = (try? runtime.loadScripts()) ?? []
-        Gauge(label: "accessconsole_queue_size", dimensions: [("queue", "retry")])
-            .record(Double(scripts.reduce(0) { $0 + $1.retryQueue.count }))
-        Gauge(label: "accessconsole_queue_size", dimensions: [("queue", "review")])
-            .record(Double(scripts.reduce(0) { $0 + $1.reviewQueue.count }))
+        let counts = queues.counts()
+        Gauge(label: "accessconsole_queue_size", dimensions: [("queue", "retry")]).record(Double(counts.retry))
+        Gauge(label: "accessconsole_queue_size", dimensions: [("queue", "review")]).record(Double(counts.review))
         Gauge(label: "accessconsole_queue_size", dimensions: [("queue", "webhook")]).record(Double(snapshot.webhookPending))
         Gauge(label: "accessconsole_session_valid").record(runtime.session.status().state == .stale ? 0 : 1)
         Gauge(label: "accessconsole_sync_running").record(snapshot.running == nil ? 0 : 1)

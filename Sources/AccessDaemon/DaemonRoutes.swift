@@ -10,6 +10,7 @@ struct DaemonRoutes: Sendable {
     let coordinator: RunCoordinator
     let inbox: WebhookInbox
     let metrics: DaemonMetrics
+    let queues: QueueSizes
     let apiToken: String?
     let webhookKey: String?
     let maxBodyBytes: Int
@@ -37,7 +38,7 @@ struct DaemonRoutes: Sendable {
         }
         router.post("/webhooks/memberpress") { request, _ in await webhook(request) }
         router.get("/metrics") { _, _ in
-            Reply.text(await metrics.scrape(runtime: runtime, coordinator: coordinator),
+            Reply.text(await metrics.scrape(runtime: runtime, coordinator: coordinator, queues: queues),
                        contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         return router
@@ -63,7 +64,7 @@ struct DaemonRoutes: Sendable {
 
     private func status() async -> Response {
         let s = await coordinator.snapshot()
-        let scripts = (try? runtime.loadScripts()) ?? []
+        let counts = queues.counts()
         let session = runtime.session.status()
         let body: [String: Any] = [
             "running": s.running.map(Self.run) ?? NSNull(),
@@ -71,8 +72,7 @@ struct DaemonRoutes: Sendable {
             "last_success_at": Reply.iso(s.lastSuccessAt),
             "next_run_at": Reply.iso(s.nextScheduledAt),
             "failed_runs_in_a_row": s.consecutiveFailures,
-            "queues": ["retry": scripts.reduce(0) { $0 + $1.retryQueue.count },
-                       "review": scripts.reduce(0) { $0 + $1.reviewQueue.count }],
+            "queues": ["retry": counts.retry, "review": counts.review],
             "session": ["state": session.state.rawValue, "last_check": Reply.iso(session.lastCheck),
                         "account": session.account ?? NSNull()],
             "webhooks": ["pending": s.webhookPending, "counts": s.webhookCounts],

@@ -14,6 +14,7 @@ public final class WebhookInbox: @unchecked Sendable {
     private struct Done: Codable { var done: Int; var outcome: String }
 
     public let path: String
+    static let compactAfterBytes = 1 << 20
     private let lock = NSLock()
     private var pending: [Int: Entry] = [:]
     private var nextSeq = 1
@@ -56,6 +57,12 @@ public final class WebhookInbox: @unchecked Sendable {
         lock.withLock {
             for seq in seqs where pending[seq] != nil {
                 if (try? append(Self.encoder.encode(Done(done: seq, outcome: outcome)))) != nil { pending[seq] = nil }
+            }
+            // Everything settled: start the file again rather than let it grow for the life of the service.
+            var info = stat()
+            if pending.isEmpty, fstat(fd, &info) == 0, info.st_size > Self.compactAfterBytes {
+                _ = ftruncate(fd, 0)
+                _ = fsync(fd)
             }
         }
     }
