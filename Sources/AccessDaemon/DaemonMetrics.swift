@@ -36,6 +36,10 @@ final class DaemonMetrics: Sendable {
         for (endpoint, n) in runtime.tradingView.callCounts() {
             advance("accessconsole_tradingview_calls_total", [("endpoint", Self.label(endpoint))], to: n)
         }
+        for (endpoint, seconds) in runtime.tradingView.callSeconds() {
+            advance("accessconsole_tradingview_call_milliseconds_total", [("endpoint", Self.label(endpoint))],
+                    to: Int((seconds * 1000).rounded()))
+        }
         for (endpoint, n) in runtime.wordpress.callCounts() {
             advance("accessconsole_wordpress_calls_total", [("endpoint", Self.label(endpoint))], to: n)
         }

@@ -44,6 +44,8 @@ import Testing
             let metrics = String(decoding: try await d.request("GET", "/metrics").1, as: UTF8.self)
             #expect(metrics.contains("accessconsole_writes_total"))
             #expect(metrics.contains("accessconsole_tradingview_calls_total"))
+            #expect(metrics.contains("accessconsole_tradingview_call_milliseconds_total{endpoint=\"tv.list_users\"}"))
+            #expect(metrics.contains("accessconsole_runs_total"))
             #expect(metrics.contains("accessconsole_session_valid"))
             for secret in d.secrets { #expect(!metrics.contains(secret)) }
         }

@@ -36,6 +36,7 @@ public struct WordPressClient: TransactionSource, CallCounting {
     }
 
     public func callCounts() -> [String: Int] { http.callCounts() }
+    public func callSeconds() -> [String: Double] { http.callSeconds() }
 
     public func transactions(since: Date?) async throws -> TransactionBatch {
         let batch: TransactionBatch
