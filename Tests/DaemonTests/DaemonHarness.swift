@@ -67,6 +67,7 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Starts the daemon and waits for its `daemon.listening` event.
     func start(extra: [String] = []) async throws {
+        output.reset()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = ["daemon", "--config", configPath, "--listen", "127.0.0.1:0", "--no-startup-sync",
@@ -208,6 +209,7 @@ final class Lines: @unchecked Sendable {
         }
     }
     var all: [String] { lock.withLock { lines } }
+    func reset() { lock.withLock { lines = []; partial = Data() } }
 }
 
 /// Runs `body` with a started harness and always cleans up.

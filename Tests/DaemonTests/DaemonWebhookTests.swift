@@ -74,6 +74,30 @@ import Testing
         }
     }
 
+    /// WordPress down: the delivery waits in the durable inbox, across a restart, and is applied once after.
+    @Test func deliveriesSurviveARestartWhileWordPressIsDown() async throws {
+        try await withDaemon { (d: DaemonHarness) async throws in
+            d.sandbox.addAccount("HookPatient")
+            let id = d.sandbox.addTransactions([SandboxTransaction(
+                id: 0, productId: 101, email: "patient@example.com", wpUsername: "patient", tradingviewUsername: "HookPatient",
+                status: "complete", createdAt: Date(), expiresAt: nil)])[0]
+            d.sandbox.setFaults(Faults(errorRate: 1, errorStatus: 503, routes: ["/wp-json/mp/v1/transactions/"]))
+            #expect(try await d.webhook("transaction-completed", id: "\(id)") == 200)
+            _ = try await eventually("a failed lookup") { d.events("webhook.lookup_failed") > 0 ? true : nil }
+            let stopped = await d.terminate()
+            #expect(stopped?.0 == 0)
+            #expect(d.sandbox.snapshot().writes.isEmpty)
+
+            d.sandbox.setFaults(Faults())
+            try await d.start()
+            _ = try await eventually("the grant after the restart") {
+                d.sandbox.snapshot().writes.contains { $0.username == "HookPatient" } ? true : nil
+            }
+            try await settled(d)
+            #expect(d.sandbox.snapshot().writes.filter { $0.username == "HookPatient" }.count == 1)
+        }
+    }
+
     /// Waits until the inbox is empty and no run is going (and, optionally, `applied` of `kind` counted).
     private func settled(_ d: DaemonHarness, applied: Int? = nil, kind: String = "paid") async throws {
         _ = try await eventually("webhooks to settle") { () -> Bool? in
