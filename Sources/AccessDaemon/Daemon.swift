@@ -33,9 +33,20 @@ public enum Daemon {
                                          dryRunAlways: options.dryRun || config.scheduler.dryRun)
         let metrics = DaemonMetrics()
         let queues = QueueSizes(runtime: runtime)
+        let started = Date()
+        let statusDir = runtime.masterDataDirectory
+        let statusWriter = StatusWriter(directory: statusDir, startedAt: started, coordinator: coordinator)
+        @Sendable func writeStatus(_ listening: String, stopped: Bool = false) async {
+            await statusWriter.write(listen: listening, stopped: stopped)
+        }
+        let listening = Locked(listen)
         runtime.events.addSink { event in
             metrics.observe(event)
-            if event.event == "daemon.run" { queues.invalidate() }
+            if event.event == "daemon.run" {
+                queues.invalidate()
+                let address = listening.withLock { $0 }
+                Task { await writeStatus(address) }
+            }
         }
 
         let routes = DaemonRoutes(runtime: runtime, coordinator: coordinator, inbox: inbox, metrics: metrics, queues: queues,
@@ -48,6 +59,8 @@ public enum Daemon {
                               configuration: .init(address: .hostname(host, port: port), serverName: nil),
                               onServerRunning: { channel in
                                   let bound = channel.localAddress?.port ?? port
+                                  listening.withLock { $0 = "\(host):\(bound)" }
+                                  await writeStatus("\(host):\(bound)")
                                   events.emit(.notice, "daemon.listening", "listening on \(host):\(bound)",
                                               fields: ["host": host, "port": "\(bound)"])
                               },
@@ -75,5 +88,26 @@ public enum Daemon {
         var groupConfig = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfig.maximumGracefulShutdownDuration = options.shutdownBound + .seconds(5)
         try await ServiceGroup(configuration: groupConfig).run()
+        await writeStatus(listening.withLock { $0 }, stopped: true)
+    }
+}
+
+/// Writes `daemon-status.json` one at a time; nothing after the clean stop's write.
+actor StatusWriter {
+    let directory: URL
+    let startedAt: Date
+    let coordinator: RunCoordinator
+    private var stopped = false
+
+    init(directory: URL, startedAt: Date, coordinator: RunCoordinator) {
+        self.directory = directory; self.startedAt = startedAt; self.coordinator = coordinator
+    }
+
+    func write(listen: String, stopped stopping: Bool) async {
+        guard !stopped else { return }
+        stopped = stopping
+        let snapshot = await coordinator.snapshot()
+        DaemonStatusFile(pid: getpid(), listen: listen, startedAt: startedAt, updatedAt: Date(),
+                         stoppedAt: stopping ? Date() : nil, snapshot: snapshot).write(directory: directory)
     }
 }

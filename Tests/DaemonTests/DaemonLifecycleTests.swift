@@ -16,6 +16,9 @@ import Testing
             #expect(status == 0)
             #expect(seconds < 25)  // the 20 s bound plus process teardown
             #expect(d.events("daemon.stopped") == 1)
+            let file = try #require(DaemonStatusFile.read(directory: d.dir.appendingPathComponent("masterData")))
+            #expect(file.stoppedAt != nil && !file.isRunning)
+            #expect(file.lastRun?.kind == .sync)
             d.sandbox.setFaults(Faults())
             for script in d.sandboxScripts {
                 let (exit, out) = try d.cli(["resync", "--script", script, "--json"])

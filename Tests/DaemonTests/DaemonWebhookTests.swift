@@ -50,6 +50,8 @@ import Testing
             let paid = (counts?["counts"] as? [String: [String: Int]])?["paid"]
             #expect(paid?["unconfirmed"] == 2)
             #expect(paid?["applied"] == 8)
+            let file = try #require(DaemonStatusFile.read(directory: d.dir.appendingPathComponent("masterData")))
+            #expect(file.isRunning && file.listen == "127.0.0.1:\(d.port)")
 
             // A refund: confirmed, then manual review as in sync; no write.
             let refunded = d.sandbox.addTransactions([tx("HookBuyerOne", "refunded", 10)])[0]
