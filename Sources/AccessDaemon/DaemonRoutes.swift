@@ -67,8 +67,8 @@ struct DaemonRoutes: Sendable {
         let counts = queues.counts()
         let session = runtime.session.status()
         let body: [String: Any] = [
-            "running": s.running.map(Self.run) ?? NSNull(),
-            "last_run": s.lastRun.map(Self.run) ?? NSNull(),
+            "running": s.running.map(run) ?? NSNull(),
+            "last_run": s.lastRun.map(run) ?? NSNull(),
             "last_success_at": Reply.iso(s.lastSuccessAt),
             "next_run_at": Reply.iso(s.nextScheduledAt),
             "failed_runs_in_a_row": s.consecutiveFailures,
@@ -80,7 +80,8 @@ struct DaemonRoutes: Sendable {
         return Reply.json(.ok, body)
     }
 
-    static func run(_ r: RunRecord) -> [String: Any] {
+    /// One run as JSON; its error text is redacted like the log (it may quote a remote answer).
+    func run(_ r: RunRecord) -> [String: Any] {
         var out: [String: Any] = ["id": r.id, "kind": r.kind.rawValue, "trigger": r.trigger, "dry_run": r.dryRun,
                                   "started_at": Reply.iso(r.startedAt), "finished_at": Reply.iso(r.finishedAt),
                                   "outcome": r.outcome?.rawValue ?? NSNull()]
@@ -88,7 +89,7 @@ struct DaemonRoutes: Sendable {
             out["summary"] = ["processed": s.processed, "granted": s.granted, "extended": s.extended, "revoked": s.revoked,
                               "review": s.review, "retry": s.retry, "failed": s.failed, "skipped": s.skipped, "stale": s.stale]
         }
-        if let e = r.error { out["error"] = e }
+        if let e = r.error { out["error"] = runtime.redactor.redact(e) }
         return out
     }
 
