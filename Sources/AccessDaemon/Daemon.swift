@@ -72,6 +72,11 @@ public enum Daemon {
                              syncAtStart: options.syncAtStart),
         ]
         if let alerts = config.alerts {
+            // Incoming-webhook URLs carry their secret in the path (Slack, Discord): never log them.
+            if let url = alerts.webhookUrl {
+                runtime.redactor.register(url)
+                if let path = URL(string: url)?.path, path.count >= 8 { runtime.redactor.register(path) }
+            }
             var mailer: (any Mailer)?
             if let email = config.email, email.enabled != false, !(alerts.emailTo ?? []).isEmpty {
                 mailer = try? SMTPMailer(config: email, environment: environment)
