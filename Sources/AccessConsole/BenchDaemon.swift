@@ -40,12 +40,11 @@ struct DaemonBench {
         }
         try await sandbox.setFaults(Faults(latencyMs: latencyMs))
 
-        // New buyers: accounts without access to the bought script, so each purchase is one grant.
-        let state = try await sandbox.snapshot()
+        // New buyers: fresh accounts, so each purchase is a validation and one grant.
         let script = DemoSeed.alphaTrendSuite
         let product = 101
-        let having = Set((state.access[script] ?? []).map { $0.username.lowercased() })
-        let buyers = state.accounts.filter { !having.contains($0.lowercased()) }.prefix(purchases)
+        let buyers = (0..<purchases).map { "HookBuyer\($0)" }
+        for name in buyers { try await sandbox.addAccount(name) }
         var latencies: [Double] = []
         for name in buyers {
             let ids = try await sandbox.addTransactions([SandboxTransaction(

@@ -57,6 +57,14 @@ final class BenchSandbox: @unchecked Sendable {
         return ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["ids"] as? [Int] ?? []
     }
 
+    /// A new TradingView account (201), for buyers nobody has granted anything yet.
+    func addAccount(_ username: String) async throws {
+        let response = try await http.send(HTTPRequest(method: "POST", url: baseURL + "/__sandbox/accounts",
+                                                       headers: [("Content-Type", "application/json")],
+                                                       body: try JSONEncoder().encode(["username": username])))
+        guard response.status == 201 else { throw BenchError("sandbox POST /__sandbox/accounts: HTTP \(response.status)") }
+    }
+
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
