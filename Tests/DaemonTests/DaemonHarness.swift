@@ -45,6 +45,7 @@ final class DaemonHarness: @unchecked Sendable {
         set("tradingview", "base_url", sandbox.baseURL)
         set("tradingview", "rate_limit_per_minute", 60_000)
         set("tradingview", "retries", ["max_attempts": 2, "base_delay_ms": 5, "max_delay_ms": 50])
+        set("wordpress", "retries", ["max_attempts": 1, "base_delay_ms": 5, "max_delay_ms": 50])
         set("email", "smtp_url", sandbox.smtpURL)
         set("server", "api_token", ["value": Self.token])
         set("server", "webhook_key", ["value": Self.webhookKey])
@@ -135,6 +136,17 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     func status() async throws -> [String: Any] { try await json("GET", "/status").1 }
+
+    /// Asks for a sync and waits until it has finished; returns its outcome.
+    func syncAndWait() async throws -> String {
+        let (code, body) = try await json("POST", "/sync")
+        #expect(code == 202)
+        let run = try #require(body["run"] as? Int)
+        return try await eventually("run \(run) to finish") { () -> String? in
+            guard let last = (try await self.status())["last_run"] as? [String: Any], last["id"] as? Int == run else { return nil }
+            return last["outcome"] as? String
+        }
+    }
 
     /// SIGTERM, then the exit status and how long it took, or nil when it did not exit within `limit`.
     func terminate(limit: TimeInterval = 30) async -> (Int32, TimeInterval)? {
