@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         .target(
@@ -42,17 +45,30 @@ let package = Package(
             ]
         ),
         .target(
+            name: "AccessDaemon",
+            dependencies: [
+                "AccessCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .target(
             name: "ConsoleUI",
             dependencies: ["AccessCore", "CNCurses"]
         ),
         .executableTarget(
             name: "AccessConsole",
             dependencies: [
-                "AccessCore", "ConsoleUI", "AccessSandbox",
+                "AccessCore", "AccessDaemon", "ConsoleUI", "AccessSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "AccessCoreTests", dependencies: ["AccessCore", "AccessSandbox"]),
+        .testTarget(name: "DaemonTests", dependencies: ["AccessCore", "AccessDaemon", "AccessSandbox"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "AccessCore", "AccessSandbox"]),
     ],
     swiftLanguageModes: [.v6]

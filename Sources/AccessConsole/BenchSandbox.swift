@@ -50,8 +50,19 @@ final class BenchSandbox: @unchecked Sendable {
         _ = try await call("POST", "/__sandbox/faults", try JSONEncoder().encode(faults))
     }
 
-    func addTransactions(_ records: [SandboxTransaction]) async throws {
-        _ = try await call("POST", "/__sandbox/transactions", try JSONEncoder().encode(records))
+    /// Appends WordPress transactions; returns their ids.
+    @discardableResult
+    func addTransactions(_ records: [SandboxTransaction]) async throws -> [Int] {
+        let body = try await call("POST", "/__sandbox/transactions", try JSONEncoder().encode(records))
+        return ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["ids"] as? [Int] ?? []
+    }
+
+    /// A new TradingView account (201), for buyers nobody has granted anything yet.
+    func addAccount(_ username: String) async throws {
+        let response = try await http.send(HTTPRequest(method: "POST", url: baseURL + "/__sandbox/accounts",
+                                                       headers: [("Content-Type", "application/json")],
+                                                       body: try JSONEncoder().encode(["username": username])))
+        guard response.status == 201 else { throw BenchError("sandbox POST /__sandbox/accounts: HTTP \(response.status)") }
     }
 
     func stop() {

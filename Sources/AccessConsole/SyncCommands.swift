@@ -1,4 +1,5 @@
 import AccessCore
+import AccessDaemon
 import ArgumentParser
 import Foundation
 
@@ -26,21 +27,32 @@ func runSync(_ runtime: AppRuntime, dryRun: Bool) async throws -> SyncSummary {
 struct DaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "daemon",
-        abstract: "Sync every scheduler.interval_minutes until stopped (for systemd). A run already held by another process is skipped.")
+        abstract: "Run as a service (systemd): HTTP API and MemberPress webhooks on server.listen, a sync every scheduler.interval_minutes, alerts. SIGTERM stops it cleanly.")
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Dry run every sync.") var dryRun = false
+    @Option(help: "HOST:PORT instead of server.listen (port 0: a free port, announced in the daemon.listening event).") var listen: String?
+    @Flag(help: "Do not sync at start; wait for the schedule, POST /sync or a webhook.") var noStartupSync = false
+    @Option(help: "Seconds SIGTERM waits for a running sync to finish its writes.") var shutdownSeconds: Int = 20
+    @Option(help: .hidden) var alertCheckMs: Int = 30_000
+    @Option(help: .hidden) var clockFile: String?
 
     func run() async throws {
         let runtime = try openRuntime(global, echoEvents: true)
-        let interval = Duration.seconds(runtime.config.scheduler.intervalMinutes * 60)
-        runtime.events.emit(.info, .daemonStart, "syncing every \(runtime.config.scheduler.intervalMinutes) min")
-        while !Task.isCancelled {
-            do {
-                _ = try await runtime.actions.sync(dryRun: dryRun || runtime.config.scheduler.dryRun)
-            } catch {
-                // The action has emitted its own event; the daemon keeps its schedule.
-            }
-            try await Task.sleep(for: interval)
+        var options = DaemonOptions()
+        options.listen = listen
+        options.dryRun = dryRun
+        options.syncAtStart = !noStartupSync
+        options.shutdownBound = .seconds(max(1, shutdownSeconds))
+        options.alertCheck = .milliseconds(max(10, alertCheckMs))
+        options.clockFile = clockFile
+        do {
+            try await Daemon.run(runtime, options: options)
+        } catch let error as ConfigError {
+            printError(error.description)
+            throw CommandExit(status: .badInput)
+        } catch {
+            printError(runtime.redactor.redact(String(describing: error)))
+            throw CommandExit(status: .badInput)
         }
     }
 }

@@ -50,6 +50,9 @@ public final class Sandbox: Sendable {
     /// The same data as `GET /__sandbox/state`.
     public func snapshot() -> SandboxState { router.world.withLock { $0.snapshot() } }
 
+    /// Bodies POSTed to `/__sandbox/sink` so far, in order.
+    public func sinkBodies() -> [String] { router.world.withLock { $0.sink } }
+
     /// Replaces the fault settings (`Faults()` clears) and restarts their draws from `seed`.
     public func setFaults(_ faults: Faults) { router.world.withLock { $0.setFaults(faults) } }
 

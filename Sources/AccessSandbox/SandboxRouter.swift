@@ -48,6 +48,13 @@ struct SandboxRouter: Sendable {
         case ("POST", "/__sandbox/session"): return world.withLock { $0.sessionRoute(request) }
         case ("POST", "/__sandbox/transactions"): return world.withLock { $0.transactionsRoute(request) }
         case ("POST", "/__sandbox/accounts"): return world.withLock { $0.accountsRoute(request) }
+        case ("POST", "/__sandbox/sink"):
+            return world.withLock { world in
+                world.sink.append(String(decoding: request.body, as: UTF8.self))
+                return .ok
+            }
+        case ("GET", "/__sandbox/sink"):
+            return world.withLock { .json(200, .array($0.sink.map(JSONValue.string))) }
         case ("POST", "/__sandbox/reset"):
             reset()
             return .ok

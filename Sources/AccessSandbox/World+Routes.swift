@@ -13,6 +13,10 @@ extension World {
     ]
 
     mutating func route(_ request: SandboxRequest, now: Date) -> Reply {
+        if request.path.hasPrefix(World.memberPressTransactionPrefix) {
+            guard request.method == "GET" else { return .detail(405, "Method \"\(request.method)\" not allowed.") }
+            return memberPressTransaction(request)
+        }
         guard let method = World.routes[request.path] else { return .notFound }
         guard method == request.method else { return .detail(405, "Method \"\(request.method)\" not allowed.") }
         switch request.path {

@@ -33,6 +33,28 @@ extension World {
         return .json(200, .array(slice.map(memberPressRecord)))
     }
 
+    static let memberPressTransactionPrefix = "/wp-json/mp/v1/transactions/"
+
+    /// `GET /wp-json/mp/v1/transactions/{id}`: one record as the listing has it, 404 as MemberPress does.
+    func memberPressTransaction(_ request: SandboxRequest) -> Reply {
+        guard request.header("memberpress-api-key") == memberpressKey else {
+            return .json(401, .object([
+                ("code", .string("mp_auth_error")),
+                ("message", .string("Authentication failed: missing or invalid MEMBERPRESS-API-KEY header")),
+                ("data", .object([("status", .int(401))])),
+            ]))
+        }
+        let text = request.path.dropFirst(World.memberPressTransactionPrefix.count)
+        guard let id = Int(text), let t = transactions.first(where: { $0.id == id }) else {
+            return .json(404, .object([
+                ("code", .string("mp_transaction_not_found")),
+                ("message", .string("Transaction not found")),
+                ("data", .object([("status", .int(404))])),
+            ]))
+        }
+        return .json(200, memberPressRecord(t))
+    }
+
     private func seedRecord(_ t: SandboxTransaction) -> JSONValue {
         .object([
             ("id", .int(t.id)),

@@ -48,6 +48,8 @@ struct World: Sendable {
     var writes: [WriteRecord] = []
     var calls: [String: Int] = [:]
     var mail: [MailMessage] = []
+    /// Bodies POSTed to `/__sandbox/sink` (an incoming-webhook stand-in for alerts), in order.
+    var sink: [String] = []
     var faults = FaultState()
     var session: SessionState
     let memberpressKey: String

@@ -12,6 +12,17 @@ extension AccessActions {
         }
     }
 
+    /// Confirmed purchases (the daemon's webhooks) through the engine under the data-folder lock: the
+    /// sync path without the WordPress fetch. Throws `ActionError.syncRunning(pid:)` like `sync`.
+    public func apply(transactions: [Transaction], dryRun: Bool = false) async throws -> SyncSummary {
+        do {
+            return try await underSyncLock { try await engine.run(transactions: transactions, dryRun: dryRun) }
+        } catch {
+            events.emit(.error, .applyFailed, "\(error)", fields: ["actor": actorName])
+            throw error
+        }
+    }
+
     /// Master data against TradingView's list. With `apply`: grants the missing with our expiry, adopts the
     /// unknown, and sets TradingView to our expiry where it differs unless TradingView's is later.
     /// Returns the diff as found before applying.

@@ -1,6 +1,6 @@
 /// The demo's own configuration: the products and scripts the sandbox's demo seed sells, so
 /// `access-console demo` runs from any folder. `DemoWorkspace` points its URLs at the sandbox it starts;
-/// a test keeps the repository's example `config.json` in step with it.
+/// a test keeps the repository's example `config.json` equal to it.
 public enum DemoConfig {
     public static let json = #"""
 {
@@ -56,7 +56,20 @@ public enum DemoConfig {
     "start_tls": false,
     "timeout_seconds": 15
   },
-  "console": { "keys": {} }
+  "console": { "keys": {} },
+  "server": {
+    "listen": "127.0.0.1:8787",
+    "api_token": { "env": "ACCESS_CONSOLE_API_TOKEN", "value": "sandbox-api-token" },
+    "webhook_key": { "env": "MEMBERPRESS_WEBHOOK_KEY", "value": "sandbox-webhook-key" },
+    "max_body_bytes": 262144
+  },
+  "alerts": {
+    "email_to": ["ops@example.com"],
+    "webhook_url": "http://127.0.0.1:8780/__sandbox/sink",
+    "remind_hours": 6,
+    "failed_runs": 3,
+    "review_stale_hours": 24
+  }
 }
 """#
 }

@@ -12,6 +12,10 @@ public struct AppConfig: Codable, Sendable {
     public var paths: PathsConfig
     public var email: EmailConfig?
     public var console: ConsoleConfig?
+    /// The daemon's HTTP side (`access-console daemon`); defaults when absent.
+    public var server: ServerConfig?
+    /// Who the daemon tells when something needs a person; no alerts when absent.
+    public var alerts: AlertsConfig?
 }
 
 public struct SecretRef: Codable, Sendable, Hashable {

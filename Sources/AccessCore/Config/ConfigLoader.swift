@@ -159,7 +159,9 @@ public enum ConfigLoader {
                 }
             }
         }
-        let known: Set<String> = ["wordpress", "tradingview", "products", "scripts", "scheduler", "paths", "email", "console", "_comment"]
+        validateService(doc, into: &v, environment: environment)
+        let known: Set<String> = ["wordpress", "tradingview", "products", "scripts", "scheduler", "paths", "email", "console",
+                                  "server", "alerts", "_comment"]
         for key in doc.keys.sorted() where !known.contains(key) {
             v.fail(key, "unknown section (expected one of \(known.subtracting(["_comment"]).sorted().joined(separator: ", ")))")
         }

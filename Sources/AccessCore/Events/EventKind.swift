@@ -12,7 +12,11 @@ public enum EventKind: Hashable, Sendable {
     case sessionValid, sessionStale, cookiesSaved, cookiesRejected
     /// A manual action (console key or CLI command) finished, or failed.
     case actionDone(ActionName), actionFailed(ActionName)
-    case daemonStart
+    case daemonStart, daemonListening, daemonDraining, daemonStopped, daemonRun, syncStopping
+    // The daemon's MemberPress webhooks and alerts.
+    case webhookReceived, webhookConfirmed, webhookIgnored, webhookUnconfirmed, webhookLookupFailed
+    case webhookMalformed, webhookRefused, webhookRejected, webhookTooLarge, webhookInboxFailed, applyFailed
+    case alertFired, alertReminder, alertRecovered, alertMailFailed, alertWebhookFailed
     /// Raised by the console itself (an action that could not start).
     case consoleError
     /// A name this build does not know: a line written by a newer version, kept as it was.
@@ -28,6 +32,14 @@ public enum EventKind: Hashable, Sendable {
         .wordpressFailed: "wordpress.failed", .transactionRejected: "transaction.rejected",
         .transactionUnmapped: "transaction.unmapped", .sessionValid: "session.ok", .sessionStale: "session.stale",
         .cookiesSaved: "cookies.saved", .cookiesRejected: "cookies.rejected", .daemonStart: "daemon.start",
+        .daemonListening: "daemon.listening", .daemonDraining: "daemon.draining", .daemonStopped: "daemon.stopped",
+        .daemonRun: "daemon.run", .syncStopping: "sync.stopping",
+        .webhookReceived: "webhook.received", .webhookConfirmed: "webhook.confirmed", .webhookIgnored: "webhook.ignored",
+        .webhookUnconfirmed: "webhook.unconfirmed", .webhookLookupFailed: "webhook.lookup_failed",
+        .webhookMalformed: "webhook.malformed", .webhookRefused: "webhook.refused", .webhookRejected: "webhook.rejected",
+        .webhookTooLarge: "webhook.too_large", .webhookInboxFailed: "webhook.inbox_failed", .applyFailed: "apply.failed",
+        .alertFired: "alert.fired", .alertReminder: "alert.reminder", .alertRecovered: "alert.recovered",
+        .alertMailFailed: "alert.mail_failed", .alertWebhookFailed: "alert.webhook_failed",
         .consoleError: "console.error",
     ]
     private static let byName: [String: EventKind] = Dictionary(uniqueKeysWithValues: fixed.map { ($1, $0) })

@@ -6,6 +6,8 @@ public enum RunKind: String, Sendable, Hashable {
     case sync
     /// A retry pass over queued writes (console `r`/`A`, `queue retry`).
     case retry
+    /// Purchases the daemon's webhooks announced and WordPress confirmed.
+    case webhook
 }
 
 /// Progress of one engine run, as its `runStart` and `runProgress` events carry it. The counts only

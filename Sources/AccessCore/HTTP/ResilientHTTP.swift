@@ -23,6 +23,7 @@ public final class ResilientHTTP: CallCounting {
     }
 
     public func callCounts() -> [String: Int] { counter.snapshot() }
+    public func callSeconds() -> [String: Double] { counter.secondsSnapshot() }
 
     /// Sends `request`, counted under `endpoint`. Returns the first answer that is not worth retrying
     /// (any 2xx, 3xx or 4xx other than 429). Throws `RemoteError.transient` once retries are spent, or
@@ -34,7 +35,10 @@ public final class ResilientHTTP: CallCounting {
             try await gate.acquire()
             counter.record(endpoint)
             let outcome: Result<HTTPResponse, Error>
+            let sent = ContinuousClock.now
             do { outcome = .success(try await transport.send(request)) } catch { outcome = .failure(error) }
+            let took = ContinuousClock.now - sent
+            counter.record(endpoint, seconds: Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18)
 
             var retryAfter: TimeInterval? = nil
             if case .success(let response) = outcome, RetryPolicy.isRetryable(status: response.status) {

@@ -22,6 +22,7 @@ public final class SyncEngine: Sendable {
     public let actor: String
     let clock: @Sendable () -> Date
     let onSessionStale: (@Sendable (String) -> Void)?
+    private let stopSwitch = StopSwitch()
 
     public init(settings: SyncSettings, store: any MasterDataProvider, client: any TradingViewClient,
                 source: any TransactionSource, mailer: (any Mailer)?, events: EventHub, actor: String = "sync",
@@ -32,12 +33,38 @@ public final class SyncEngine: Sendable {
         self.onSessionStale = onSessionStale
     }
 
+    /// Shutdown: writes already sent finish and are journaled; no further write is sent, by this run
+    /// or any later one of this engine. What was not sent stays unprocessed (or queued) for the next
+    /// process, and the run does not move the marker of the last processed purchase.
+    public func requestStop() {
+        if stopSwitch.set() {
+            events.emit(.notice, .syncStopping, "stopping: writes in flight finish, no new write is sent")
+        }
+    }
+
+    public var stopRequested: Bool { stopSwitch.isSet }
+
     /// One full run over every configured script. Throws only when master data cannot be opened.
     public func run(dryRun: Bool) async throws -> SyncSummary {
         try await running(.sync, dryRun: dryRun) { run in
             let sessions = try await openSessions(settings.scriptIds, dryRun: dryRun)
             defer { sessions.forEach { $0.close() } }
             return await pass(sessions, fetch: true, onlyRetries: nil, run: run)
+        }
+    }
+
+    /// One run over every configured script with the given transactions instead of a WordPress fetch
+    /// (the daemon's confirmed webhook purchases): the same settle, plan and write path as `run`, the
+    /// same processed set, so a purchase is applied once whichever path sees it first. The marker of
+    /// the last processed purchase is left alone: these purchases may be newer than ones a poll has
+    /// not read yet.
+    public func run(transactions: [Transaction], kind: RunKind = .webhook, dryRun: Bool) async throws -> SyncSummary {
+        try await running(kind, dryRun: dryRun) { run in
+            let sessions = try await openSessions(settings.scriptIds, dryRun: dryRun)
+            defer { sessions.forEach { $0.close() } }
+            var seen = Set<String>()
+            let unique = transactions.filter { seen.insert($0.id).inserted }
+            return await pass(sessions, fetch: false, given: unique, onlyRetries: nil, run: run)
         }
     }
 
@@ -125,13 +152,14 @@ public final class SyncEngine: Sendable {
     }
 
     /// The work of one pass over open sessions. Never throws: failures become retry or review items.
-    func pass(_ sessions: [ScriptSession], fetch: Bool, onlyRetries: Set<String>?, run: RunProgress) async -> SyncSummary {
+    func pass(_ sessions: [ScriptSession], fetch: Bool, given: [Transaction]? = nil, onlyRetries: Set<String>?,
+              run: RunProgress) async -> SyncSummary {
         let tally = RunTally(run, events: events)
         let now = clock().wholeSeconds
         let ready = await prepare(sessions, tally: tally, now: now)
         guard await !tally.stale else { return await tally.summary }
 
-        var transactions: [Transaction] = []
+        var transactions: [Transaction] = given ?? []
         if fetch {
             let since = Self.since(ready.map(\.state), overlap: settings.sinceOverlap)
             do {
@@ -179,7 +207,7 @@ public final class SyncEngine: Sendable {
         }
 
         let failedStores = await tally.storeFailures
-        for p in plans where !failedStores.contains(p.scriptId) {
+        for p in plans where given == nil && !stopRequested && !failedStores.contains(p.scriptId) {
             guard let newest = p.newestCreatedAt else { continue }
             do { try bySession[p.scriptId]!.commit([.setLastProcessed(newest)], durability: .deferred) } catch {
                 events.emit(.error, .storeFailed, script: p.scriptId, "could not record progress: \(error)")
@@ -187,4 +215,13 @@ public final class SyncEngine: Sendable {
         }
         return await tally.summary
     }
+}
+
+/// A one-way switch shared by the tasks of a run.
+final class StopSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var on = false
+    /// True for the call that turned it on.
+    func set() -> Bool { lock.withLock { defer { on = true }; return !on } }
+    var isSet: Bool { lock.withLock { on } }
 }

@@ -42,6 +42,7 @@ struct Run: Sendable {
     private func perform(_ planned: PlannedWrite, in session: ScriptSession, intents: [WriteIntent]?) async {
         var write = planned
         let closeIntents: [AccessChange] = (intents ?? []).map { .closeIntent(id: $0.id) }
+        if engine.stopRequested { return leaveForLater(write, in: session, closing: closeIntents) }
         if await tally.stale { return await queueStale(write, in: session, also: closeIntents) }
         do {
             if write.needsValidation {
@@ -53,6 +54,7 @@ struct Run: Sendable {
                 write.username = canonical
             }
             if write.changesNothing { return try await unchanged(write, in: session) }
+            if engine.stopRequested { return leaveForLater(write, in: session, closing: closeIntents) }
             if await tally.stale { return await queueStale(write, in: session, also: closeIntents) }
             let outcome = try await RemoteWriter(client: engine.client).perform(command(write), in: session, now: now,
                                                                                openedIntents: intents)
@@ -66,6 +68,16 @@ struct Run: Sendable {
             events.emit(.error, .writeFailed, script: session.scriptId, user: write.username,
                         "master data could not record \(write.operation.rawValue): \(error)",
                         fields: ["operation": write.operation.rawValue])
+        }
+    }
+
+    /// Shutdown: the write is not sent. Its intents opened ahead are closed; the purchase stays
+    /// unprocessed (a retry item stays queued as it was), so the next run plans it again.
+    private func leaveForLater(_ w: PlannedWrite, in session: ScriptSession, closing intents: [AccessChange]) {
+        guard !intents.isEmpty else { return }
+        do { try session.commit(intents) } catch {
+            events.emit(.error, .storeFailed, script: w.scriptId, user: w.username,
+                        "could not close the intent of an unsent write (settled on the next start): \(error)")
         }
     }
 

@@ -72,6 +72,7 @@ public struct AccessAPIClient: ContextualGrants, CallCounting {
     }
 
     public func callCounts() -> [String: Int] { http.callCounts() }
+    public func callSeconds() -> [String: Double] { http.callSeconds() }
 
     public func validate(username: String) async throws -> String? {
         let name = username.trimmingCharacters(in: .whitespaces)

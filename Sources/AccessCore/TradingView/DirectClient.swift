@@ -39,6 +39,7 @@ public struct DirectClient: TradingViewClient, CallCounting {
     }
 
     public func callCounts() -> [String: Int] { http.callCounts() }
+    public func callSeconds() -> [String: Double] { http.callSeconds() }
 
     public func validate(username: String) async throws -> String? {
         let name = username.trimmingCharacters(in: .whitespaces)

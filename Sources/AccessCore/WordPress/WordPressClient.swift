@@ -11,9 +11,9 @@ public struct WordPressClient: TransactionSource, CallCounting {
     public let config: WordPressConfig
     /// Where MemberPress listings ended last run; nil: every run reads every page.
     public let cursorFile: MemberPressCursorFile?
-    private let mapper: TransactionRecordMapper
-    private let authHeaders: [(name: String, value: String)]
-    private let http: ResilientHTTP
+    let mapper: TransactionRecordMapper
+    let authHeaders: [(name: String, value: String)]
+    let http: ResilientHTTP
 
     public init(config: WordPressConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
                 http: ResilientHTTP, cursorFile: MemberPressCursorFile? = nil) throws {
@@ -36,6 +36,7 @@ public struct WordPressClient: TransactionSource, CallCounting {
     }
 
     public func callCounts() -> [String: Int] { http.callCounts() }
+    public func callSeconds() -> [String: Double] { http.callSeconds() }
 
     public func transactions(since: Date?) async throws -> TransactionBatch {
         let batch: TransactionBatch

@@ -1,0 +1,44 @@
+import Foundation
+
+/// One run the daemon started (a sync, or a batch of confirmed webhook purchases), as `/status` shows it.
+public struct RunRecord: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable { case sync, webhooks }
+    public enum Outcome: String, Codable, Sendable {
+        /// Finished; `summary` says what it did.
+        case done
+        /// Stopped by a stale TradingView session: work kept queued.
+        case stale
+        /// Threw (master data unusable), or some write or fetch failed.
+        case failed
+        /// Another process held the data-folder lock: nothing done.
+        case locked
+    }
+    public var id: Int
+    public var kind: Kind
+    /// What asked for it: schedule, api, webhook.
+    public var trigger: String
+    public var dryRun: Bool
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var outcome: Outcome?
+    public var summary: SyncSummary?
+    public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, trigger, summary, error, outcome
+        case dryRun = "dry_run", startedAt = "started_at", finishedAt = "finished_at"
+    }
+}
+
+/// What the run coordinator knows, for `/status`, `/metrics` and the alerts.
+public struct CoordinatorSnapshot: Sendable {
+    public var running: RunRecord?
+    public var lastRun: RunRecord?
+    public var lastSuccessAt: Date?
+    public var consecutiveFailures: Int
+    public var nextScheduledAt: Date?
+    public var webhookPending: Int
+    /// kind -> outcome -> count, since the process started.
+    public var webhookCounts: [String: [String: Int]]
+    public var runsByOutcome: [String: Int]
+}

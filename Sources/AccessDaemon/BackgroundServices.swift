@@ -1,0 +1,70 @@
+import AccessCore
+import Foundation
+import ServiceLifecycle
+
+/// Holds the run coordinator open until shutdown, then lets the running run finish (bounded).
+struct CoordinatorService: Service {
+    let coordinator: RunCoordinator
+    let bound: Duration
+    let events: EventHub
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        let drained = await coordinator.stop(bound: bound)
+        events.emit(drained ? .notice : .warning, .daemonStopped,
+                    drained ? "stopped: no run left going" : "stopped: the running run did not finish within \(bound); its open intents are settled on the next start")
+    }
+}
+
+/// Asks for a sync every `scheduler.interval_minutes` (and once at start).
+struct SchedulerService: Service {
+    let coordinator: RunCoordinator
+    let interval: Duration
+    let syncAtStart: Bool
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            if syncAtStart { _ = await coordinator.requestSync(dryRun: false, trigger: "schedule") }
+            while !Task.isCancelled {
+                let seconds = Double(interval.components.seconds)
+                await coordinator.setNextScheduled(Date().addingTimeInterval(seconds))
+                try await Task.sleep(for: interval)
+                _ = await coordinator.requestSync(dryRun: false, trigger: "schedule")
+            }
+        }
+    }
+}
+
+/// Looks at the alert conditions every `check` and sends what the monitor decides.
+struct AlertService: Service {
+    let runtime: AppRuntime
+    let coordinator: RunCoordinator
+    let sender: AlertSender
+    let queues: QueueSizes
+    let config: AlertsConfig
+    let check: Duration
+    let clock: ServiceClock
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { try await loop() }
+    }
+
+    private func loop() async throws {
+        var monitor = AlertMonitor(config: config)
+        while !Task.isCancelled {
+            // Cookies pasted by `cookies set` in another process: redacted here too from now on.
+            if let cookies = runtime.session.vault.currentCookies() {
+                runtime.redactor.register(cookies.sessionid)
+                runtime.redactor.register(cookies.sessionidSign)
+            }
+            let now = clock.now()
+            let snapshot = await coordinator.snapshot()
+            let staleAfter = monitor.reviewStaleHours * 3600
+            let staleReviews = queues.counts().reviewCreated.filter { now.timeIntervalSince($0) > staleAfter }.count
+            let observation = AlertMonitor.Observation(sessionStale: runtime.session.status().state == .stale,
+                                                       failedRunsInARow: snapshot.consecutiveFailures, staleReviews: staleReviews)
+            for notice in monitor.evaluate(observation, now: now) { await sender.send(notice) }
+            try await Task.sleep(for: check)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import AccessCore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// `access-console daemon`: the HTTP server, the scheduler, the webhook worker (the run coordinator)
+/// and the alerts as one swift-service-lifecycle group. SIGTERM or SIGINT stops the HTTP side and the
+/// schedule, lets a running run finish its writes (bounded), and returns.
+public enum Daemon {
+    public static func run(_ runtime: AppRuntime, options: DaemonOptions,
+                           environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
+        let config = runtime.config
+        let server = config.server ?? ServerConfig()
+        let listen = options.listen ?? server.listen ?? ServerConfig.defaultListen
+        guard let (host, port) = ServerConfig.hostPort(listen) else {
+            throw ConfigError([ConfigIssue(file: runtime.configPath, path: "server.listen",
+                                           message: "expected HOST:PORT like \"127.0.0.1:8787\", got \"\(listen.prefix(60))\"")])
+        }
+        let apiToken = server.apiToken?.resolve(environment).flatMap { $0.isEmpty ? nil : $0 }
+        let webhookKey = server.webhookKey?.resolve(environment).flatMap { $0.isEmpty ? nil : $0 }
+        runtime.redactor.register(apiToken)
+        runtime.redactor.register(webhookKey)
+
+        let inbox: WebhookInbox
+        do { inbox = try WebhookInbox(directory: runtime.masterDataDirectory) } catch {
+            throw ConfigError([ConfigIssue(file: runtime.configPath, path: "paths.master_data", message: "\(error)")])
+        }
+        let wordpress = runtime.wordpress
+        let confirmer = WebhookConfirmer(events: runtime.events) { id in try await wordpress.transaction(id: id) }
+        let coordinator = RunCoordinator(actions: runtime.actions, confirmer: confirmer, inbox: inbox, events: runtime.events,
+                                         dryRunAlways: options.dryRun || config.scheduler.dryRun)
+        let metrics = DaemonMetrics()
+        let queues = QueueSizes(runtime: runtime)
+        let started = Date()
+        let statusDir = runtime.masterDataDirectory
+        let statusWriter = StatusWriter(directory: statusDir, startedAt: started, coordinator: coordinator)
+        @Sendable func writeStatus(_ listening: String, stopped: Bool = false) async {
+            await statusWriter.write(listen: listening, stopped: stopped)
+        }
+        let listening = Locked(listen)
+        runtime.events.addSink { event in
+            metrics.observe(event)
+            if event.kind == .daemonRun {
+                queues.invalidate()
+                let address = listening.withLock { $0 }
+                Task { await writeStatus(address) }
+            }
+        }
+
+        let routes = DaemonRoutes(runtime: runtime, coordinator: coordinator, inbox: inbox, metrics: metrics, queues: queues,
+                                  apiToken: apiToken, webhookKey: webhookKey,
+                                  maxBodyBytes: server.maxBodyBytes ?? ServerConfig.defaultMaxBodyBytes)
+        var logger = Logger(label: "access-console.daemon")
+        logger.logLevel = .warning
+        let events = runtime.events
+        let app = Application(router: routes.router(),
+                              configuration: .init(address: .hostname(host, port: port), serverName: nil),
+                              onServerRunning: { channel in
+                                  let bound = channel.localAddress?.port ?? port
+                                  listening.withLock { $0 = "\(host):\(bound)" }
+                                  await writeStatus("\(host):\(bound)")
+                                  events.emit(.notice, .daemonListening, "listening on \(host):\(bound)",
+                                              fields: ["host": host, "port": "\(bound)"])
+                              },
+                              logger: logger)
+
+        var services: [any Service] = [
+            CoordinatorService(coordinator: coordinator, bound: options.shutdownBound, events: events),
+            SchedulerService(coordinator: coordinator, interval: .seconds(max(1, config.scheduler.intervalMinutes) * 60),
+                             syncAtStart: options.syncAtStart),
+        ]
+        if let alerts = config.alerts {
+            // Incoming-webhook URLs carry their secret in the path (Slack, Discord): never log them.
+            if let url = alerts.webhookUrl {
+                runtime.redactor.register(url)
+                if let path = URL(string: url)?.path, path.count >= 8 { runtime.redactor.register(path) }
+            }
+            var mailer: (any Mailer)?
+            if let email = config.email, email.enabled != false, !(alerts.emailTo ?? []).isEmpty {
+                mailer = try? SMTPMailer(config: email, environment: environment)
+            }
+            services.append(AlertService(runtime: runtime, coordinator: coordinator,
+                                         sender: AlertSender(config: alerts, mailer: mailer, events: events), queues: queues,
+                                         config: alerts, check: options.alertCheck, clock: ServiceClock(file: options.clockFile)))
+        }
+        services.append(app)  // last: stopped first on shutdown
+
+        events.emit(.info, .daemonStart, "syncing every \(config.scheduler.intervalMinutes) min; webhooks \(webhookKey == nil ? "closed" : "open")",
+                    fields: ["pending_webhooks": "\(inbox.pendingCount)"])
+        if inbox.pendingCount > 0 { await coordinator.webhookRecorded() }
+        var groupConfig = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfig.maximumGracefulShutdownDuration = options.shutdownBound + .seconds(5)
+        try await ServiceGroup(configuration: groupConfig).run()
+        await writeStatus(listening.withLock { $0 }, stopped: true)
+    }
+}
+
