@@ -57,11 +57,13 @@ public final class SyncEngine: Sendable {
     }
 
     /// The `since` to ask WordPress for: the earliest marker minus the overlap; nil (everything) while
-    /// any script has never processed anything.
-    public static func since(_ states: [ScriptAccess], overlap: TimeInterval) -> Date? {
+    /// any script has never processed anything. A marker later than `now` (left by a future-dated
+    /// record before markers were clamped) counts as `now`: it must not hide the purchases until then.
+    public static func since(_ states: [ScriptAccess], overlap: TimeInterval, now: Date = .distantFuture) -> Date? {
         var earliest: Date?
         for s in states {
-            guard let d = s.lastProcessedAt else { return nil }
+            guard let marker = s.lastProcessedAt else { return nil }
+            let d = min(marker, now)
             earliest = min(earliest ?? d, d)
         }
         return earliest.map { $0.addingTimeInterval(-overlap) }
@@ -127,7 +129,7 @@ public final class SyncEngine: Sendable {
 
         var transactions: [Transaction] = []
         if fetch {
-            let since = Self.since(ready.map(\.state), overlap: settings.sinceOverlap)
+            let since = Self.since(ready.map(\.state), overlap: settings.sinceOverlap, now: now)
             do {
                 let batch = try await source.transactions(since: since)
                 transactions = batch.transactions
@@ -143,6 +145,10 @@ public final class SyncEngine: Sendable {
         }
 
         let (plan, knownNames) = makePlan(ready, transactions: transactions, onlyRetries: onlyRetries, now: now)
+        for id in plan.futureDated {
+            events.emit(.warning, "transaction.future", "transaction \(id) is dated after this run: applied, but its date is not kept as the last processed purchase",
+                        fields: ["transaction": id])
+        }
         for id in plan.unmappedTransactions {
             await tally.add(.skipped)
             events.emit(.warning, "transaction.unmapped", "transaction \(id): its product entitles no configured script",

@@ -28,9 +28,13 @@ public enum SyncPlanner {
         var works: [String: [SyncWork]] = [:]
         var unmapped: [String] = []
         var seen: Set<String> = []
+        var futureDated: [String] = []
 
         let ordered = input.transactions.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         for tx in ordered where seen.insert(tx.id).inserted {
+            if tx.createdAt > now { futureDated.append(tx.id) }
+            // The marker never passes the run's time: a later one would hide every purchase until then.
+            let markerDate = min(tx.createdAt, now)
             guard let product = input.products[tx.productId] else { unmapped.append(tx.id); continue }
             for entitlement in product.scripts {
                 let sid = entitlement.scriptId
@@ -39,7 +43,7 @@ public enum SyncPlanner {
                 defer { plans[sid] = plan }
                 if tx.status.entitles {
                     if isHandled(tx.id, in: state) { plan.alreadyHandled += 1; continue }
-                    plan.newestCreatedAt = max(plan.newestCreatedAt ?? tx.createdAt, tx.createdAt)
+                    plan.newestCreatedAt = max(plan.newestCreatedAt ?? markerDate, markerDate)
                     guard Username.normalize(tx.tradingViewUsername) != nil else {
                         plan.reviews.append(invalidName(tx, term: entitlement.term, now: now))
                         continue
@@ -53,7 +57,7 @@ public enum SyncPlanner {
                     if state.processedTransactions.contains(reviewId) || state.reviewQueue[reviewId] != nil {
                         plan.alreadyHandled += 1; continue
                     }
-                    plan.newestCreatedAt = max(plan.newestCreatedAt ?? tx.createdAt, tx.createdAt)
+                    plan.newestCreatedAt = max(plan.newestCreatedAt ?? markerDate, markerDate)
                     plan.reviews.append(refund(tx, term: entitlement.term, applied: state.processedTransactions.contains(tx.id), now: now))
                 } else {
                     plan.ignored.append(tx.id)
@@ -89,7 +93,7 @@ public enum SyncPlanner {
             plan.writes = revokes + writes(for: works[sid] ?? [], state: state, knownNames: input.knownNames, now: now)
             plans[sid] = plan
         }
-        return SyncPlan(scripts: scriptIds.map { plans[$0]! }, unmappedTransactions: unmapped)
+        return SyncPlan(scripts: scriptIds.map { plans[$0]! }, unmappedTransactions: unmapped, futureDated: futureDated)
     }
 
     /// The review id of a refund, distinct from the purchase's own id: MemberPress refunds keep the
