@@ -105,27 +105,33 @@ public final class ScriptStore: @unchecked Sendable {
     private static func load(scriptId: String, snapshot snapshotBytes: [UInt8]?, at snapshotPath: String,
                              journal journalBytes: [UInt8], at journalPath: String)
         throws -> (state: ScriptAccess, sequence: Int, journal: JournalReader.Contents) {
-        var state = ScriptAccess(scriptId: scriptId)
-        var sequence = 0
-        if let bytes = snapshotBytes {
-            let snapshot: SnapshotCodec.Snapshot
-            do {
-                snapshot = try bytes.withUnsafeBufferPointer { try SnapshotCodec.decode($0) }
-            } catch let e as JSONReadError {
-                throw StoreError.corrupt(path: snapshotPath, detail: "line \(lineNumber(of: e.offset, in: bytes)): \(e.message)")
-            }
-            guard snapshot.state.scriptId == scriptId else {
-                throw StoreError.corrupt(path: snapshotPath, detail: "holds script \(snapshot.state.scriptId), expected \(scriptId)")
-            }
-            state = snapshot.state
-            sequence = snapshot.journalSequence
+        var (state, sequence) = try readSnapshot(scriptId: scriptId, snapshotBytes, at: snapshotPath)
+        let journal: JournalReader.Contents
+        do {
+            journal = try JournalReader.read(journalBytes, path: journalPath, snapshotSequence: sequence, decoder: StoreJSON.decoder())
+        } catch StoreError.corrupt(let path, let detail) {
+            throw StoreError.corrupt(path: path, detail: "\(detail) (`access-console store repair --script \(scriptId)` keeps the lines before it and sets the rest aside)")
         }
-        let journal = try JournalReader.read(journalBytes, path: journalPath, decoder: StoreJSON.decoder())
         for line in journal.lines where line.seq > sequence {
             for change in line.changes { state.apply(change) }
             sequence = line.seq
         }
         return (state, sequence, journal)
+    }
+
+    /// The snapshot's state and the last journal seq it holds; an empty state at seq 0 when there is none.
+    static func readSnapshot(scriptId: String, _ bytes: [UInt8]?, at snapshotPath: String) throws -> (ScriptAccess, Int) {
+        guard let bytes else { return (ScriptAccess(scriptId: scriptId), 0) }
+        let snapshot: SnapshotCodec.Snapshot
+        do {
+            snapshot = try bytes.withUnsafeBufferPointer { try SnapshotCodec.decode($0) }
+        } catch let e as JSONReadError {
+            throw StoreError.corrupt(path: snapshotPath, detail: "line \(lineNumber(of: e.offset, in: bytes)): \(e.message)")
+        }
+        guard snapshot.state.scriptId == scriptId else {
+            throw StoreError.corrupt(path: snapshotPath, detail: "holds script \(snapshot.state.scriptId), expected \(scriptId)")
+        }
+        return (snapshot.state, snapshot.journalSequence)
     }
 
     private init(scriptId: String, snapshotPath: String, journalPath: String, options: StoreOptions,
