@@ -11,7 +11,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try openRuntime(global)
         let result = try await runAction { try await runtime.actions.validate(name) }
-        print(result.canonical)
+        printSafe(result.canonical)
     }
 }
 
@@ -75,11 +75,6 @@ struct ResyncCommand: AsyncParsableCommand {
         let runtime = try openRuntime(global)
         let diff = try await runAction { try await runtime.actions.resync(script: script, apply: apply) }
         if json { printJSON(diff); return }
-        for u in diff.missingRemote { print("missing-on-tradingview\t\(u.username)\t\(u.expiry?.day ?? "lifetime")") }
-        for u in diff.unknownLocal { print("unknown-locally\t\(u.username)\t\(u.expiry?.day ?? "lifetime")") }
-        for m in diff.expiryMismatch {
-            print("expiry-mismatch\t\(m.username)\tours \(m.local?.day ?? "lifetime")\ttradingview \(m.remote?.day ?? "lifetime")")
-        }
-        print("\(diff.matching) matching, \(diff.missingRemote.count) missing, \(diff.unknownLocal.count) unknown, \(diff.expiryMismatch.count) mismatched\(apply ? " (applied)" : "")")
+        Listing.resync(diff, applied: apply).forEach { print($0) }
     }
 }
