@@ -4,7 +4,7 @@ import Foundation
 
 struct StoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store", abstract: "Master data maintenance.", subcommands: [Repair.self])
+        commandName: "store", abstract: "Master data maintenance.", subcommands: [Repair.self, Rebuild.self])
 
     struct Repair: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -31,6 +31,22 @@ struct StoreCommand: AsyncParsableCommand {
                                     fields: ["quarantine": report.quarantinePath ?? "", "lost": "\(report.lost.count)"])
             }
             Listing.repair(report).forEach { print($0) }
+        }
+    }
+
+    struct Rebuild: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "After master data was lost: start it again from TradingView's list, marking every purchase WordPress lists as processed.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The script's pine id.") var script: String
+        @Flag var json = false
+        func run() async throws {
+            let runtime = try openRuntime(global)
+            let report = try await runAction { try await runtime.actions.rebuild(script: script) }
+            if json { printJSON(report); return }
+            print(Listing.record(["rebuilt", script, "\(report.users) users from TradingView",
+                                  "\(report.processed) purchases marked processed"]))
+            report.setAside.forEach { print(Listing.record(["set-aside", $0])) }
         }
     }
 }

@@ -92,12 +92,14 @@ import Testing
         let dir = try TempDir(); defer { dir.cleanup() }
         let path = try fiveLines(dir)
         let all = try lines(path)
-        try write(Array(all[0..<4]) + [String(all[4].prefix(30))], to: path, end: "")
+        // A sixth line cut short by a crash: no line end.
+        let sixth = all[4].replacingOccurrences(of: "\"seq\":5", with: "\"seq\":6")
+        try write(all + [String(sixth.prefix(30))], to: path, end: "")
         let store = try ScriptStore.open(directory: dir.url, scriptId: Self.sid)
-        #expect(store.state.title == "t4" && store.state.processedTransactions.count == 4)
-        try store.commit([.setTitle("t5 again")])
+        #expect(store.state.title == "t5" && store.state.processedTransactions.count == 5)
+        try store.commit([.setTitle("t6 again")])
         store.close()
-        #expect(try ScriptStore.peek(directory: dir.url, scriptId: Self.sid).title == "t5 again", "the torn bytes were cut")
+        #expect(try ScriptStore.peek(directory: dir.url, scriptId: Self.sid).title == "t6 again", "the torn bytes were cut")
     }
 
     @Test func repairKeepsTheGoodPrefixAndSetsTheRestAside() throws {

@@ -49,9 +49,32 @@ extension ScriptStore {
             throw StoreError.io(path: journalPath, detail: "cannot cut the damaged lines: \(DurableFile.errnoText())")
         }
         try DurableFile.sync(fd, path: journalPath)
+        // The changes set aside are given up knowingly: the generation marker must not call them lost.
+        let kept = max(sequence, contents.lines.last?.seq ?? 0)
+        StoreGeneration.write(StoreGeneration(scriptId: scriptId, sequence: kept), to: base + ".generation")
         report.quarantinePath = quarantine
         report.lost = describe(rest, firstLine: (damage?.line ?? contents.lines.count + 1))
         return report
+    }
+
+    /// Moves the script's snapshot, journal and generation file aside (`{name}.lost-{time}`) under its
+    /// lock, so the store starts empty: for `AccessActions.rebuild`, which refills it from TradingView's
+    /// list. Returns the new paths of what it moved.
+    public static func setAside(directory: URL, scriptId: String, now: Date) throws -> [String] {
+        let base = directory.appendingPathComponent(ScriptFileName.encode(scriptId)).path
+        guard let lock = try FileLock.acquire(path: base + ".lock", wait: 0) else { throw StoreError.locked(path: base + ".lock") }
+        defer { lock.release() }
+        let stamp = SnapshotDate.string(now).replacingOccurrences(of: ":", with: "")
+        var moved: [String] = []
+        for path in [base + ".json", base + ".journal", base + ".generation"] where FileManager.default.fileExists(atPath: path) {
+            let target = "\(path).lost-\(stamp)"
+            guard rename(path, target) == 0 else {
+                throw StoreError.io(path: path, detail: "cannot move aside: \(DurableFile.errnoText())")
+            }
+            moved.append(target)
+        }
+        try DurableFile.syncDirectory(directory.path)
+        return moved
     }
 
     /// A summary of each set-aside line, read without its checksum (it may be the damaged one).
