@@ -72,6 +72,7 @@ public final class AppRuntime: Sendable {
             }
         }
         var settings = SyncSettings(config: config)
+        settings.sentMailPath = masterDataDirectory.appendingPathComponent(".invalid-name-mail").path
         if let template = config.email?.template {
             let path = config.resolvedPath(template, configPath: configPath).path
             do { settings.mailTemplate = try MailTemplate.load(path: path) } catch {

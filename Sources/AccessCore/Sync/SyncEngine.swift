@@ -159,7 +159,7 @@ public final class SyncEngine: Sendable {
         let plans = plan.scripts.filter { bySession[$0.scriptId] != nil }
         await tally.expect(plans.reduce(0) { $0 + $1.writes.count + $1.reviews.count })
         let run = Run(engine: self, tally: tally, validator: NameValidator(client: client, known: knownNames),
-                      mail: MailLedger(), now: now)
+                      mail: MailLedger(file: settings.sentMailPath.map(SentMailFile.init)), now: now)
 
         for p in plans {
             await tally.add(.skipped, p.ignored.count)

@@ -210,14 +210,19 @@ struct Run: Sendable {
         guard !session.dryRun, let mailer = engine.mailer, item.email.contains("@") else { return }
         let message = InvalidUsernameMail.message(for: item, settings: engine.settings)
         let events = self.events
-        let sent = await mail.once(to: item.email) {
+        let outcome = await mail.once(to: item.email, transaction: item.transactionId) {
             do { try await mailer.send(message); return true } catch {
                 events.emit(.error, "email.failed", script: session.scriptId, user: item.typedName,
                             "invalid-username email to the customer failed: \(error)", fields: ["review": item.id])
                 return false
             }
         }
-        guard sent else { return }
+        if outcome == .alreadySent {
+            events.emit(.info, "email.skipped", script: session.scriptId, user: item.typedName,
+                        "invalid-username email for purchase \(item.transactionId) went out before: not sent again",
+                        fields: ["review": item.id])
+        }
+        guard outcome == .sent else { return }
         var updated = item
         updated.emailSentAt = now
         do { try session.commit([.putReview(updated)]) } catch {
