@@ -30,10 +30,21 @@ struct GrantCommand: AsyncParsableCommand {
     func run() async throws {
         let term = try parseTerm(term)
         let runtime = try openRuntime(global)
+        // Each user on its own: one unknown name does not stop the others. Written some, failed some: 5.
+        var written = 0
+        var failure: CommandExit?
         for user in write.users {
-            let report = try await runAction { try await runtime.actions.grant(script: write.script, user: user, term: term, dryRun: write.dryRun) }
-            print(describe(report))
+            do {
+                let report = try await runAction { try await runtime.actions.grant(script: write.script, user: user, term: term, dryRun: write.dryRun) }
+                print(describe(report))
+                written += 1
+            } catch let exit as CommandExit {
+                failure = failure ?? exit
+                // The session or the lock stops every write, not just this user's.
+                if exit.status == .sessionStale || exit.status == .locked { break }
+            }
         }
+        if let failure { throw written > 0 ? CommandExit(status: .failed) : failure }
     }
 }
 

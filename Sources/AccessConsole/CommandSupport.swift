@@ -46,17 +46,30 @@ func runAction<T>(_ body: () async throws -> T) async throws -> T {
         throw error
     } catch {
         printError(String(describing: error))
-        throw CommandExit(status: .queued)
+        throw CommandExit(status: .failed)
     }
 }
 
+/// 1 is kept for "done, items wait in a queue" (from a summary): an error means the work was not done.
 func exitStatus(for error: ActionError) -> ExitStatus {
     switch error {
     case .sessionStale: return .sessionStale
-    case .syncRunning: return .locked
-    case .unknownScript, .userNotFound, .invalidUsername, .retryNotFound, .reviewNotFound, .notConfigured: return .badInput
-    default: return .queued
+    case .syncRunning, .scriptBusy: return .locked
+    case .unknownScript, .userNotFound, .invalidUsername, .retryNotFound, .reviewNotFound, .notConfigured, .cannotResolve: return .badInput
+    default: return .failed
     }
+}
+
+/// The status of a run summary, with a line on stderr when it is not "done" (so `--json`, whose stdout
+/// is the summary, still says why).
+func exitStatus(for summary: SyncSummary) -> ExitStatus {
+    let status = ExitStatus(rawValue: summary.exitCode) ?? .failed
+    switch status {
+    case .sessionStale: printError("TradingView session stale or no cookies set: writes stopped, work kept queued (run `cookies set`)")
+    case .failed: printError("\(summary.incomplete) part(s) of the run could not be done (see the error events); the next run tries again")
+    default: break
+    }
+    return status
 }
 
 func parseTerm(_ text: String) throws -> AccessTerm {

@@ -49,8 +49,8 @@ struct AccessConsoleCommand: AsyncParsableCommand {
         discussion: """
         Without a subcommand it opens the full-screen console on ./config.json.
         Exit codes: 0 done, 1 done with items queued for retry or review, 2 bad config or arguments,
-        3 TradingView session stale, 4 another sync holds the lock, 5 failed (a service unreachable,
-        master data damaged or unwritable): nothing was queued, see the error.
+        3 TradingView session stale, 4 another process holds the sync or script lock, 5 failed (a service
+        unreachable, master data damaged or unwritable, or done for some users only): see the error.
         """,
         version: AccessCoreVersion.string,
         subcommands: [

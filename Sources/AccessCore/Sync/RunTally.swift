@@ -2,7 +2,7 @@ import Foundation
 
 /// The counters of one run, shared by its concurrent tasks; emits `sync.progress` as work completes.
 actor RunTally {
-    enum Counter: Sendable { case processed, granted, extended, revoked, review, retry, failed, skipped }
+    enum Counter: Sendable { case processed, granted, extended, revoked, review, retry, failed, skipped, incomplete }
 
     private(set) var summary: SyncSummary
     private(set) var stale = false
@@ -25,6 +25,7 @@ actor RunTally {
         case .retry: summary.retry += n
         case .failed: summary.failed += n
         case .skipped: summary.skipped += n
+        case .incomplete: summary.incomplete += n
         }
     }
 
@@ -53,7 +54,8 @@ actor RunTally {
         return !stale
     }
 
-    func storeFailed(_ scriptId: String) { storeFailures.insert(scriptId) }
+    /// Master data of the script could not record something: that work is not done and not queued.
+    func storeFailed(_ scriptId: String) { storeFailures.insert(scriptId); summary.incomplete += 1 }
 }
 
 /// Sends each address at most one invalid-username email per run, even from concurrent tasks, and each

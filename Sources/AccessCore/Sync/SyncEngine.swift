@@ -140,6 +140,7 @@ public final class SyncEngine: Sendable {
                 }
             } catch {
                 await tally.add(.failed)
+                await tally.add(.incomplete)
                 events.emit(.error, "wordpress.failed", "could not fetch transactions: \(error)")
             }
         }
