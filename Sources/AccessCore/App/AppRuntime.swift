@@ -45,7 +45,7 @@ public final class AppRuntime: Sendable {
         events.addSink { logFile.write($0) }
 
         masterDataDirectory = config.resolvedPath(config.paths.masterData, configPath: configPath)
-        do { try FileManager.default.createDirectory(at: masterDataDirectory, withIntermediateDirectories: true) } catch {
+        do { try DurableFile.createDirectory(masterDataDirectory) } catch {
             throw issue("paths.master_data", "cannot create \(masterDataDirectory.path): \(error.localizedDescription)")
         }
 
