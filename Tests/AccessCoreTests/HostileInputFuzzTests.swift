@@ -77,3 +77,31 @@ import Testing
         #expect(intact > 0)
     }
 }
+
+/// Issue 11.11: outside strings are capped before they travel into master data, screens and emails.
+@Suite struct OutsideStringCapTests {
+    typealias F = Fixture
+    let mapper = TransactionRecordMapper(style: .sinceEndpoint, usernameField: "tradingview_username", productField: nil)
+
+    func record(id: String = "7", name: String, email: String = "a@example.com") -> JSONValue {
+        .object(["id": .string(id), "product_id": .string("p1"), "status": .string("complete"), "created_at": .string("2025-01-30 12:00:00"),
+                 "email": .string(email), "tradingview_username": .string(name), "wp_username": .string(name)])
+    }
+
+    @Test func aTenMegabyteUsernameIsCutAndGoesToReviewWithItsReason() throws {
+        let huge = String(repeating: "A", count: 10 << 20)
+        let tx = try #require(mapper.map(record(name: huge)).transaction)
+        #expect(tx.tradingViewUsername.count == TransactionRecordMapper.maxNameLength + 1 && tx.wpUsername!.count < 100)
+        let plan = SyncPlanner.plan(.init(transactions: [tx], products: ["p1": F.product(.months(1), stacking: true)],
+                                          states: [F.script: F.state()], now: F.date(2025, 1, 31)))
+        let review = try #require(plan.scripts.first?.reviews.first)
+        #expect(review.item.detail.contains("longer than 64 characters") && review.item.typedName.count < 100)
+    }
+
+    @Test func hugeIdsAreRejectedAndHugeEmailsDropped() throws {
+        let rejected = try #require(mapper.map(record(id: String(repeating: "9", count: 5000), name: "Ann")).rejection)
+        #expect(rejected.reason.contains("id longer than") && (rejected.recordId?.count ?? 0) < 50)
+        let tx = try #require(mapper.map(record(name: "Ann", email: String(repeating: "e", count: 300) + "@x.com")).transaction)
+        #expect(tx.email.isEmpty, "no email is sent to an address that cannot exist")
+    }
+}

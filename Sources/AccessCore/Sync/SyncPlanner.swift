@@ -145,8 +145,9 @@ public enum SyncPlanner {
         PlannedReview(item: ReviewItem(
             id: tx.id, reason: .invalidUsername, typedName: tx.tradingViewUsername, email: tx.email,
             transactionId: tx.id, productId: tx.productId, term: term,
-            detail: tx.tradingViewUsername.trimmingCharacters(in: .whitespaces).isEmpty
-                ? "no TradingView username given" : "not a TradingView username",
+            detail: tx.tradingViewUsername.trimmingCharacters(in: .whitespaces).isEmpty ? "no TradingView username given"
+                : tx.tradingViewUsername.count > 64 ? "username longer than 64 characters: not a TradingView username"
+                : "not a TradingView username",
             createdAt: now), markProcessed: [tx.id], dropRetry: nil, sendEmail: true)
     }
 
