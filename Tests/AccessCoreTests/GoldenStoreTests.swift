@@ -46,11 +46,29 @@ import Testing
 
     /// Adding a field to a stored model without giving it a value in the fixture fails here, so the
     /// round-trip tests above keep covering every field.
+    /// Fields added after the fixture was written: they cannot appear in it, so `addedSince` gives each
+    /// a value and the round trips below cover them.
+    static let addedAfterV1: Set<String> = ["RetryItem.plannedAt"]
+    static var addedSince: [AccessChange] {
+        var r = GoldenStore.retry1; r.plannedAt = GoldenStore.d("2026-02-28T23:00:00.750Z")
+        return [.putRetry(r)]
+    }
+
+    @Test func fieldsAddedSinceRoundTripToo() throws {
+        let changes = Self.addedSince
+        let bytes = try JournalCodec.encode(JournalLine(seq: 1, changes: changes), encoder: StoreJSON.encoder())
+        #expect(try bytes.withUnsafeBufferPointer { try JournalCodec.decode($0, decoder: StoreJSON.decoder()) }.changes == changes)
+        let state = ScriptAccess(scriptId: "s").applying(changes)
+        let snapshot = try SnapshotCodec.encode(state, journalSequence: 1)
+        #expect(try snapshot.withUnsafeBufferPointer { try SnapshotCodec.decode($0) }.state == state)
+    }
+
     @Test func theFixtureGivesEveryFieldAValue() {
         let samples: [Any] = [GoldenStore.alice, GoldenStore.alice.history[0], GoldenStore.retry1, GoldenStore.review1,
                               GoldenStore.intent1, GoldenStore.expected]
         for sample in samples {
-            for child in Mirror(reflecting: sample).children {
+            for child in Mirror(reflecting: sample).children
+            where !Self.addedAfterV1.contains("\(type(of: sample)).\(child.label ?? "")") {
                 let text = String(describing: child.value)
                 #expect(text != "nil" && text != "[]" && text != "[:]", "\(type(of: sample)).\(child.label ?? "?") has no value")
             }

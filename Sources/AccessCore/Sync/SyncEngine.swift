@@ -146,6 +146,11 @@ public final class SyncEngine: Sendable {
         }
 
         let (plan, knownNames) = makePlan(ready, transactions: transactions, onlyRetries: onlyRetries, now: now)
+        for id in plan.conflictingDuplicates {
+            await tally.add(.skipped)
+            events.emit(.warning, "transaction.duplicate", "transaction \(id) came twice with another user, product or status: only the first is used",
+                        fields: ["transaction": id])
+        }
         for id in plan.futureDated {
             events.emit(.warning, "transaction.future", "transaction \(id) is dated after this run: applied, but its date is not kept as the last processed purchase",
                         fields: ["transaction": id])

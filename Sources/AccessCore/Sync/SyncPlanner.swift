@@ -27,11 +27,19 @@ public enum SyncPlanner {
         var plans = Dictionary(uniqueKeysWithValues: scriptIds.map { ($0, ScriptPlan(scriptId: $0)) })
         var works: [String: [SyncWork]] = [:]
         var unmapped: [String] = []
-        var seen: Set<String> = []
+        var seen: [String: Transaction] = [:]
+        var conflicting: [String] = []
         var futureDated: [String] = []
 
         let ordered = input.transactions.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-        for tx in ordered where seen.insert(tx.id).inserted {
+        for tx in ordered {
+            if let first = seen[tx.id] {
+                if (first.tradingViewUsername, first.productId, first.status) != (tx.tradingViewUsername, tx.productId, tx.status) {
+                    conflicting.append(tx.id)
+                }
+                continue
+            }
+            seen[tx.id] = tx
             if tx.createdAt > now { futureDated.append(tx.id) }
             // The marker never passes the run's time: a later one would hide every purchase until then.
             let markerDate = min(tx.createdAt, now)
@@ -93,7 +101,8 @@ public enum SyncPlanner {
             plan.writes = revokes + writes(for: works[sid] ?? [], state: state, knownNames: input.knownNames, now: now)
             plans[sid] = plan
         }
-        return SyncPlan(scripts: scriptIds.map { plans[$0]! }, unmappedTransactions: unmapped, futureDated: futureDated)
+        return SyncPlan(scripts: scriptIds.map { plans[$0]! }, unmappedTransactions: unmapped, futureDated: futureDated,
+                        conflictingDuplicates: conflicting)
     }
 
     /// The review id of a refund, distinct from the purchase's own id: MemberPress refunds keep the
@@ -119,7 +128,8 @@ public enum SyncPlanner {
             let covers = groups[key]!
             let known = state.users[key]
             let before = AccessState(known)
-            let after = covers.reduce(before) { s, w in s.applying(w.term!, stacking: w.stacking, now: now) }
+            // A retried write keeps the expiry of its first plan (never later than now).
+            let after = covers.reduce(before) { s, w in s.applying(w.term!, stacking: w.stacking, now: min(w.retry?.plannedAt ?? now, now)) }
             let canonical = known?.username ?? knownNames[key]
             return PlannedWrite(scriptId: state.scriptId, key: key,
                                 username: canonical ?? Username.normalize(covers[0].typedName)!,

@@ -164,7 +164,7 @@ struct Run: Sendable {
     private func retryItem(_ c: SyncWork, _ w: PlannedWrite, attempts: Int, error: String, next: Date) -> RetryItem {
         RetryItem(id: c.workId, operation: w.operation, username: w.username, email: c.email, term: c.term,
                   transactionId: c.transactionId, attempts: attempts, nextAttemptAt: next, lastError: error,
-                  createdAt: c.retry?.createdAt ?? c.createdAt)
+                  createdAt: c.retry?.createdAt ?? c.createdAt, plannedAt: c.retry?.plannedAt ?? now)
     }
 
     private func conflict(_ c: SyncWork, _ w: PlannedWrite, detail: String) -> ReviewItem {
