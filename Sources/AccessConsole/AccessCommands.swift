@@ -11,7 +11,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try openRuntime(global)
         let result = try await runAction { try await runtime.actions.validate(name) }
-        print(result.canonical)
+        printSafe(result.canonical)
     }
 }
 
@@ -30,10 +30,21 @@ struct GrantCommand: AsyncParsableCommand {
     func run() async throws {
         let term = try parseTerm(term)
         let runtime = try openRuntime(global)
+        // Each user on its own: one unknown name does not stop the others. Written some, failed some: 5.
+        var written = 0
+        var failure: CommandExit?
         for user in write.users {
-            let report = try await runAction { try await runtime.actions.grant(script: write.script, user: user, term: term, dryRun: write.dryRun) }
-            print(describe(report))
+            do {
+                let report = try await runAction { try await runtime.actions.grant(script: write.script, user: user, term: term, dryRun: write.dryRun) }
+                print(describe(report))
+                written += 1
+            } catch let exit as CommandExit {
+                failure = failure ?? exit
+                // The session or the lock stops every write, not just this user's.
+                if exit.status == .sessionStale || exit.status == .locked { break }
+            }
         }
+        if let failure { throw written > 0 ? CommandExit(status: .failed) : failure }
     }
 }
 
@@ -75,11 +86,6 @@ struct ResyncCommand: AsyncParsableCommand {
         let runtime = try openRuntime(global)
         let diff = try await runAction { try await runtime.actions.resync(script: script, apply: apply) }
         if json { printJSON(diff); return }
-        for u in diff.missingRemote { print("missing-on-tradingview\t\(u.username)\t\(u.expiry?.day ?? "lifetime")") }
-        for u in diff.unknownLocal { print("unknown-locally\t\(u.username)\t\(u.expiry?.day ?? "lifetime")") }
-        for m in diff.expiryMismatch {
-            print("expiry-mismatch\t\(m.username)\tours \(m.local?.day ?? "lifetime")\ttradingview \(m.remote?.day ?? "lifetime")")
-        }
-        print("\(diff.matching) matching, \(diff.missingRemote.count) missing, \(diff.unknownLocal.count) unknown, \(diff.expiryMismatch.count) mismatched\(apply ? " (applied)" : "")")
+        Listing.resync(diff, applied: apply).forEach { print($0) }
     }
 }

@@ -16,22 +16,24 @@ func openRuntime(_ options: GlobalOptions, echoEvents: Bool = false, minLevel: E
         runtime.events.addSink { event in
             guard event.level >= minLevel else { return }
             // Unbuffered, one write per line: a pipe to cron or systemd sees events as they happen.
-            FileHandle.standardOutput.write(Data((redact.redact(EventCoding.line(event)) + "\n").utf8))
+            FileHandle.standardOutput.write(Data((SafeText.json(redact.redact(EventCoding.line(event))) + "\n").utf8))
         }
     }
     return runtime
 }
 
+/// One `error:` line per line of the message, each sanitized (messages quote outside text).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("error: " + message.replacingOccurrences(of: "\n", with: "\nerror: ") + "\n").utf8))
+    let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map { "error: " + SafeText.text(String($0)) }
+    FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
 }
 
 func printJSON<T: Encodable>(_ value: T) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    if let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) { print(text) }
+    if let text = Listing.json(value) { print(text) }
 }
+
+/// Prints text that may quote outside values (ids, names), sanitized.
+func printSafe(_ text: String) { print(SafeText.text(text)) }
 
 /// Runs an action, printing its error in one line and mapping it to the documented exit status.
 func runAction<T>(_ body: () async throws -> T) async throws -> T {
@@ -44,17 +46,30 @@ func runAction<T>(_ body: () async throws -> T) async throws -> T {
         throw error
     } catch {
         printError(String(describing: error))
-        throw CommandExit(status: .queued)
+        throw CommandExit(status: .failed)
     }
 }
 
+/// 1 is kept for "done, items wait in a queue" (from a summary): an error means the work was not done.
 func exitStatus(for error: ActionError) -> ExitStatus {
     switch error {
     case .sessionStale: return .sessionStale
-    case .syncRunning: return .locked
-    case .unknownScript, .userNotFound, .invalidUsername, .retryNotFound, .reviewNotFound, .notConfigured: return .badInput
-    default: return .queued
+    case .syncRunning, .scriptBusy: return .locked
+    case .unknownScript, .userNotFound, .invalidUsername, .retryNotFound, .reviewNotFound, .notConfigured, .cannotResolve: return .badInput
+    default: return .failed
     }
+}
+
+/// The status of a run summary, with a line on stderr when it is not "done" (so `--json`, whose stdout
+/// is the summary, still says why).
+func exitStatus(for summary: SyncSummary) -> ExitStatus {
+    let status = ExitStatus(rawValue: summary.exitCode) ?? .failed
+    switch status {
+    case .sessionStale: printError("TradingView session stale or no cookies set: writes stopped, work kept queued (run `cookies set`)")
+    case .failed: printError("\(summary.incomplete) part(s) of the run could not be done (see the error events); the next run tries again")
+    default: break
+    }
+    return status
 }
 
 func parseTerm(_ text: String) throws -> AccessTerm {
@@ -65,11 +80,4 @@ func parseTerm(_ text: String) throws -> AccessTerm {
     return term
 }
 
-extension Date {
-    var day: String { formatted(.iso8601.year().month().day()) }
-}
-
-func describe(_ report: ActionReport) -> String {
-    let expiry = report.lifetime ? "lifetime" : (report.expiry?.day ?? "-")
-    return "\(report.result.rawValue)\t\(report.operation.rawValue)\t\(report.username)\t\(expiry)\t\(report.detail)"
-}
+func describe(_ report: ActionReport) -> String { Listing.report(report) }

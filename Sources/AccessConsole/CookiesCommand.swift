@@ -17,7 +17,7 @@ struct CookiesCommand: AsyncParsableCommand {
             let (id, sign) = try readCookies()
             do {
                 let status = try await runtime.session.set(sessionid: id, sessionidSign: sign)
-                print("saved: session valid\(status.account.map { " (account \($0))" } ?? "")")
+                printSafe("saved: session valid\(status.account.map { " (account \($0))" } ?? "")")
             } catch {
                 printError(String(describing: error))
                 throw CommandExit(status: .sessionStale)
@@ -31,7 +31,7 @@ struct CookiesCommand: AsyncParsableCommand {
         func run() async throws {
             let runtime = try openRuntime(global)
             let status = await runtime.session.test()
-            print(line(status))
+            printSafe(line(status))
             if status.state != .valid { throw CommandExit(status: .sessionStale) }
         }
     }
@@ -41,7 +41,7 @@ struct CookiesCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             let runtime = try openRuntime(global)
-            print(line(runtime.session.status()))
+            printSafe(line(runtime.session.status()))
         }
     }
 }

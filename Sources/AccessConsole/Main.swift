@@ -5,6 +5,9 @@ import Foundation
 /// Exit codes every headless command shares (documented in the README).
 enum ExitStatus: Int32 {
     case done = 0, queued = 1, badInput = 2, sessionStale = 3, locked = 4
+    /// The work could not be done and nothing queued it: a service unreachable, master data damaged or
+    /// unwritable (disk full). Distinct from 1, which means "done, some items wait in a queue".
+    case failed = 5
 }
 
 @main
@@ -46,13 +49,14 @@ struct AccessConsoleCommand: AsyncParsableCommand {
         discussion: """
         Without a subcommand it opens the full-screen console on ./config.json.
         Exit codes: 0 done, 1 done with items queued for retry or review, 2 bad config or arguments,
-        3 TradingView session stale, 4 another sync holds the lock.
+        3 TradingView session stale, 4 another process holds the sync or script lock, 5 failed (a service
+        unreachable, master data damaged or unwritable, or done for some users only): see the error.
         """,
         version: AccessCoreVersion.string,
         subcommands: [
             ConsoleCommand.self, DemoCommand.self, SyncCommand.self, DaemonCommand.self,
             ValidateCommand.self, GrantCommand.self, ExtendCommand.self, RevokeCommand.self, ResyncCommand.self,
-            QueueCommand.self, ReviewCommand.self, CookiesCommand.self, ConfigCommand.self,
+            QueueCommand.self, ReviewCommand.self, CookiesCommand.self, ConfigCommand.self, StoreCommand.self,
             SandboxCommand.self, BenchCommand.self, KeysCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self

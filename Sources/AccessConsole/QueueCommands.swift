@@ -17,7 +17,7 @@ struct QueueCommand: AsyncParsableCommand {
             let items = scripts.flatMap { s in s.retryQueue.values.sorted { $0.nextAttemptAt < $1.nextAttemptAt }.map { (s.scriptId, $0) } }
             if json { printJSON(items.map { $0.1 }); return }
             for (script, item) in items {
-                print("\(script)\t\(item.id)\t\(item.operation.rawValue)\t\(item.username)\tattempts \(item.attempts)\tnext \(item.nextAttemptAt.formatted(.iso8601))\t\(item.lastError)")
+                print(Listing.retry(script, item))
             }
             print("\(items.count) queued for retry")
         }
@@ -38,7 +38,7 @@ struct QueueCommand: AsyncParsableCommand {
                 guard let script, let id else { throw ValidationError("give --script ID and an item id, or --all") }
                 summary = try await runAction { try await runtime.actions.retryNow(script: script, id: id) }
             }
-            throw CommandExit(status: ExitStatus(rawValue: summary.exitCode) ?? .queued)
+            throw CommandExit(status: exitStatus(for: summary))
         }
     }
 
@@ -51,7 +51,7 @@ struct QueueCommand: AsyncParsableCommand {
         func run() async throws {
             let runtime = try openRuntime(global)
             try await runAction { try await runtime.actions.dropRetry(script: script, id: id, dryRun: dryRun) }
-            print(dryRun ? "dry run: would drop \(id)" : "dropped \(id)")
+            printSafe(dryRun ? "dry run: would drop \(id)" : "dropped \(id)")
         }
     }
 }
@@ -71,7 +71,7 @@ struct ReviewCommand: AsyncParsableCommand {
             let items = scripts.flatMap { s in s.reviewQueue.values.sorted { $0.createdAt < $1.createdAt }.map { (s.scriptId, $0) } }
             if json { printJSON(items.map { $0.1 }); return }
             for (script, item) in items {
-                print("\(script)\t\(item.id)\t\(item.reason.rawValue)\t\"\(item.typedName)\"\t\(item.email)\t\(item.detail)")
+                print(Listing.review(script, item))
             }
             print("\(items.count) waiting for review")
         }
@@ -101,7 +101,7 @@ struct ReviewCommand: AsyncParsableCommand {
         func run() async throws {
             let runtime = try openRuntime(global)
             try await runAction { try await runtime.actions.dismissReview(script: script, id: id, reason: reason, dryRun: dryRun) }
-            print(dryRun ? "dry run: would dismiss \(id)" : "dismissed \(id)")
+            printSafe(dryRun ? "dry run: would dismiss \(id)" : "dismissed \(id)")
         }
     }
 }

@@ -14,7 +14,7 @@ struct SyncCommand: AsyncParsableCommand {
         let runtime = try openRuntime(global, echoEvents: !json)
         let summary = try await runSync(runtime, dryRun: dryRun || runtime.config.scheduler.dryRun)
         if json { printJSON(summary) }
-        throw CommandExit(status: ExitStatus(rawValue: summary.exitCode) ?? .queued)
+        throw CommandExit(status: exitStatus(for: summary))
     }
 }
 

@@ -89,6 +89,7 @@ final class TestRig: @unchecked Sendable {
         let mailer = try SMTPMailer(config: config.email!, environment: [:])
         var settings = SyncSettings(config: config)
         settings.backoffBase = backoffBase
+        settings.sentMailPath = masterData.appendingPathComponent(".invalid-name-mail").path
         let clock = self.clock
         actions = AccessActions(settings: settings, store: ScriptStoreOpener(directory: masterData), client: client,
                                 source: source, mailer: mailer, cookies: vault, events: events,

@@ -44,7 +44,7 @@ import Testing
         } catch let error as VaultError {
             #expect(error == .wrongKey(file: vault.cookiesPath, keyFile: vault.keyPath))
             let text = "\(error)"
-            #expect(text == "cannot decrypt \(vault.cookiesPath): the key does not match (ACCESS_CONSOLE_KEY or \(vault.keyPath))")
+            #expect(text == "cannot decrypt \(vault.cookiesPath): the key does not match (ACCESS_CONSOLE_KEY or \(vault.keyPath)) or the file was changed; set the cookies again")
             for secret in [right, wrong, cookies.sessionid, cookies.sessionidSign] { #expect(!text.contains(secret)) }
         }
         #expect(vault.currentCookies() == nil)

@@ -69,9 +69,53 @@ sys.exit(1 if bad else 0)
 PY
 [ $FAIL -eq 0 ] && echo "ok   crashed sync ends in the reference state" || echo "FAIL crashed sync differs from the reference"
 
+# Damaged files between runs (issue 11): each damage ends in its named outcome, and no purchase is
+# applied twice. WRITES counts the crashed sandbox's state-changing writes before each step.
+CFG="$TMP/crash/config.json"; MD="$TMP/crash/masterData"
+writes() { state 18802 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["writes"]))'; }
+SID='PUB;7d3c1e9a0b2f4c6d8e1f2a3b4c5d6e7f'; J="$MD/$SID.journal"; S="$MD/$SID.json"
+# A user of the script, so a grant adds journal lines to damage.
+NAME=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(next(u["username"] for u in s["users"].values()))' "$S" 2>/dev/null \
+  || "$BIN" resync --script "$SID" --json --config "$CFG" | python3 -c 'import json,sys; print(json.load(sys.stdin)["unknownLocal"][0]["username"])')
+"$BIN" extend --script "$SID" --user "$NAME" --term 7D --config "$CFG" >/dev/null 2>&1
+"$BIN" extend --script "$SID" --user "$NAME" --term 7D --config "$CFG" >/dev/null 2>&1
+WRITES=$(writes)
+# 1. A torn final line (a crash mid-write): dropped, the store opens, nothing is sent again.
+printf '{"changes":[{"markProcessed":{"transactionId":"torn' >> "$J"
+"$BIN" sync --config "$CFG" >/dev/null 2>&1; rc=$?
+check "torn final line: sync goes on (exit $rc)" [ $rc -le 1 ]
+check "torn final line: the torn bytes are cut" sh -c "! grep -q torn '$J'"
+check "torn final line: nothing applied twice" [ "$(writes)" = "$WRITES" ]
+# 2. A changed byte inside a line: the load stops naming file and line; repair sets the rest aside.
+"$BIN" extend --script "$SID" --user "$NAME" --term 7D --config "$CFG" >/dev/null 2>&1; WRITES=$(writes)
+python3 - "$J" <<'PY'
+import sys
+p = sys.argv[1]; b = bytearray(open(p, "rb").read())
+i = b.index(b'"seq"') - 3; b[i] = b[i] ^ 0x01   # a byte inside the first line's changes
+open(p, "wb").write(bytes(b))
+PY
+"$BIN" sync --config "$CFG" > "$TMP/damaged.txt" 2>&1; rc=$?
+check "changed byte: sync refuses with exit 5 (exit $rc)" [ $rc -eq 5 ]
+check "changed byte: the error names the journal, the line and the repair" \
+  sh -c "grep -q 'journal: unreadable master data: line [0-9]*: checksum mismatch' '$TMP/damaged.txt' && grep -q 'store repair --script' '$TMP/damaged.txt'"
+check "changed byte: nothing was sent" [ "$(writes)" = "$WRITES" ]
+"$BIN" store repair --script "$SID" --config "$CFG" > "$TMP/repair.txt" 2>&1
+check "repair: the rest is set aside beside the journal and listed" sh -c "ls '$MD' | grep -q 'journal.damaged-' && grep -q '^lost' '$TMP/repair.txt'"
+"$BIN" sync --config "$CFG" >/dev/null 2>&1; rc=$?
+check "repair: sync works again (exit $rc)" [ $rc -le 1 ]
+# 3. A missing snapshot with an emptied journal: lost, not fresh; nothing written until rebuilt.
+WRITES=$(writes)
+rm -f "$S"; : > "$J"
+"$BIN" sync --config "$CFG" > "$TMP/lost.txt" 2>&1; rc=$?
+check "missing snapshot: sync refuses with exit 5 (exit $rc)" [ $rc -eq 5 ]
+check "missing snapshot: the error says master data was lost" grep -q "master data was lost" "$TMP/lost.txt"
+check "missing snapshot: no purchase applied again" [ "$(writes)" = "$WRITES" ]
+"$BIN" store rebuild --script "$SID" --config "$CFG" >/dev/null 2>&1
+"$BIN" sync --config "$CFG" >/dev/null 2>&1; rc=$?
+check "rebuild: sync works again (exit $rc) and applies no old purchase" sh -c "[ $rc -le 1 ] && [ $(writes) = $WRITES ]"
+
 # Secrets (issue 2, done-when 4): cookie values and API keys appear in no log, journal, snapshot,
 # vault file or command output (config.json itself names the sandbox's key, so it is left out).
-CFG="$TMP/crash/config.json"
 { "$BIN" sync --config "$CFG"; "$BIN" cookies status --config "$CFG"; "$BIN" cookies test --config "$CFG"
   echo 'sessionid=wrong-cookie-value-123; sessionid_sign=wrong-sign-value-456' | "$BIN" cookies set --config "$CFG"
   "$BIN" queue list --config "$CFG"; "$BIN" review list --json --config "$CFG"; } > "$TMP/outputs.txt" 2>&1

@@ -127,7 +127,7 @@ extension AccessActions {
                      next: Date, error: String) throws {
         let item = RetryItem(id: "manual-\(UUID().uuidString.lowercased())", operation: kind, username: user,
                              email: session.state.user(user)?.email, term: term, transactionId: nil, attempts: attempts,
-                             nextAttemptAt: next, lastError: error, createdAt: now)
+                             nextAttemptAt: next, lastError: error, createdAt: now, plannedAt: now)
         try commit(session, [.putRetry(item)])
         try note(session, user: user, action: kind.rawValue, result: "queued: \(error)")
     }

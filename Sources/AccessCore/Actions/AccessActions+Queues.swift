@@ -118,7 +118,7 @@ extension AccessActions {
 extension SyncSummary {
     mutating func add(_ o: SyncSummary) {
         processed += o.processed; granted += o.granted; extended += o.extended; revoked += o.revoked
-        review += o.review; retry += o.retry; failed += o.failed; skipped += o.skipped
+        review += o.review; retry += o.retry; failed += o.failed; skipped += o.skipped; incomplete += o.incomplete
         stale = stale || o.stale; durationSeconds += o.durationSeconds
     }
 }

@@ -53,7 +53,9 @@ public final class AccessActions: Sendable {
     func withSession<T>(_ scriptId: String, dryRun: Bool, _ body: (ScriptSession) async throws -> T) async throws -> T {
         try checkScript(scriptId)
         let data: any ScriptMasterData
-        do { data = try store.openScript(scriptId) } catch { throw ActionError.store(String(describing: error)) }
+        do { data = try store.openScript(scriptId) } catch StoreError.locked {
+            throw ActionError.scriptBusy(script: scriptId)
+        } catch { throw ActionError.store(String(describing: error)) }
         let session = ScriptSession(data, provider: store, dryRun: dryRun)
         defer { session.close() }
         return try await body(session)

@@ -8,6 +8,8 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Writes stopped; `queued` changes wait in the retry queue for fresh cookies.
     case sessionStale(queued: Int)
     case syncRunning(pid: Int32?)
+    /// The script's master data is held by another process (a sync, or an action in a console).
+    case scriptBusy(script: String)
     case retryNotFound(script: String, id: String)
     case reviewNotFound(script: String, id: String)
     case cannotResolve(script: String, id: String, detail: String)
@@ -29,6 +31,7 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible {
         case .sessionStale(let q):
             return "TradingView session stale: \(q) change(s) kept queued; set fresh cookies, then retry"
         case .syncRunning(let pid): return pid.map { "sync running (pid \($0))" } ?? "sync running"
+        case .scriptBusy(let s): return "master data of \(s) is held by another process (a sync or another action): try again when it is done"
         case .retryNotFound(let s, let id): return "no retry item \"\(id)\" in \(s)"
         case .reviewNotFound(let s, let id): return "no review item \"\(id)\" in \(s)"
         case .cannotResolve(let s, let id, let d): return "review item \"\(id)\" in \(s): \(d)"

@@ -45,7 +45,7 @@ public final class AppRuntime: Sendable {
         events.addSink { logFile.write($0) }
 
         masterDataDirectory = config.resolvedPath(config.paths.masterData, configPath: configPath)
-        do { try FileManager.default.createDirectory(at: masterDataDirectory, withIntermediateDirectories: true) } catch {
+        do { try DurableFile.createDirectory(masterDataDirectory) } catch {
             throw issue("paths.master_data", "cannot create \(masterDataDirectory.path): \(error.localizedDescription)")
         }
 
@@ -72,6 +72,7 @@ public final class AppRuntime: Sendable {
             }
         }
         var settings = SyncSettings(config: config)
+        settings.sentMailPath = masterDataDirectory.appendingPathComponent(".invalid-name-mail").path
         if let template = config.email?.template {
             let path = config.resolvedPath(template, configPath: configPath).path
             do { settings.mailTemplate = try MailTemplate.load(path: path) } catch {

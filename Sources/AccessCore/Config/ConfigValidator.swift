@@ -12,12 +12,34 @@ struct ConfigValidator {
     static func quoted(_ v: Any?) -> String {
         switch v {
         case nil, is NSNull: return "null"
-        case let s as String: return "\"\(s.count > 60 ? String(s.prefix(60)) + "…" : s)\""
+        // Echoed values are outside text too: no line break or escape sequence reaches the terminal.
+        case let s as String: return "\"\(SafeText.text(s.count > 60 ? String(s.prefix(60)) + "…" : s))\""
         case let n as NSNumber: return isBool(n) ? (n.boolValue ? "true" : "false") : "\(n)"
         case is [Any]: return "a list"
         case is [String: Any]: return "an object"
         default: return "\(v!)"
         }
+    }
+
+    /// Every key of `dict` not in `known` is a problem (a typo like `per_pge` would otherwise be ignored
+    /// and its default used). Keys starting with `_` are comments.
+    mutating func only(_ dict: [String: Any]?, at path: String, _ known: [String]) {
+        guard let dict else { return }
+        for key in dict.keys.sorted() where !known.contains(key) && !key.hasPrefix("_") {
+            fail(path.isEmpty ? key : "\(path).\(key)", "unknown key (expected one of \(known.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    /// A string that goes into a header or a mail header: a line break there would add a header.
+    mutating func singleLine(_ dict: [String: Any]?, _ key: String, at path: String) {
+        guard let s = dict?[key] as? String, HeaderSafety.hasLineBreak(s) else { return }
+        fail("\(path).\(key)", "contains a line break (CR or LF), which would start a new header")
+    }
+
+    mutating func integer(_ dict: [String: Any]?, _ key: String, at path: String, range: ClosedRange<Double>, required: Bool = false) -> Double? {
+        guard let d = number(dict, key, at: path, range: range, required: required) else { return nil }
+        guard d == d.rounded() else { fail("\(path).\(key)", "expected a whole number, got \(Self.trim(d))"); return nil }
+        return d
     }
 
     // MARK: typed getters that record an issue when the value is there but wrong

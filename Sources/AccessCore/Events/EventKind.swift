@@ -9,6 +9,7 @@ public enum EventKind: Hashable, Sendable {
     case retryAdded, reviewAdded, reviewDismissed, mailSent, mailFailed
     case intentSettled, bootstrapDone
     case listFailed, storeFailed, wordpressFailed, transactionRejected, transactionUnmapped
+    case transactionDuplicate, transactionFuture, mailSkipped, storeRepaired
     case sessionValid, sessionStale, cookiesSaved, cookiesRejected
     /// A manual action (console key or CLI command) finished, or failed.
     case actionDone(ActionName), actionFailed(ActionName)
@@ -30,7 +31,8 @@ public enum EventKind: Hashable, Sendable {
         .mailSent: "mail.sent", .mailFailed: "email.failed", .intentSettled: "intent.settled",
         .bootstrapDone: "bootstrap.done", .listFailed: "list.failed", .storeFailed: "store.failed",
         .wordpressFailed: "wordpress.failed", .transactionRejected: "transaction.rejected",
-        .transactionUnmapped: "transaction.unmapped", .sessionValid: "session.ok", .sessionStale: "session.stale",
+        .transactionUnmapped: "transaction.unmapped", .transactionDuplicate: "transaction.duplicate",
+        .transactionFuture: "transaction.future", .mailSkipped: "email.skipped", .storeRepaired: "store.repaired", .sessionValid: "session.ok", .sessionStale: "session.stale",
         .cookiesSaved: "cookies.saved", .cookiesRejected: "cookies.rejected", .daemonStart: "daemon.start",
         .daemonListening: "daemon.listening", .daemonDraining: "daemon.draining", .daemonStopped: "daemon.stopped",
         .daemonRun: "daemon.run", .syncStopping: "sync.stopping",
@@ -78,7 +80,7 @@ public enum EventKind: Hashable, Sendable {
 
 /// The manual actions of AccessActions, as named in their events and the audit trail.
 public enum ActionName: String, CaseIterable, Sendable, Hashable {
-    case validate, grant, extend, revoke, resync, retry
+    case validate, grant, extend, revoke, resync, retry, rebuild
     case retryDrop = "retry-drop"
     case reviewResolve = "review-resolve"
     case reviewDismiss = "review-dismiss"

@@ -7,16 +7,38 @@ public final class EventLogFile: @unchecked Sendable {
     private let fd: Int32
     private let lock = NSLock()
     private let redact: @Sendable (String) -> String
+    /// write(2), replaceable by tests to simulate a full disk.
+    private let writeBytes: @Sendable (Int32, UnsafeRawPointer, Int) -> Int
+    /// True when the file ends inside a line (a write cut short by a full disk, or a process that died
+    /// mid-write): the next write starts with a line end, so the torn line stays one unreadable line
+    /// (skipped by readers) instead of swallowing the next event into it forever.
+    private var midLine: Bool
 
     /// `redact` scrubs secret values as a last line of defence; events should never carry them anyway.
-    public init(path: String, redact: @escaping @Sendable (String) -> String = { $0 }) throws {
+    public convenience init(path: String, redact: @escaping @Sendable (String) -> String = { $0 }) throws {
+        try self.init(path: path, redact: redact, writeBytes: { Foundation.write($0, $1, $2) })
+    }
+
+    init(path: String, redact: @escaping @Sendable (String) -> String,
+         writeBytes: @escaping @Sendable (Int32, UnsafeRawPointer, Int) -> Int) throws {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else {
             throw StoreError.io(path: path, detail: "cannot open the log for appending: \(String(cString: strerror(errno)))")
         }
-        self.path = path; self.fd = fd; self.redact = redact
+        self.path = path; self.fd = fd; self.redact = redact; self.writeBytes = writeBytes
+        self.midLine = Self.endsMidLine(path)
+    }
+
+    private static func endsMidLine(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let end = lseek(fd, 0, SEEK_END)
+        guard end > 0 else { return false }
+        var last: UInt8 = 0
+        return pread(fd, &last, 1, end - 1) == 1 && last != 0x0A
     }
 
     deinit { close(fd) }
@@ -25,14 +47,18 @@ public final class EventLogFile: @unchecked Sendable {
         let line = redact(EventCoding.line(event)) + "\n"
         lock.lock(); defer { lock.unlock() }
         var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { buf in
+        if midLine { bytes.insert(0x0A, at: 0) }
+        let written = bytes.withUnsafeMutableBytes { buf in
             var offset = 0
             while offset < buf.count {
-                let n = Foundation.write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n <= 0 { if errno == EINTR { continue }; return }
+                let n = writeBytes(fd, buf.baseAddress! + offset, buf.count - offset)
+                if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
                 offset += n
             }
+            return offset
         }
+        // Nothing written leaves the file as it was; anything short of the whole line leaves it mid-line.
+        if written > 0 { midLine = written < bytes.count }
     }
 }
 

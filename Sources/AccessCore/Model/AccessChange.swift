@@ -2,7 +2,8 @@ import Foundation
 
 /// One durable change to a script's master data: the unit the journal stores, one JSON line each.
 /// `ScriptAccess.apply` is the only place that interprets them, so replay equals live.
-public enum AccessChange: Codable, Sendable, Hashable {
+/// Its JSON (stable, named keys) is in `AccessChange+Codable.swift`.
+public enum AccessChange: Sendable, Hashable {
     case upsertUser(UserAccess)
     case removeUser(username: String)
     case appendHistory(username: String, entry: HistoryEntry)

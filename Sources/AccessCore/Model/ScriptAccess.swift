@@ -77,12 +77,18 @@ public struct RetryItem: Codable, Sendable, Hashable, Identifiable {
     public var nextAttemptAt: Date
     public var lastError: String
     public var createdAt: Date
+    /// The run time at which the write was first planned. Every attempt computes the term from it, so
+    /// the expiry a customer gets does not drift by the time spent retrying. nil in items queued
+    /// before this field existed (they use the attempt's time).
+    public var plannedAt: Date?
 
     public init(id: String, operation: RemoteOperation, username: String, email: String?, term: AccessTerm?,
-                transactionId: String?, attempts: Int, nextAttemptAt: Date, lastError: String, createdAt: Date) {
+                transactionId: String?, attempts: Int, nextAttemptAt: Date, lastError: String, createdAt: Date,
+                plannedAt: Date? = nil) {
         self.id = id; self.operation = operation; self.username = username; self.email = email
         self.term = term; self.transactionId = transactionId; self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt; self.lastError = lastError; self.createdAt = createdAt
+        self.plannedAt = plannedAt
     }
 }
 

@@ -88,6 +88,13 @@ public final class CookieVault: CookieProvider, @unchecked Sendable {
         }
     }
 
+    /// The vault's own error when cookies are stored but cannot be opened: what to fix, not "no cookies".
+    public func unavailableReason() -> String? {
+        do { _ = try load(); return nil } catch let e as VaultError { return e.description } catch {
+            return String(describing: error)
+        }
+    }
+
     private func read() throws -> Data? {
         do { return try Data(contentsOf: URL(fileURLWithPath: cookiesPath)) } catch {
             if !FileManager.default.fileExists(atPath: cookiesPath) { return nil }

@@ -21,4 +21,11 @@ public struct SessionCookies: Codable, Sendable, Hashable, CustomStringConvertib
 /// Where the direct client gets cookies from at call time, so a `cookies set` takes effect without a restart.
 public protocol CookieProvider: Sendable {
     func currentCookies() -> SessionCookies?
+    /// Why `currentCookies()` has none when cookies were saved but cannot be read (a damaged vault, a
+    /// wrong key, a key file others can read); nil when none were saved, or there is nothing to say.
+    func unavailableReason() -> String?
+}
+
+extension CookieProvider {
+    public func unavailableReason() -> String? { nil }
 }

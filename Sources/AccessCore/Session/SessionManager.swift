@@ -83,8 +83,8 @@ public final class SessionManager: Sendable {
                               account: check.account ?? readStatus()?.account)
         lock.lock(); defer { lock.unlock() }
         if let data = try? Self.encoder.encode(s) {
-            try? FileManager.default.createDirectory(at: vault.directory, withIntermediateDirectories: true)
-            try? data.write(to: URL(fileURLWithPath: statusPath), options: .atomic)
+            try? DurableFile.createDirectory(vault.directory)
+            try? DurableFile.replace(statusPath, with: Array(data))
         }
         if announce {
             events.emit(check.valid ? .info : .warning, check.valid ? .sessionValid : .sessionStale, detail,

@@ -13,7 +13,7 @@ public enum VaultError: Error, Sendable, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .wrongKey(let file, let keyFile):
-            return "cannot decrypt \(file): the key does not match (ACCESS_CONSOLE_KEY or \(keyFile))"
+            return "cannot decrypt \(file): the key does not match (ACCESS_CONSOLE_KEY or \(keyFile)) or the file was changed; set the cookies again"
         case .badEnvironmentKey(let reason):
             return "ACCESS_CONSOLE_KEY: \(reason); set it to the base64 of 32 random bytes (e.g. `openssl rand -base64 32`)"
         case .badKeyFile(let path, let reason):

@@ -10,7 +10,8 @@ import Darwin
 enum DurableFile {
     static func errnoText() -> String { String(cString: strerror(errno)) }
 
-    static func openFile(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws -> Int32 {
+    /// Files are created 0600: master data holds customer emails and names.
+    static func openFile(_ path: String, _ flags: Int32, mode: mode_t = 0o600) throws -> Int32 {
         let fd = open(path, flags | O_CLOEXEC, mode)
         guard fd >= 0 else { throw StoreError.io(path: path, detail: "cannot open: \(errnoText())") }
         return fd
@@ -44,7 +45,7 @@ enum DurableFile {
 
     /// Replaces `path` with `bytes` so that a crash leaves either the old or the new file, never a mix:
     /// temp file, fsync, rename, fsync the directory.
-    static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o644) throws {
+    static func replace(_ path: String, with bytes: [UInt8], mode: mode_t = 0o600) throws {
         let temp = path + ".tmp"
         let fd = try openFile(temp, O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
         do {
@@ -95,7 +96,8 @@ enum DurableFile {
     }
 
     static func createDirectory(_ url: URL) throws {
-        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+        // 0700 when created here; an existing folder keeps the mode its owner gave it.
+        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) } catch {
             throw StoreError.io(path: url.path, detail: "cannot create directory: \(error.localizedDescription)")
         }
     }

@@ -9,10 +9,24 @@ struct JSONReadError: Error {
 /// A pull parser over UTF-8 bytes, for the snapshot's hot parts (users, processed transactions):
 /// no intermediate tree, strings built straight from the buffer.
 struct JSONReader {
+    /// Deepest nesting of objects and arrays read: the parser recurses per level, so without a limit
+    /// a few kilobytes of `[[[[...` from WordPress or a damaged file would overflow the stack.
+    /// Nothing the product reads or writes nests more than a dozen levels.
+    static let maxDepth = 128
+
     private let p: UnsafeBufferPointer<UInt8>
     private(set) var pos = 0
+    private var depth = 0
 
     init(_ buffer: UnsafeBufferPointer<UInt8>) { p = buffer }
+
+    /// Consumes the opening `{` or `[` and goes one level deeper, failing past `maxDepth`;
+    /// the caller leaves the level with `depth -= 1`.
+    private mutating func enter(_ open: UInt8) throws {
+        try expect(open)
+        guard depth < Self.maxDepth else { throw fail("nested deeper than \(Self.maxDepth) levels") }
+        depth += 1
+    }
 
     func fail(_ message: String) -> JSONReadError { JSONReadError(offset: pos, message: message) }
 
@@ -54,7 +68,8 @@ struct JSONReader {
 
     /// Iterates the members of an object, handing each key to `body`, which must consume the value.
     mutating func object(_ body: (inout JSONReader, String) throws -> Void) throws {
-        try expect(0x7B)
+        try enter(0x7B)
+        defer { depth -= 1 }
         var first = true
         while try more(&first, close: 0x7D) {
             let key = try string()
@@ -66,7 +81,8 @@ struct JSONReader {
     /// Like `object`, but hands over the key's raw bytes (escapes left as they are): for hot objects
     /// whose keys are matched with `Self.is(_:_:)` rather than turned into Strings.
     mutating func rawKeyObject(_ body: (inout JSONReader, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        try expect(0x7B)
+        try enter(0x7B)
+        defer { depth -= 1 }
         var first = true
         while try more(&first, close: 0x7D) {
             let (start, end, _) = try stringBounds()
@@ -80,7 +96,8 @@ struct JSONReader {
     }
 
     mutating func array(_ body: (inout JSONReader) throws -> Void) throws {
-        try expect(0x5B)
+        try enter(0x5B)
+        defer { depth -= 1 }
         var first = true
         while try more(&first, close: 0x5D) { try body(&self) }
     }

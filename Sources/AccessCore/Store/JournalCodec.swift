@@ -2,9 +2,40 @@ import Foundation
 
 /// Journal lines by hand for the changes every remote write makes (the user with their history, an
 /// intent opened and closed, a transaction marked): through Codable one such line costs a good part of a
-/// millisecond on Linux, paid twice per write. The text is what Codable writes for the same line
-/// (keys sorted, `_0` for unlabelled values), and any other change still goes through Codable.
+/// millisecond on Linux, paid twice per write. The text is what `AccessChange`'s Codable writes for the
+/// same change (named members, see `AccessChange+Codable.swift`), and any other change goes through Codable.
+///
+/// A line is `{"changes":[...],"seq":N,"crc":"xxxxxxxx"}`: the checksum (CRC-32, 8 lowercase hex digits)
+/// covers every byte before `,"crc"`, so a changed byte anywhere in the line is found. Lines written
+/// before checksums (no `crc`, `_0` for unlabelled values) still read.
 enum JournalCodec {
+    /// `,"crc":"` + 8 hex digits + `"}`.
+    static let checksumSuffixLength = 18
+    private static let checksumPrefix = Array(#","crc":""#.utf8)
+
+    /// Whether a line carries a checksum, and whether it matches.
+    enum Checksum: Equatable { case valid, absent, mismatch }
+
+    static func checksum(of text: UnsafeBufferPointer<UInt8>) -> Checksum {
+        let n = text.count, k = checksumSuffixLength
+        guard n >= k + 2, text[n - 2] == 0x22, text[n - 1] == 0x7D,
+              text[(n - k)..<(n - k + checksumPrefix.count)].elementsEqual(checksumPrefix) else {
+            // Something that looks like a checksum member but is not at the end is damage, not an old line.
+            return contains(text, #""crc":"#) ? .mismatch : .absent
+        }
+        guard let stored = UInt32(String(decoding: UnsafeBufferPointer(rebasing: text[(n - 10)..<(n - 2)]), as: UTF8.self), radix: 16)
+        else { return .mismatch }
+        return CRC32.checksum(UnsafeBufferPointer(rebasing: text[0..<(n - k)])) == stored ? .valid : .mismatch
+    }
+
+    private static func contains(_ text: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+        let m = needle.utf8CodeUnitCount
+        guard text.count >= m else { return false }
+        return needle.withUTF8Buffer { nb in
+            (0...(text.count - m)).contains { i in text[i] == nb[0] && memcmp(text.baseAddress! + i, nb.baseAddress!, m) == 0 }
+        }
+    }
+
     static func encode(_ line: JournalLine, encoder: JSONEncoder) throws -> [UInt8] {
         var w = JSONWriter(capacity: 512)
         w.raw("{"); w.key("changes"); w.raw("[")
@@ -12,9 +43,9 @@ enum JournalCodec {
             if i > 0 { w.raw(",") }
             switch change {
             case .upsertUser(let user):
-                w.raw("{"); w.key("upsertUser"); w.raw("{"); w.key("_0"); SnapshotCodec.writeUser(user, into: &w); w.raw("}}")
+                w.raw("{"); w.key("upsertUser"); w.raw("{"); w.key("user"); SnapshotCodec.writeUser(user, into: &w); w.raw("}}")
             case .openIntent(let intent):
-                w.raw("{"); w.key("openIntent"); w.raw("{"); w.key("_0"); writeIntent(intent, into: &w); w.raw("}}")
+                w.raw("{"); w.key("openIntent"); w.raw("{"); w.key("intent"); writeIntent(intent, into: &w); w.raw("}}")
             case .closeIntent(let id):
                 w.raw("{"); w.key("closeIntent"); w.raw("{"); w.key("id"); w.string(id); w.raw("}}")
             case .dropRetry(let id):
@@ -24,12 +55,15 @@ enum JournalCodec {
             case .markProcessed(let id):
                 w.raw("{"); w.key("markProcessed"); w.raw("{"); w.key("transactionId"); w.string(id); w.raw("}}")
             case .setLastProcessed(let date):
-                w.raw("{"); w.key("setLastProcessed"); w.raw("{"); w.key("_0"); w.date(date); w.raw("}}")
+                w.raw("{"); w.key("setLastProcessed"); w.raw("{"); w.key("date"); w.date(date); w.raw("}}")
             default:
                 w.raw(try encoder.encode(change))
             }
         }
-        w.raw("],"); w.key("seq"); w.int(line.seq); w.raw("}")
+        w.raw("],"); w.key("seq"); w.int(line.seq)
+        let crc = String(CRC32.checksum(w.bytes), radix: 16)
+        w.raw(","); w.key("crc"); w.raw("\""); w.bytes.append(contentsOf: (String(repeating: "0", count: 8 - crc.count) + crc).utf8)
+        w.raw("\"}")
         return w.bytes
     }
 
@@ -62,13 +96,13 @@ enum JournalCodec {
             try r.object { r, key in
                 cases += 1
                 switch key {
-                case "upsertUser": known = try field(&r, "_0") { try SnapshotCodec.readUser(&$0) }.map { .upsertUser($0) }
-                case "openIntent": known = try field(&r, "_0") { try readIntent(&$0) }.map { .openIntent($0) }
+                case "upsertUser": known = try field(&r, "user", or: "_0") { try SnapshotCodec.readUser(&$0) }.map { .upsertUser($0) }
+                case "openIntent": known = try field(&r, "intent", or: "_0") { try readIntent(&$0) }.map { .openIntent($0) }
                 case "closeIntent": known = try field(&r, "id") { try $0.string() }.map { .closeIntent(id: $0) }
                 case "dropRetry": known = try field(&r, "id") { try $0.string() }.map { .dropRetry(id: $0) }
                 case "dropReview": known = try field(&r, "id") { try $0.string() }.map { .dropReview(id: $0) }
                 case "markProcessed": known = try field(&r, "transactionId") { try $0.string() }.map { .markProcessed(transactionId: $0) }
-                case "setLastProcessed": known = try field(&r, "_0") { try $0.date() }.map { .setLastProcessed($0) }
+                case "setLastProcessed": known = try field(&r, "date", or: "_0") { try $0.date() }.map { .setLastProcessed($0) }
                 default: try r.skipValue()
                 }
             }
@@ -114,11 +148,13 @@ enum JournalCodec {
                            wasKnown: wasKnown, transactionId: transaction, createdAt: createdAt)
     }
 
-    /// The value of `name` in the object that comes next (other members skipped); nil when absent.
-    private static func field<T>(_ r: inout JSONReader, _ name: String, _ read: (inout JSONReader) throws -> T?) throws -> T? {
+    /// The value of `name` (or of `legacy`, its name in lines written before named members) in the
+    /// object that comes next (other members skipped); nil when absent.
+    private static func field<T>(_ r: inout JSONReader, _ name: String, or legacy: String? = nil,
+                                 _ read: (inout JSONReader) throws -> T?) throws -> T? {
         var value: T?
         try r.object { r, key in
-            if key == name { value = try read(&r) } else { try r.skipValue() }
+            if key == name || key == legacy { value = try read(&r) } else { try r.skipValue() }
         }
         return value
     }

@@ -30,6 +30,8 @@ public final class ScriptStore: @unchecked Sendable {
     public let scriptId: String
     public let snapshotPath: String
     public let journalPath: String
+    /// `{script}.generation`: see `StoreGeneration`.
+    let generationPath: String
     public let options: StoreOptions
 
     /// Guards the in-memory state and the journal's end. Never held during fsync.
@@ -47,6 +49,8 @@ public final class ScriptStore: @unchecked Sendable {
     private var journalBytes: Int
     private var journalFD: Int32
     private var lock: FileLock?
+    /// The sequence the generation file names now.
+    private var markedSequence: Int
     private let encoder = StoreJSON.encoder()
     private let decoder = StoreJSON.decoder()
 
@@ -67,15 +71,17 @@ public final class ScriptStore: @unchecked Sendable {
         let snapshotPath = base + ".json"
         let journalPath = base + ".journal"
 
+        let generation = StoreGeneration.read(base + ".generation")
         let snapshotBytes = try DurableFile.readAll(snapshotPath)
         let journalBytes = try DurableFile.readAll(journalPath) ?? []
-        let (state, sequence, journal) = try load(scriptId: scriptId, snapshot: snapshotBytes, at: snapshotPath,
-                                                  journal: journalBytes, at: journalPath)
+        let (state, sequence, journal) = try load(scriptId: scriptId, generation: generation, snapshot: snapshotBytes,
+                                                  at: snapshotPath, journal: journalBytes, at: journalPath)
 
         let fd = try DurableFile.openFile(journalPath, O_WRONLY | O_APPEND | O_CREAT)
         let store = ScriptStore(scriptId: scriptId, snapshotPath: snapshotPath, journalPath: journalPath,
                                 options: options, state: state, sequence: sequence, lock: lock, journalFD: fd,
-                                journalLines: journal.lines.count, journalBytes: journal.intactLength)
+                                journalLines: journal.lines.count, journalBytes: journal.intactLength,
+                                markedSequence: generation?.sequence ?? -1)
         if journal.intactLength < journalBytes.count {
             guard ftruncate(fd, off_t(journal.intactLength)) == 0 else {
                 throw StoreError.io(path: journalPath, detail: "cannot cut the torn last line: \(DurableFile.errnoText())")
@@ -96,41 +102,58 @@ public final class ScriptStore: @unchecked Sendable {
     public static func peek(directory: URL, scriptId: String) throws -> ScriptAccess {
         let base = directory.appendingPathComponent(ScriptFileName.encode(scriptId)).path
         let journalPath = base + ".journal", snapshotPath = base + ".json"
+        // The marker first: it never names more than the files held when it was written, and they only grow.
+        let generation = StoreGeneration.read(base + ".generation")
         let journalBytes = try DurableFile.readAll(journalPath) ?? []
-        return try load(scriptId: scriptId, snapshot: try DurableFile.readAll(snapshotPath), at: snapshotPath,
-                        journal: journalBytes, at: journalPath).state
+        return try load(scriptId: scriptId, generation: generation, snapshot: try DurableFile.readAll(snapshotPath),
+                        at: snapshotPath, journal: journalBytes, at: journalPath).state
     }
 
     /// Snapshot plus the journal lines it does not hold yet; the journal's intact part, for `open` to cut to.
-    private static func load(scriptId: String, snapshot snapshotBytes: [UInt8]?, at snapshotPath: String,
-                             journal journalBytes: [UInt8], at journalPath: String)
+    private static func load(scriptId: String, generation: StoreGeneration?, snapshot snapshotBytes: [UInt8]?,
+                             at snapshotPath: String, journal journalBytes: [UInt8], at journalPath: String)
         throws -> (state: ScriptAccess, sequence: Int, journal: JournalReader.Contents) {
-        var state = ScriptAccess(scriptId: scriptId)
-        var sequence = 0
-        if let bytes = snapshotBytes {
-            let snapshot: SnapshotCodec.Snapshot
-            do {
-                snapshot = try bytes.withUnsafeBufferPointer { try SnapshotCodec.decode($0) }
-            } catch let e as JSONReadError {
-                throw StoreError.corrupt(path: snapshotPath, detail: "line \(lineNumber(of: e.offset, in: bytes)): \(e.message)")
-            }
-            guard snapshot.state.scriptId == scriptId else {
-                throw StoreError.corrupt(path: snapshotPath, detail: "holds script \(snapshot.state.scriptId), expected \(scriptId)")
-            }
-            state = snapshot.state
-            sequence = snapshot.journalSequence
+        var (state, sequence) = try readSnapshot(scriptId: scriptId, snapshotBytes, at: snapshotPath)
+        let journal: JournalReader.Contents
+        do {
+            journal = try JournalReader.read(journalBytes, path: journalPath, snapshotSequence: sequence, decoder: StoreJSON.decoder())
+        } catch StoreError.corrupt(let path, let detail) {
+            throw StoreError.corrupt(path: path, detail: "\(detail) (`access-console store repair --script \(scriptId)` keeps the lines before it and sets the rest aside)")
         }
-        let journal = try JournalReader.read(journalBytes, path: journalPath, decoder: StoreJSON.decoder())
         for line in journal.lines where line.seq > sequence {
             for change in line.changes { state.apply(change) }
             sequence = line.seq
         }
+        if let generation, generation.scriptId == scriptId, sequence < generation.sequence {
+            let what = snapshotBytes == nil ? "the snapshot is missing" : "the snapshot and journal end at change \(sequence)"
+            throw StoreError.corrupt(path: snapshotPath, detail: "master data was lost: \(what) but the store had reached change "
+                + "\(generation.sequence); nothing is written, so old purchases are not applied again "
+                + "(`access-console store rebuild --script \(scriptId)` starts again from TradingView's list)")
+        }
         return (state, sequence, journal)
     }
 
+    /// The snapshot's state and the last journal seq it holds; an empty state at seq 0 when there is none.
+    static func readSnapshot(scriptId: String, _ bytes: [UInt8]?, at snapshotPath: String) throws -> (ScriptAccess, Int) {
+        guard let bytes else { return (ScriptAccess(scriptId: scriptId), 0) }
+        let snapshot: SnapshotCodec.Snapshot
+        do {
+            snapshot = try bytes.withUnsafeBufferPointer { try SnapshotCodec.decode($0) }
+        } catch let e as JSONReadError {
+            throw StoreError.corrupt(path: snapshotPath, detail: "line \(lineNumber(of: e.offset, in: bytes)): \(e.message)")
+        }
+        guard snapshot.state.scriptId == scriptId else {
+            throw StoreError.corrupt(path: snapshotPath, detail: "holds script \(snapshot.state.scriptId), expected \(scriptId)")
+        }
+        return (snapshot.state, snapshot.journalSequence)
+    }
+
     private init(scriptId: String, snapshotPath: String, journalPath: String, options: StoreOptions,
-                 state: ScriptAccess, sequence: Int, lock: FileLock, journalFD: Int32, journalLines: Int, journalBytes: Int) {
+                 state: ScriptAccess, sequence: Int, lock: FileLock, journalFD: Int32, journalLines: Int, journalBytes: Int,
+                 markedSequence: Int) {
         self.scriptId = scriptId; self.snapshotPath = snapshotPath; self.journalPath = journalPath
+        self.generationPath = String(journalPath.dropLast(".journal".count)) + ".generation"
+        self.markedSequence = markedSequence
         self.options = options; self.current = state; self.sequence = sequence; self.lock = lock
         self.journalFD = journalFD; self.journalLines = journalLines; self.journalBytes = journalBytes
         self.durableSequence = sequence
@@ -243,6 +266,14 @@ public final class ScriptStore: @unchecked Sendable {
         journalLines = 0
         journalBytes = 0
         durableSequence = sequence
+        markGeneration(sequence)
+    }
+
+    /// Records `sequence` (on disk) in the generation file when it is newer than what the file says.
+    private func markGeneration(_ sequence: Int) {
+        guard sequence > markedSequence, sequence > 0 else { return }
+        StoreGeneration.write(StoreGeneration(scriptId: scriptId, sequence: sequence), to: generationPath)
+        markedSequence = sequence
     }
 
     /// Compacts if the journal is long, then releases the journal and the lock. Also done on deinit.
@@ -254,6 +285,7 @@ public final class ScriptStore: @unchecked Sendable {
         mutex.withLock {
             guard journalFD >= 0 else { return }
             if journalIsLongLocked { try? compactLocked() }
+            markGeneration(durableSequence)
             DurableFile.closeFile(journalFD)
             journalFD = -1
             lock?.release()

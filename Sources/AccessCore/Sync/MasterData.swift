@@ -26,6 +26,15 @@ public protocol MasterDataProvider: Sendable {
     func openScript(_ scriptId: String) throws -> any ScriptMasterData
     /// The caller is done with it: a caching provider keeps it open, others close it.
     func releaseScript(_ data: any ScriptMasterData)
+    /// Moves the script's master data aside so it starts empty (for a rebuild after it was lost);
+    /// returns where it went.
+    func setAside(_ scriptId: String, now: Date) throws -> [String]
+}
+
+extension MasterDataProvider {
+    public func setAside(_ scriptId: String, now: Date) throws -> [String] {
+        throw StoreError.io(path: scriptId, detail: "this master data cannot be set aside")
+    }
 }
 
 /// `masterData/{scriptId}.json` files in one folder, each opened for one use and closed after it, so
@@ -37,6 +46,9 @@ public struct ScriptStoreOpener: MasterDataProvider {
         try ScriptStore.open(directory: directory, scriptId: scriptId)
     }
     public func releaseScript(_ data: any ScriptMasterData) { data.close() }
+    public func setAside(_ scriptId: String, now: Date) throws -> [String] {
+        try ScriptStore.setAside(directory: directory, scriptId: scriptId, now: now)
+    }
 }
 
 /// One script's master data during a pass. In a dry run it keeps every change in memory only, so the

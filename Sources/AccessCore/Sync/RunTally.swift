@@ -2,7 +2,7 @@ import Foundation
 
 /// The counters of one run, shared by its concurrent tasks; emits the run's progress as work completes.
 actor RunTally {
-    enum Counter: Sendable { case processed, granted, extended, revoked, review, retry, failed, skipped }
+    enum Counter: Sendable { case processed, granted, extended, revoked, review, retry, failed, skipped, incomplete }
 
     private(set) var summary: SyncSummary
     private(set) var stale = false
@@ -25,6 +25,7 @@ actor RunTally {
         case .retry: summary.retry += n
         case .failed: summary.failed += n
         case .skipped: summary.skipped += n
+        case .incomplete: summary.incomplete += n
         }
     }
 
@@ -54,19 +55,32 @@ actor RunTally {
         return !stale
     }
 
-    func storeFailed(_ scriptId: String) { storeFailures.insert(scriptId) }
+    /// Master data of the script could not record something: that work is not done and not queued.
+    func storeFailed(_ scriptId: String) { storeFailures.insert(scriptId); summary.incomplete += 1 }
 }
 
-/// Sends each address at most one invalid-username email per run, even from concurrent tasks.
+/// Sends each address at most one invalid-username email per run, even from concurrent tasks, and each
+/// purchase at most one ever when a `SentMailFile` is given.
 actor MailLedger {
+    enum Outcome: Sendable { case sent, alreadySent, failed }
     private var sent: [String: Task<Bool, Never>] = [:]
+    private let file: SentMailFile?
 
-    /// Whether the address got (or already had, this run) its email.
-    func once(to address: String, _ send: @escaping @Sendable () async -> Bool) async -> Bool {
+    init(file: SentMailFile? = nil) { self.file = file }
+
+    /// Whether the address got (or already had, this run) its email for `transactionId`.
+    func once(to address: String, transaction transactionId: String, _ send: @escaping @Sendable () async -> Bool) async -> Outcome {
+        if let file, file.contains(transactionId) { return .alreadySent }
         let key = address.lowercased()
-        if let t = sent[key] { return await t.value }
-        let t = Task { await send() }
+        if let t = sent[key] { return await t.value ? .sent : .failed }
+        let file = self.file
+        let t = Task {
+            do { try file?.record(transactionId) } catch { return false }
+            let ok = await send()
+            if !ok { try? file?.record(transactionId, sent: false) }
+            return ok
+        }
         sent[key] = t
-        return await t.value
+        return await t.value ? .sent : .failed
     }
 }

@@ -31,6 +31,7 @@ extension SyncEngine {
                     return []
                 }
                 await tally.add(.failed)
+                await tally.add(.incomplete)
                 events.emit(.error, .listFailed, script: session.scriptId,
                             "could not read TradingView's user list; script skipped this run: \(error)")
             case .success(let remote):
@@ -40,6 +41,7 @@ extension SyncEngine {
                     ready.append(session)
                 } catch {
                     await tally.add(.failed)
+                    await tally.add(.incomplete)
                     events.emit(.error, .storeFailed, script: session.scriptId, "script skipped this run: \(error)")
                 }
             }

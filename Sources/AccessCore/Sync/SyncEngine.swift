@@ -100,11 +100,13 @@ public final class SyncEngine: Sendable {
     }
 
     /// The `since` to ask WordPress for: the earliest marker minus the overlap; nil (everything) while
-    /// any script has never processed anything.
-    public static func since(_ states: [ScriptAccess], overlap: TimeInterval) -> Date? {
+    /// any script has never processed anything. A marker later than `now` (left by a future-dated
+    /// record before markers were clamped) counts as `now`: it must not hide the purchases until then.
+    public static func since(_ states: [ScriptAccess], overlap: TimeInterval, now: Date = .distantFuture) -> Date? {
         var earliest: Date?
         for s in states {
-            guard let d = s.lastProcessedAt else { return nil }
+            guard let marker = s.lastProcessedAt else { return nil }
+            let d = min(marker, now)
             earliest = min(earliest ?? d, d)
         }
         return earliest.map { $0.addingTimeInterval(-overlap) }
@@ -161,7 +163,7 @@ public final class SyncEngine: Sendable {
 
         var transactions: [Transaction] = given ?? []
         if fetch {
-            let since = Self.since(ready.map(\.state), overlap: settings.sinceOverlap)
+            let since = Self.since(ready.map(\.state), overlap: settings.sinceOverlap, now: now)
             do {
                 let batch = try await source.transactions(since: since)
                 transactions = batch.transactions
@@ -172,11 +174,21 @@ public final class SyncEngine: Sendable {
                 }
             } catch {
                 await tally.add(.failed)
+                await tally.add(.incomplete)
                 events.emit(.error, .wordpressFailed, "could not fetch transactions: \(error)")
             }
         }
 
         let (plan, knownNames) = makePlan(ready, transactions: transactions, onlyRetries: onlyRetries, now: now)
+        for id in plan.conflictingDuplicates {
+            await tally.add(.skipped)
+            events.emit(.warning, .transactionDuplicate, "transaction \(id) came twice with another user, product or status: only the first is used",
+                        fields: ["transaction": id])
+        }
+        for id in plan.futureDated {
+            events.emit(.warning, .transactionFuture, "transaction \(id) is dated after this run: applied, but its date is not kept as the last processed purchase",
+                        fields: ["transaction": id])
+        }
         for id in plan.unmappedTransactions {
             await tally.add(.skipped)
             events.emit(.warning, .transactionUnmapped, "transaction \(id): its product entitles no configured script",
@@ -187,7 +199,7 @@ public final class SyncEngine: Sendable {
         let plans = plan.scripts.filter { bySession[$0.scriptId] != nil }
         await tally.expect(plans.reduce(0) { $0 + $1.writes.count + $1.reviews.count })
         let run = Run(engine: self, tally: tally, validator: NameValidator(client: client, known: knownNames),
-                      mail: MailLedger(), now: now)
+                      mail: MailLedger(file: settings.sentMailPath.map(SentMailFile.init)), now: now)
 
         for p in plans {
             await tally.add(.skipped, p.ignored.count)

@@ -53,6 +53,12 @@ public struct SyncPlan: Sendable, Hashable {
     public var scripts: [ScriptPlan]
     /// Transactions whose product no script is configured for.
     public var unmappedTransactions: [String]
+    /// Transactions dated after the run's time: planned as usual, but their date never becomes a
+    /// marker (the marker moves to the run's time instead), so one bad date cannot hide later purchases.
+    public var futureDated: [String] = []
+    /// Transaction ids WordPress sent more than once with different content (another user or product):
+    /// only the first is planned, and the others are reported, not dropped silently.
+    public var conflictingDuplicates: [String] = []
 
     public var writeCount: Int { scripts.reduce(0) { $0 + $1.writes.count } }
     public var reviewCount: Int { scripts.reduce(0) { $0 + $1.reviews.count } }

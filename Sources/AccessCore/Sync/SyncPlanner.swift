@@ -27,10 +27,22 @@ public enum SyncPlanner {
         var plans = Dictionary(uniqueKeysWithValues: scriptIds.map { ($0, ScriptPlan(scriptId: $0)) })
         var works: [String: [SyncWork]] = [:]
         var unmapped: [String] = []
-        var seen: Set<String> = []
+        var seen: [String: Transaction] = [:]
+        var conflicting: [String] = []
+        var futureDated: [String] = []
 
         let ordered = input.transactions.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-        for tx in ordered where seen.insert(tx.id).inserted {
+        for tx in ordered {
+            if let first = seen[tx.id] {
+                if (first.tradingViewUsername, first.productId, first.status) != (tx.tradingViewUsername, tx.productId, tx.status) {
+                    conflicting.append(tx.id)
+                }
+                continue
+            }
+            seen[tx.id] = tx
+            if tx.createdAt > now { futureDated.append(tx.id) }
+            // The marker never passes the run's time: a later one would hide every purchase until then.
+            let markerDate = min(tx.createdAt, now)
             guard let product = input.products[tx.productId] else { unmapped.append(tx.id); continue }
             for entitlement in product.scripts {
                 let sid = entitlement.scriptId
@@ -39,7 +51,7 @@ public enum SyncPlanner {
                 defer { plans[sid] = plan }
                 if tx.status.entitles {
                     if isHandled(tx.id, in: state) { plan.alreadyHandled += 1; continue }
-                    plan.newestCreatedAt = max(plan.newestCreatedAt ?? tx.createdAt, tx.createdAt)
+                    plan.newestCreatedAt = max(plan.newestCreatedAt ?? markerDate, markerDate)
                     guard Username.normalize(tx.tradingViewUsername) != nil else {
                         plan.reviews.append(invalidName(tx, term: entitlement.term, now: now))
                         continue
@@ -53,7 +65,7 @@ public enum SyncPlanner {
                     if state.processedTransactions.contains(reviewId) || state.reviewQueue[reviewId] != nil {
                         plan.alreadyHandled += 1; continue
                     }
-                    plan.newestCreatedAt = max(plan.newestCreatedAt ?? tx.createdAt, tx.createdAt)
+                    plan.newestCreatedAt = max(plan.newestCreatedAt ?? markerDate, markerDate)
                     plan.reviews.append(refund(tx, term: entitlement.term, applied: state.processedTransactions.contains(tx.id), now: now))
                 } else {
                     plan.ignored.append(tx.id)
@@ -89,7 +101,8 @@ public enum SyncPlanner {
             plan.writes = revokes + writes(for: works[sid] ?? [], state: state, knownNames: input.knownNames, now: now)
             plans[sid] = plan
         }
-        return SyncPlan(scripts: scriptIds.map { plans[$0]! }, unmappedTransactions: unmapped)
+        return SyncPlan(scripts: scriptIds.map { plans[$0]! }, unmappedTransactions: unmapped, futureDated: futureDated,
+                        conflictingDuplicates: conflicting)
     }
 
     /// The review id of a refund, distinct from the purchase's own id: MemberPress refunds keep the
@@ -115,7 +128,8 @@ public enum SyncPlanner {
             let covers = groups[key]!
             let known = state.users[key]
             let before = AccessState(known)
-            let after = covers.reduce(before) { s, w in s.applying(w.term!, stacking: w.stacking, now: now) }
+            // A retried write keeps the expiry of its first plan (never later than now).
+            let after = covers.reduce(before) { s, w in s.applying(w.term!, stacking: w.stacking, now: min(w.retry?.plannedAt ?? now, now)) }
             let canonical = known?.username ?? knownNames[key]
             return PlannedWrite(scriptId: state.scriptId, key: key,
                                 username: canonical ?? Username.normalize(covers[0].typedName)!,
@@ -141,8 +155,9 @@ public enum SyncPlanner {
         PlannedReview(item: ReviewItem(
             id: tx.id, reason: .invalidUsername, typedName: tx.tradingViewUsername, email: tx.email,
             transactionId: tx.id, productId: tx.productId, term: term,
-            detail: tx.tradingViewUsername.trimmingCharacters(in: .whitespaces).isEmpty
-                ? "no TradingView username given" : "not a TradingView username",
+            detail: tx.tradingViewUsername.trimmingCharacters(in: .whitespaces).isEmpty ? "no TradingView username given"
+                : tx.tradingViewUsername.count > 64 ? "username longer than 64 characters: not a TradingView username"
+                : "not a TradingView username",
             createdAt: now), markProcessed: [tx.id], dropRetry: nil, sendEmail: true)
     }
 

@@ -176,7 +176,7 @@ struct Run: Sendable {
     private func retryItem(_ c: SyncWork, _ w: PlannedWrite, attempts: Int, error: String, next: Date) -> RetryItem {
         RetryItem(id: c.workId, operation: w.operation, username: w.username, email: c.email, term: c.term,
                   transactionId: c.transactionId, attempts: attempts, nextAttemptAt: next, lastError: error,
-                  createdAt: c.retry?.createdAt ?? c.createdAt)
+                  createdAt: c.retry?.createdAt ?? c.createdAt, plannedAt: c.retry?.plannedAt ?? now)
     }
 
     private func conflict(_ c: SyncWork, _ w: PlannedWrite, detail: String) -> ReviewItem {
@@ -222,14 +222,19 @@ struct Run: Sendable {
         guard !session.dryRun, let mailer = engine.mailer, item.email.contains("@") else { return }
         let message = InvalidUsernameMail.message(for: item, settings: engine.settings)
         let events = self.events
-        let sent = await mail.once(to: item.email) {
+        let outcome = await mail.once(to: item.email, transaction: item.transactionId) {
             do { try await mailer.send(message); return true } catch {
                 events.emit(.error, .mailFailed, script: session.scriptId, user: item.typedName,
                             "invalid-username email to the customer failed: \(error)", fields: ["review": item.id])
                 return false
             }
         }
-        guard sent else { return }
+        if outcome == .alreadySent {
+            events.emit(.info, .mailSkipped, script: session.scriptId, user: item.typedName,
+                        "invalid-username email for purchase \(item.transactionId) went out before: not sent again",
+                        fields: ["review": item.id])
+        }
+        guard outcome == .sent else { return }
         var updated = item
         updated.emailSentAt = now
         do { try session.commit([.putReview(updated)]) } catch {

@@ -19,6 +19,9 @@ public struct SyncSettings: Sendable {
     public var mailTemplate: MailTemplate = .invalidUsername
     /// Where customers can write back (`email.from`).
     public var supportAddress: String = ""
+    /// The record of invalid-username emails sent (`SentMailFile`), so each purchase gets one ever;
+    /// nil: once per run only.
+    public var sentMailPath: String?
     /// Product titles for the email, by product id.
     var productTitles: [String: String] { products.compactMapValues(\.title) }
 

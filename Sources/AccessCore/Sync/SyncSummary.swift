@@ -15,6 +15,9 @@ public struct SyncSummary: Codable, Sendable, Hashable {
     public var failed = 0
     /// Pending/failed payments, products no script is configured for, records WordPress sent malformed.
     public var skipped = 0
+    /// Work that could not be done and that no queue holds: WordPress or a script's TradingView list
+    /// unreachable, master data that could not be read or written (disk full). The next run tries again.
+    public var incomplete = 0
     public var dryRun = false
     public var stale = false
     /// Filled by the caller from the clients' counters.
@@ -23,9 +26,10 @@ public struct SyncSummary: Codable, Sendable, Hashable {
 
     public init(dryRun: Bool = false) { self.dryRun = dryRun }
 
-    /// 0 done, 1 items queued for retry or review (or something failed), 3 session stale.
+    /// 0 done, 1 items queued for retry or review, 3 session stale, 5 work not done and not queued.
     public var exitCode: Int32 {
         if stale { return 3 }
+        if incomplete > 0 { return 5 }
         return review > 0 || retry > 0 || failed > 0 ? 1 : 0
     }
 }

@@ -97,7 +97,7 @@ public struct DirectClient: TradingViewClient, CallCounting {
 
     public func checkSession() async throws -> SessionCheck {
         guard let session = cookies.currentCookies(), !session.sessionid.isEmpty else {
-            return SessionCheck(valid: false, account: nil, detail: Self.noCookies)
+            return SessionCheck(valid: false, account: nil, detail: cookies.unavailableReason() ?? Self.noCookies)
         }
         let request = HTTPRequest(method: "GET", url: RemoteURL.join(baseURL, paths.health),
                                   headers: Self.browserHeaders() + [("Cookie", Self.cookieHeader(session))])
@@ -134,7 +134,7 @@ public struct DirectClient: TradingViewClient, CallCounting {
 
     private func sessionCookies() throws -> SessionCookies {
         guard let session = cookies.currentCookies(), !session.sessionid.isEmpty, !session.sessionidSign.isEmpty else {
-            throw RemoteError.sessionStale(Self.noCookies)
+            throw RemoteError.sessionStale(cookies.unavailableReason() ?? Self.noCookies)
         }
         return session
     }

@@ -10,7 +10,22 @@ public enum MappedRecord: Sendable, Hashable {
 }
 
 /// Turns one WordPress record (either endpoint style) into a Transaction, or says why it cannot.
+/// Text from the record is capped: a 10 MB "username" must not travel into master data, the screen
+/// and a customer email. Ids too long to be real reject the record; a name too long to be a
+/// TradingView name is cut (still too long, so it goes to review with that reason).
 public struct TransactionRecordMapper: Sendable {
+    /// Longest id or product id accepted.
+    public static let maxIdLength = 128
+    /// Names are cut to this many characters plus "…": longer than any valid name, short enough to show.
+    public static let maxNameLength = 80
+    /// An email address is at most 254 characters (RFC 5321); longer ones are dropped (no email is sent).
+    public static let maxEmailLength = 254
+
+    static func cut(_ text: String?) -> String? {
+        guard let text, text.utf8.count > maxNameLength else { return text }
+        return String(text.prefix(maxNameLength)) + "…"
+    }
+
     public var usernameField: String
     public var productField: String
     public var emailField: String
@@ -35,9 +50,13 @@ public struct TransactionRecordMapper: Sendable {
         guard let id = record.value(at: "id")?.text else {
             return .rejected(RejectedRecord(recordId: nil, reason: "record has no id"))
         }
+        guard id.utf8.count <= Self.maxIdLength else {
+            return .rejected(RejectedRecord(recordId: String(id.prefix(40)) + "…", reason: "id longer than \(Self.maxIdLength) characters"))
+        }
         func reject(_ reason: String) -> MappedRecord { .rejected(RejectedRecord(recordId: id, reason: reason)) }
 
         guard let productId = record.value(at: productField)?.text else { return reject("no product id at \(productField)") }
+        guard productId.utf8.count <= Self.maxIdLength else { return reject("product id longer than \(Self.maxIdLength) characters") }
         guard let statusText = record.value(at: "status")?.text else { return reject("no status") }
         guard let status = TransactionStatus(rawValue: statusText.lowercased()) else {
             return reject("unknown status \"\(statusText.prefix(40))\"")
@@ -56,12 +75,12 @@ public struct TransactionRecordMapper: Sendable {
         }
         return .transaction(Transaction(
             id: id, productId: productId,
-            email: record.value(at: emailField)?.text ?? "",
-            wpUsername: record.value(at: wpUsernameField)?.text,
+            email: (record.value(at: emailField)?.text).flatMap { $0.utf8.count <= Self.maxEmailLength ? $0 : nil } ?? "",
+            wpUsername: Self.cut(record.value(at: wpUsernameField)?.text),
             // Missing or empty stays empty: the engine sends it to manual review with a reason.
-            tradingViewUsername: record.value(at: usernameField)?.text ?? "",
+            tradingViewUsername: Self.cut(record.value(at: usernameField)?.text) ?? "",
             status: status, createdAt: createdAt, expiresAt: expiresAt,
-            amount: record.value(at: "amount")?.text))
+            amount: Self.cut(record.value(at: "amount")?.text)))
     }
 
     /// The record's `created_at`, when it has a readable one.

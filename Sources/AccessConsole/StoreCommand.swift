@@ -1,0 +1,52 @@
+import AccessCore
+import ArgumentParser
+import Foundation
+
+struct StoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store", abstract: "Master data maintenance.", subcommands: [Repair.self, Rebuild.self])
+
+    struct Repair: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Keep a damaged journal's intact lines, set the rest aside in a file beside it, and list what they held.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The script's pine id.") var script: String
+        func run() async throws {
+            let runtime = try openRuntime(global)
+            guard runtime.config.scriptIds.contains(script) else {
+                printError("--script: \(script) is not a configured script")
+                throw CommandExit(status: .badInput)
+            }
+            let report: StoreRepairReport
+            do {
+                report = try ScriptStore.repair(directory: runtime.masterDataDirectory, scriptId: script)
+            } catch let error as StoreError {
+                printError(error.description)
+                if case .locked = error { throw CommandExit(status: .locked) }
+                throw CommandExit(status: .failed)
+            }
+            if report.repaired {
+                runtime.events.emit(.warning, .storeRepaired, script: script,
+                                    "journal repaired: kept \(report.keptLines) lines, set \(report.lost.count) aside",
+                                    fields: ["quarantine": report.quarantinePath ?? "", "lost": "\(report.lost.count)"])
+            }
+            Listing.repair(report).forEach { print($0) }
+        }
+    }
+
+    struct Rebuild: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "After master data was lost: start it again from TradingView's list, marking every purchase WordPress lists as processed.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The script's pine id.") var script: String
+        @Flag var json = false
+        func run() async throws {
+            let runtime = try openRuntime(global)
+            let report = try await runAction { try await runtime.actions.rebuild(script: script) }
+            if json { printJSON(report); return }
+            print(Listing.record(["rebuilt", script, "\(report.users) users from TradingView",
+                                  "\(report.processed) purchases marked processed"]))
+            report.setAside.forEach { print(Listing.record(["set-aside", $0])) }
+        }
+    }
+}

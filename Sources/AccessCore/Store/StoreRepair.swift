@@ -1,0 +1,118 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `ScriptStore.repair` did: which lines it kept, where it put the rest, and what they held.
+public struct StoreRepairReport: Sendable {
+    public var journalPath: String
+    /// Journal lines kept (the intact prefix).
+    public var keptLines: Int
+    /// The first damaged line and what is wrong with it; nil when the journal was intact.
+    public var damagedLine: Int?
+    public var damage: String?
+    /// The file holding the set-aside bytes, beside the journal; nil when nothing was set aside.
+    public var quarantinePath: String?
+    /// One summary per set-aside line (`line 7, seq 12: upsertUser Alice, markProcessed tx-9`), as far as
+    /// each can still be read; these changes are no longer in the master data.
+    public var lost: [String]
+
+    public var repaired: Bool { quarantinePath != nil }
+}
+
+extension ScriptStore {
+    /// Keeps the journal's intact prefix and moves everything from the first damaged line on into
+    /// `{journal}.damaged-{time}` beside it, so the store opens again. Nothing is deleted: the set-aside
+    /// lines are listed in the report for a person to redo by hand (or to ask TradingView with resync).
+    /// Takes the script's lock; a damaged snapshot is reported, not repaired.
+    public static func repair(directory: URL, scriptId: String, now: Date = Date()) throws -> StoreRepairReport {
+        let base = directory.appendingPathComponent(ScriptFileName.encode(scriptId)).path
+        guard let lock = try FileLock.acquire(path: base + ".lock", wait: 0) else { throw StoreError.locked(path: base + ".lock") }
+        defer { lock.release() }
+        let snapshotPath = base + ".json", journalPath = base + ".journal"
+        let (_, sequence) = try readSnapshot(scriptId: scriptId, try DurableFile.readAll(snapshotPath), at: snapshotPath)
+        let bytes = try DurableFile.readAll(journalPath) ?? []
+        let (contents, damage) = JournalReader.scan(bytes, snapshotSequence: sequence, decoder: StoreJSON.decoder())
+        var report = StoreRepairReport(journalPath: journalPath, keptLines: contents.lines.count, damagedLine: damage?.line,
+                                       damage: damage?.message, quarantinePath: nil, lost: [])
+        guard contents.intactLength < bytes.count else { return report }
+
+        let rest = Array(bytes[contents.intactLength...])
+        let stamp = SnapshotDate.string(now).replacingOccurrences(of: ":", with: "")
+        let quarantine = "\(journalPath).damaged-\(stamp)"
+        try DurableFile.replace(quarantine, with: rest, mode: 0o600)
+        let fd = try DurableFile.openFile(journalPath, O_WRONLY)
+        defer { DurableFile.closeFile(fd) }
+        guard ftruncate(fd, off_t(contents.intactLength)) == 0 else {
+            throw StoreError.io(path: journalPath, detail: "cannot cut the damaged lines: \(DurableFile.errnoText())")
+        }
+        try DurableFile.sync(fd, path: journalPath)
+        // The changes set aside are given up knowingly: the generation marker must not call them lost.
+        let kept = max(sequence, contents.lines.last?.seq ?? 0)
+        StoreGeneration.write(StoreGeneration(scriptId: scriptId, sequence: kept), to: base + ".generation")
+        report.quarantinePath = quarantine
+        report.lost = describe(rest, firstLine: (damage?.line ?? contents.lines.count + 1))
+        return report
+    }
+
+    /// Moves the script's snapshot, journal and generation file aside (`{name}.lost-{time}`) under its
+    /// lock, so the store starts empty: for `AccessActions.rebuild`, which refills it from TradingView's
+    /// list. Returns the new paths of what it moved.
+    public static func setAside(directory: URL, scriptId: String, now: Date) throws -> [String] {
+        let base = directory.appendingPathComponent(ScriptFileName.encode(scriptId)).path
+        guard let lock = try FileLock.acquire(path: base + ".lock", wait: 0) else { throw StoreError.locked(path: base + ".lock") }
+        defer { lock.release() }
+        let stamp = SnapshotDate.string(now).replacingOccurrences(of: ":", with: "")
+        var moved: [String] = []
+        for path in [base + ".json", base + ".journal", base + ".generation"] where FileManager.default.fileExists(atPath: path) {
+            let target = "\(path).lost-\(stamp)"
+            guard rename(path, target) == 0 else {
+                throw StoreError.io(path: path, detail: "cannot move aside: \(DurableFile.errnoText())")
+            }
+            moved.append(target)
+        }
+        try DurableFile.syncDirectory(directory.path)
+        return moved
+    }
+
+    /// A summary of each set-aside line, read without its checksum (it may be the damaged one).
+    static func describe(_ rest: [UInt8], firstLine: Int) -> [String] {
+        let decoder = StoreJSON.decoder()
+        var out: [String] = []
+        var number = firstLine
+        for raw in rest.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            defer { number += 1 }
+            guard !raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0 }) else { continue }
+            let text = Array(raw)
+            if let line = try? text.withUnsafeBufferPointer({ try JournalCodec.decode($0, decoder: decoder) }) {
+                out.append("line \(number), seq \(line.seq): " + line.changes.map(\.summary).joined(separator: ", "))
+            } else {
+                out.append("line \(number): unreadable (\(text.count) bytes)")
+            }
+        }
+        return out
+    }
+}
+
+extension AccessChange {
+    /// The kind and what it is about, for a person reading what a repair set aside.
+    var summary: String {
+        switch self {
+        case .upsertUser(let u): return "upsertUser \(u.username)"
+        case .removeUser(let name): return "removeUser \(name)"
+        case .appendHistory(let name, let entry): return "appendHistory \(name) \(entry.action)"
+        case .markProcessed(let id): return "markProcessed \(id)"
+        case .setLastProcessed(let d): return "setLastProcessed \(SnapshotDate.string(d))"
+        case .setTitle(let t): return "setTitle \(t)"
+        case .setBootstrapped(let b): return "setBootstrapped \(b)"
+        case .putRetry(let item): return "putRetry \(item.id) \(item.operation.rawValue) \(item.username)"
+        case .dropRetry(let id): return "dropRetry \(id)"
+        case .putReview(let item): return "putReview \(item.id) \(item.reason.rawValue)"
+        case .dropReview(let id): return "dropReview \(id)"
+        case .openIntent(let i): return "openIntent \(i.id) \(i.operation.rawValue) \(i.username)"
+        case .closeIntent(let id): return "closeIntent \(id)"
+        }
+    }
+}
