@@ -87,6 +87,10 @@ public struct UsersTable: Sendable, Equatable {
     private var searchBlob: [UInt8] = []
     private var searchStart: [Int32] = [0]
     private var nameEnd: [Int32] = []
+    /// Earlier filters of this snapshot and their matches, shortest first: a backspace goes back to
+    /// one of them instead of searching every row again.
+    private var filterHistory: [FilterResult] = []
+    private struct FilterResult: Sendable, Equatable { var text: String; var visible: [Int32] }
     /// Ascending row orders already computed for this snapshot, by sort key: a second sort by a column
     /// (or its reverse) costs nothing.
     private var orders: [SortKey: [Int32]] = [:]
@@ -113,13 +117,14 @@ public struct UsersTable: Sendable, Equatable {
         searchStart = [0]; searchStart.reserveCapacity(rows.count + 1)
         nameEnd = []; nameEnd.reserveCapacity(rows.count)
         for r in rows {
-            searchBlob.append(contentsOf: r.username.lowercased().utf8)
+            Self.appendLowercased(r.username, to: &searchBlob)
             nameEnd.append(Int32(searchBlob.count))
             searchBlob.append(0x20)
-            searchBlob.append(contentsOf: r.email.lowercased().utf8)
+            Self.appendLowercased(r.email, to: &searchBlob)
             searchStart.append(Int32(searchBlob.count))
         }
         orders = [:]
+        filterHistory = []
         let keys = Set(rows.map { Username.key($0.username) })
         marked = marked.intersection(keys)
         resort()
@@ -190,16 +195,33 @@ public struct UsersTable: Sendable, Equatable {
         let keep = selected?.username
         if needle.isEmpty {
             visible = order
+            filterHistory = []
+        } else if let earlier = filterHistory.last(where: { $0.text == needle }) {
+            visible = earlier.visible
+            filterHistory.removeAll { $0.text.count > needle.count }
         } else {
             let bytes = Array(needle.utf8)
             let source = (!old.isEmpty && needle.contains(old)) ? visible : order
             visible = source.filter { matches($0, bytes) }
+            filterHistory.removeAll { !needle.hasPrefix($0.text) }
+            filterHistory.append(FilterResult(text: needle, visible: visible))
         }
         filter = text
         if let keep, let i = visible.firstIndex(where: { rows[Int($0)].username == keep }) {
             cursor.selected = i
         } else {
             cursor.selected = 0; cursor.top = 0
+        }
+    }
+
+    /// `text` lowercased into `out`: ASCII byte by byte (names and emails nearly always are), anything
+    /// else through Foundation.
+    static func appendLowercased(_ text: String, to out: inout [UInt8]) {
+        let utf8 = text.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            for b in utf8 { out.append(b >= 0x41 && b <= 0x5A ? b + 32 : b) }
+        } else {
+            out.append(contentsOf: text.lowercased().utf8)
         }
     }
 
