@@ -6,6 +6,8 @@ public enum RunKind: String, Sendable, Hashable {
     case sync
     /// A retry pass over queued writes (console `r`/`A`, `queue retry`).
     case retry
+    /// A batch of a vendor's transaction dump (`batch-grant`).
+    case batch
 }
 
 /// Progress of one engine run, as its `runStart` and `runProgress` events carry it. The counts only

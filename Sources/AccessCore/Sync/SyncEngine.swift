@@ -52,7 +52,7 @@ public final class SyncEngine: Sendable {
     }
 
     /// Brackets a run with its start and end events, so whoever shows runs sees every one end.
-    private func running(_ kind: RunKind, dryRun: Bool, _ body: (RunProgress) async throws -> SyncSummary) async throws -> SyncSummary {
+    func running(_ kind: RunKind, dryRun: Bool, _ body: (RunProgress) async throws -> SyncSummary) async throws -> SyncSummary {
         let started = Date()
         let run = RunProgress(run: Self.newRunId(), kind: kind, dryRun: dryRun)
         events.emit(.runStart(run))
@@ -125,18 +125,20 @@ public final class SyncEngine: Sendable {
     }
 
     /// The work of one pass over open sessions. Never throws: failures become retry or review items.
-    func pass(_ sessions: [ScriptSession], fetch: Bool, onlyRetries: Set<String>?, run: RunProgress) async -> SyncSummary {
+    /// `given`: transactions to plan besides (or, without `fetch`, instead of) WordPress's.
+    func pass(_ sessions: [ScriptSession], fetch: Bool, given: [Transaction] = [], onlyRetries: Set<String>?,
+              run: RunProgress) async -> SyncSummary {
         let tally = RunTally(run, events: events)
         let now = clock().wholeSeconds
         let ready = await prepare(sessions, tally: tally, now: now)
         guard await !tally.stale else { return await tally.summary }
 
-        var transactions: [Transaction] = []
+        var transactions = given
         if fetch {
             let since = Self.since(ready.map(\.state), overlap: settings.sinceOverlap)
             do {
                 let batch = try await source.transactions(since: since)
-                transactions = batch.transactions
+                transactions += batch.transactions
                 for r in batch.rejected {
                     await tally.add(.skipped)
                     events.emit(.warning, .transactionRejected, "WordPress record \(r.recordId ?? "?") skipped: \(r.reason)",
@@ -180,7 +182,8 @@ public final class SyncEngine: Sendable {
 
         let failedStores = await tally.storeFailures
         for p in plans where !failedStores.contains(p.scriptId) {
-            guard let newest = p.newestCreatedAt else { continue }
+            // Only a WordPress read moves the since marker: given transactions may be newer than unread ones.
+            guard fetch, let newest = p.newestCreatedAt else { continue }
             do { try bySession[p.scriptId]!.commit([.setLastProcessed(newest)], durability: .deferred) } catch {
                 events.emit(.error, .storeFailed, script: p.scriptId, "could not record progress: \(error)")
             }
