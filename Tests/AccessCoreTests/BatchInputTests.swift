@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import AccessCore
+
+@Suite("BatchGrant inputs: the access CSV and the JSON dump, checked before anything is written")
+struct BatchInputTests {
+    func sheet(_ text: String) throws -> AccessSheet { try AccessSheet.parse(Data(text.utf8), file: "users.csv") }
+
+    func refusal(_ text: String) -> InputFileError? {
+        do { _ = try sheet(text); return nil } catch { return error as? InputFileError }
+    }
+
+    @Test("BOM, CRLF, quoted commas, quotes and line breaks are read, and written back as they were")
+    func roundTrip() throws {
+        let text = "\u{FEFF}note,script_id,username,expiration,email\r\n"
+            + "\"VIP, since 2020\",PUB;a,Trader_1,2027-01-01T00:00:00Z,t1@example.com\r\n"
+            + "\"said \"\"hi\"\"\",PUB;a,trader_2,,\r\n"
+            + "\"two\r\nlines\",PUB;b,Moon,2026-12-31,m@example.com\r\n"
+        let s = try sheet(text)
+        #expect(s.byteOrderMark && s.lineEnding == "\r\n")
+        #expect(s.header == ["note", "script_id", "username", "expiration", "email"])
+        #expect(s.rows.count == 3)
+        #expect(s.rows[0][0] == "VIP, since 2020" && s.rows[1][0] == "said \"hi\"" && s.rows[2][0] == "two\r\nlines")
+        #expect(s.expiry(ofRow: 1) == nil && s.expiry(ofRow: 2) != nil)
+        #expect(String(decoding: s.rendered(), as: UTF8.self) == text)
+    }
+
+    @Test("a new row fills the three columns and email, and quotes what needs it")
+    func append() throws {
+        var s = try sheet("username,email,script_id,expiration,note\nA,a@x,PUB;a,,\n")
+        s.append(script: "PUB;a", user: "B", expiry: Date(timeIntervalSince1970: 0), email: "b,c@x")
+        #expect(String(decoding: s.rendered(), as: UTF8.self)
+                == "username,email,script_id,expiration,note\nA,a@x,PUB;a,,\nB,\"b,c@x\",PUB;a,1970-01-01T00:00:00Z,\n")
+        #expect(s.index()[AccessSheet.key(script: "PUB;a", user: "@b")] == 1)
+    }
+
+    @Test("each malformed CSV is refused with its row and column", arguments: [
+        ("script_id,username,expiration\nPUB;a,A,\nPUB;a,B\n", 3, 3, "2 fields where the header has 3"),
+        ("script_id,username,expiration\nPUB;a,A,,extra\n", 2, 4, "4 fields"),
+        ("script_id,username,expiration\r\nPUB;a,A,2027-13-45\r\n", 2, 3, "not an ISO-8601 date"),
+        ("script_id,username,expiration\nPUB;a,A,next week\n", 2, 3, "not an ISO-8601 date"),
+        ("script_id,username,expiration\nPUB;a,\"A,\n", 2, 2, "never closed"),
+        ("script_id,username,expiration\nPUB;a,A\"b,\n", 2, 2, "quote inside an unquoted field"),
+        ("script_id,username,expiration\nPUB;a,\"A\"b,\n", 2, 2, "text after the closing quote"),
+        ("script_id,username,expiration\n,A,\n", 2, 1, "empty script_id"),
+        ("script_id,username,expiration\nPUB;a,  ,\n", 2, 2, "empty username"),
+    ] as [(String, Int, Int, String)])
+    func malformed(_ text: String, row: Int, column: Int, message: String) throws {
+        let error = try #require(refusal(text), "accepted: \(text.debugDescription)")
+        #expect(error.row == row && error.column == column, "\(error)")
+        #expect(error.description.hasPrefix("users.csv: row \(row), column \(column): ") && error.description.contains(message),
+                "\(error)")
+        #expect(!error.description.contains("\n"))
+    }
+
+    @Test("a header without a required column, an empty file and bytes that are not UTF-8 are refused")
+    func badHeaderAndEncoding() throws {
+        #expect(refusal("script_id,user,expiration\nPUB;a,A,\n")?.description == "users.csv: row 1: the header has no username column (it needs script_id, username, expiration)")
+        #expect(refusal("")?.row == 1)
+        #expect(refusal("script_id,username,expiration,username\n")?.column == 4)
+        var bytes = Array("script_id,username,expiration\nPUB;a,A,\nPUB;a,".utf8)
+        bytes += [0xC3, 0x28] + Array(",\n".utf8)
+        do { _ = try AccessSheet.parse(Data(bytes), file: "users.csv"); Issue.record("accepted bad UTF-8") } catch let e as InputFileError {
+            #expect(e.row == 3 && e.description.contains("not UTF-8"), "\(e)")
+        }
+    }
+
+    let mapper = TransactionRecordMapper(style: .memberpress, usernameField: "member.profile.mepr_tradingview_username",
+                                         productField: "membership.id")
+
+    func dumpRefusal(_ text: String) -> InputFileError? {
+        do { _ = try TransactionDump.parse(Data(text.utf8), file: "dump.json", mapper: mapper); return nil } catch {
+            return error as? InputFileError
+        }
+    }
+
+    @Test("the dump maps through the sync's record mapper; bad JSON names line and column, a bad record its number")
+    func dump() throws {
+        let record = """
+        {"id": "7", "status": "complete", "created_at": "2026-01-02 03:04:05", "expires_at": "0000-00-00 00:00:00",
+         "membership": {"id": "101"}, "member": {"email": "a@x", "username": "wp_a", "profile": {"mepr_tradingview_username": "@Alpha"}}}
+        """
+        let txs = try TransactionDump.parse(Data("[\(record)]".utf8), file: "dump.json", mapper: mapper)
+        #expect(txs.count == 1 && txs[0].id == "7" && txs[0].productId == "101" && txs[0].tradingViewUsername == "@Alpha")
+        let broken = dumpRefusal("[\n  {\"id\": \"1\",\n   \"status\" \"complete\"}\n]")
+        #expect(broken?.row == 3 && broken?.column != nil, "\(String(describing: broken))")
+        #expect(dumpRefusal("{\"id\": 1}")?.description == "dump.json: row 1, column 1: expected an array of transaction records")
+        let noDate = dumpRefusal("[\(record), {\"id\": \"8\", \"status\": \"complete\", \"membership\": {\"id\": \"101\"}}]")
+        #expect(noDate?.description == "dump.json: record 2 (id 8): created_at missing or not Y-m-d H:i:s", "\(String(describing: noDate))")
+    }
+}
+
+@Suite("Export: rows a spreadsheet opens cleanly")
+struct ExportTests {
+    @Test("formula-like text is defused, outside control characters dropped, quoting and days left right")
+    func csv() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var s = ScriptAccess(scriptId: "PUB;a")
+        s.title = "Alpha, \"Pro\""
+        s.users["=evil"] = UserAccess(username: "=evil", email: "+1@x\u{07}", expiry: now.addingTimeInterval(86_400 * 2.5),
+                                      history: [HistoryEntry(at: now, actor: "sync", action: "grant")])
+        s.users["life"] = UserAccess(username: "life", email: "@me", expiry: nil)
+        s.users["old"] = UserAccess(username: "old", expiry: now.addingTimeInterval(-86_400 * 3))
+        let rows = AccessExport.rows([s], now: now)
+        #expect(rows.map(\.status) == ["active", "lifetime", "expired"])
+        #expect(rows.map(\.daysLeft) == [3, nil, -3])
+        let text = AccessExport.csv(rows)
+        #expect(text.hasPrefix("script_id,script,username,email,expiry,days_left,status,last_action\r\n"))
+        #expect(text.contains("PUB;a,\"Alpha, \"\"Pro\"\"\",'=evil,'+1@x,"), "\(text)")
+        #expect(text.contains(",life,'@me,,,lifetime,\r\n") && text.contains(",-3,expired,"))
+        #expect(!text.contains("\u{07}"))
+    }
+}
