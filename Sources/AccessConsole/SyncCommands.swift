@@ -11,6 +11,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try openRuntime(global, echoEvents: !json)
+        ProgressDisplay.attach(runtime.events, json: json)
         let summary = try await runSync(runtime, dryRun: dryRun || runtime.config.scheduler.dryRun)
         if json { printJSON(summary) }
         throw CommandExit(status: ExitStatus(rawValue: summary.exitCode) ?? .queued)
