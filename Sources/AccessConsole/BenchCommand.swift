@@ -11,13 +11,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The config to base the sync benchmark on.") var config: String = "config.json"
     @Option(help: "Generated WordPress transactions for the sync benchmark.") var transactions: Int = 400
     @Option(help: "Injected TradingView latency in ms.") var latencyMs: Int = 20
-    @Option(help: "Measure one group only: sync, store or console (all when absent).") var only: BenchGroup?
+    @Option(help: "Measure one group only: sync, batch, store or console (all when absent).") var only: BenchGroup?
 
-    enum BenchGroup: String, ExpressibleByArgument, CaseIterable { case sync, store, console }
+    enum BenchGroup: String, ExpressibleByArgument, CaseIterable { case sync, batch, store, console }
 
     func run() async throws {
         var table = BenchTable()
         if only == nil || only == .sync { try await syncRows(into: &table) }
+        if only == nil || only == .batch { try await batchRows(into: &table) }
         if only == nil || only == .store { storeRows(into: &table) }
         if only == nil || only == .console { consoleRows(into: &table) }
         print(table.render())
