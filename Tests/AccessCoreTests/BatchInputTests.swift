@@ -98,7 +98,8 @@ struct ExportTests {
         var s = ScriptAccess(scriptId: "PUB;a")
         s.title = "Alpha, \"Pro\""
         s.users["=evil"] = UserAccess(username: "=evil", email: "+1@x\u{07}", expiry: now.addingTimeInterval(86_400 * 2.5),
-                                      history: [HistoryEntry(at: now, actor: "sync", action: "grant")])
+                                      history: [HistoryEntry(at: now, actor: "sync", action: "bootstrap"),
+                                                HistoryEntry(at: now, actor: "sync", action: "grant")])
         s.users["life"] = UserAccess(username: "life", email: "@me", expiry: nil)
         s.users["old"] = UserAccess(username: "old", expiry: now.addingTimeInterval(-86_400 * 3))
         let rows = AccessExport.rows([s], now: now)
@@ -109,5 +110,18 @@ struct ExportTests {
         #expect(text.contains("PUB;a,\"Alpha, \"\"Pro\"\"\",'=evil,'+1@x,"), "\(text)")
         #expect(text.contains(",life,'@me,,,lifetime,\r\n") && text.contains(",-3,expired,"))
         #expect(!text.contains("\u{07}"))
+        #expect(rows[0].lastAction == "grant " + ISODate.format(now), "the newest entry, even within one second")
+    }
+}
+
+@Suite("ProgressLine: done/total, rate and ETA from RunProgress")
+struct ProgressLineTests {
+    @Test("bar and plain line")
+    func lines() {
+        let p = RunProgress(run: "r1", kind: .batch, dryRun: false, done: 250, total: 1000, ratePerMinute: 600)
+        #expect(ProgressLine.bar(p, width: 8) == "batch [##------] 250/1000 (25%) 10.0/s ETA 1m15s")
+        #expect(ProgressLine.plain(p) == "batch 250/1000 (25%) 10.0/s ETA 1m15s")
+        #expect(ProgressLine.plain(RunProgress(run: "r2", kind: .sync, dryRun: false, done: 0, total: 4)) == "sync 0/4 (0%)")
+        #expect(ProgressLine.duration(7_300) == "2h01m")
     }
 }
