@@ -73,6 +73,7 @@ struct ResyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try openRuntime(global)
+        ProgressDisplay.attach(runtime.events, json: json)
         let diff = try await runAction { try await runtime.actions.resync(script: script, apply: apply) }
         if json { printJSON(diff); return }
         for u in diff.missingRemote { print("missing-on-tradingview\t\(u.username)\t\(u.expiry?.day ?? "lifetime")") }
