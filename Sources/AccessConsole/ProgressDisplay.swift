@@ -11,7 +11,9 @@ enum ProgressDisplay {
         events.addSink { event in
             if let p = event.runProgress, p.total > 0 {
                 if terminal {
-                    write("\r\u{1B}[K" + ProgressLine.bar(p))
+                    // Cursor back to the line's start: an event line echoed on stdout next overwrites the bar
+                    // (every event line is longer) instead of running on after it; the next report redraws it.
+                    write("\r\u{1B}[K" + ProgressLine.bar(p) + "\r")
                 } else if lastTenth.advance(run: p.run, to: p.done * 10 / p.total) {
                     write(ProgressLine.plain(p) + "\n")
                 }
