@@ -97,6 +97,13 @@ struct BatchGrantTests {
             let appended = reports.dropFirst().flatMap(\.appended).count
             #expect(after.rows.count == before.rows.count + appended, "\(after.rows.count) rows, \(before.rows.count) + \(appended)")
 
+            // Names TradingView does not know: to review, with the usual mail.
+            #expect(!expected.invalid.isEmpty)
+            for (id, scripts) in expected.invalid {
+                for sid in scripts { #expect(try rig.masterData(sid).reviewQueue["\(id)"]?.reason == .invalidUsername, "transaction \(id)") }
+            }
+            #expect(!rig.sandbox.snapshot().mail.isEmpty)
+
             // One processed set: a sync of the same WordPress transactions applies none of them again.
             let writes = rig.writeCalls(), mail = rig.sandbox.snapshot().mail.count
             let sync = try await rig.actions.sync()

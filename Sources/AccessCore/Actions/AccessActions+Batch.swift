@@ -76,7 +76,8 @@ final class DryRunPreview: Sendable {
         collector = Task {
             var writes: [Write] = []
             for await e in stream {
-                if e.kind.endsRun { break }
+                // Cancelling the consumer ends the subscription (the hub drops it); the loop then ends.
+                if e.kind.endsRun { withUnsafeCurrentTask { $0?.cancel() }; continue }
                 guard let script = e.script, let user = e.user else { continue }
                 if e.kind == .writeDryRun {
                     let label = e.fields["expiry"] ?? ""
