@@ -57,6 +57,8 @@ struct BatchInputTests {
     func badHeaderAndEncoding() throws {
         #expect(refusal("script_id,user,expiration\nPUB;a,A,\n")?.description == "users.csv: row 1: the header has no username column (it needs script_id, username, expiration)")
         #expect(refusal("")?.row == 1)
+        #expect(refusal("script_id,username,expiration\nPUB;a,A,\u{1B}[2J\n")?.description
+                == "users.csv: row 2, column 3: expiration \"?[2J\" is not an ISO-8601 date", "control characters shown as ?")
         #expect(refusal("script_id,username,expiration,username\n")?.column == 4)
         var bytes = Array("script_id,username,expiration\nPUB;a,A,\nPUB;a,".utf8)
         bytes += [0xC3, 0x28] + Array(",\n".utf8)
@@ -82,6 +84,12 @@ struct BatchInputTests {
         """
         let txs = try TransactionDump.parse(Data("[\(record)]".utf8), file: "dump.json", mapper: mapper)
         #expect(txs.count == 1 && txs[0].id == "7" && txs[0].productId == "101" && txs[0].tradingViewUsername == "@Alpha")
+        let since = TransactionRecordMapper(style: .sinceEndpoint, usernameField: "tradingview_username", productField: nil)
+        let flat = try TransactionDump.parse(Data("""
+        [{"id": 9, "product_id": 104, "email": "b@x", "wp_username": "b", "tradingview_username": "Beta",
+          "status": "confirmed", "created_at": "2026-01-02 03:04:05", "expires_at": "0000-00-00 00:00:00"}]
+        """.utf8), file: "dump.json", mapper: since)
+        #expect(flat.map(\.id) == ["9"] && flat[0].productId == "104" && flat[0].expiresAt == nil && flat[0].tradingViewUsername == "Beta")
         let broken = dumpRefusal("[\n  {\"id\": \"1\",\n   \"status\" \"complete\"}\n]")
         #expect(broken?.row == 3 && broken?.column != nil, "\(String(describing: broken))")
         #expect(dumpRefusal("{\"id\": 1}")?.description == "dump.json: row 1, column 1: expected an array of transaction records")

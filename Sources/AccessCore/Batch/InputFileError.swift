@@ -18,6 +18,8 @@ public struct InputFileError: Error, Sendable, Equatable, CustomStringConvertibl
         var place = file
         if let row { place += ": row \(row)" }
         if let column { place += ", column \(column)" }
-        return "\(place): \(message)"
+        // File text quoted in the message must not move a terminal's cursor or break the line.
+        let line = "\(place): \(message)".unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? "?" : Character($0) }
+        return String(line)
     }
 }
