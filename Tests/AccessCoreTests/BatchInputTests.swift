@@ -133,3 +133,26 @@ struct ProgressLineTests {
         #expect(ProgressLine.duration(7_300) == "2h01m")
     }
 }
+
+@Suite("BatchSelection: fixed batches of what master data has not handled")
+struct BatchSelectionTests {
+    @Test("the cut stays put; done and queued leave a batch, an open intent stays in it, pending payments and unknown products are skipped")
+    func split() {
+        let products = ["101": ProductConfig(title: nil, scripts: [ScriptTerm(scriptId: "S", term: AccessTerm("1M")!, stacking: true)])]
+        let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+        func tx(_ i: Int, _ status: TransactionStatus = .complete, product: String = "101") -> Transaction {
+            Transaction(id: "t\(i)", productId: product, email: "", tradingViewUsername: "U\(i)", status: status,
+                        createdAt: t0.addingTimeInterval(Double(i)))
+        }
+        let txs = (0..<6).map { tx($0) } + [tx(6, .pending), tx(7, product: "999")]
+        var state = ScriptAccess(scriptId: "S")
+        state.processedTransactions.insert("t0")
+        state.reviewQueue["t1"] = ReviewItem(id: "t1", reason: .invalidUsername, typedName: "U1", email: "", transactionId: "t1",
+                                             productId: "101", term: nil, detail: "", createdAt: t0)
+        state.openIntents["i"] = WriteIntent(id: "i", operation: .grant, username: "U2", targetExpiry: nil, previousExpiry: nil,
+                                             wasKnown: false, transactionId: "t2", createdAt: t0)
+        let split = BatchSelection.split(txs.reversed(), size: 3, products: products, states: ["S": state])
+        #expect(split.batches.map { $0.map(\.id) } == [["t2"], ["t3", "t4", "t5"]])
+        #expect(split.done == 2 && split.skipped == 2 && split.pending == 4)
+    }
+}

@@ -9,7 +9,7 @@ public enum BatchSelection {
         /// gets done, so a batch resumed after a kill is the rest of the same batch (one user's purchases
         /// in one batch stay one write).
         public var batches: [[Transaction]] = []
-        /// Processed, queued for retry or review, or in an open intent on every script they entitle.
+        /// Processed, or queued for retry or review, on every script they entitle.
         public var done = 0
         /// Products no script is configured for, and payments that do not entitle yet (pending, failed).
         public var skipped = 0
@@ -36,10 +36,16 @@ public enum BatchSelection {
         return split
     }
 
+    /// Still to run on some script it entitles. A transaction in an open intent (a run killed mid-write)
+    /// is still to run: the engine settles the intent first, and the plan then skips it if it landed or
+    /// plans it again, in this batch and in order, if it did not.
     private static func isOpen(_ tx: Transaction, _ product: ProductConfig, _ states: [String: ScriptAccess]) -> Bool {
         product.scripts.contains { entitlement in
             let state = states[entitlement.scriptId] ?? ScriptAccess(scriptId: entitlement.scriptId)
-            if tx.status.entitles { return !SyncPlanner.isHandled(tx.id, in: state) }
+            if tx.status.entitles {
+                return !(state.processedTransactions.contains(tx.id) || state.retryQueue[tx.id] != nil
+                         || state.reviewQueue[tx.id] != nil)
+            }
             let review = SyncPlanner.refundReviewId(tx.id)
             return !state.processedTransactions.contains(review) && state.reviewQueue[review] == nil
         }
