@@ -84,6 +84,7 @@ struct ResyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try openRuntime(global)
+        ProgressDisplay.attach(runtime.events, json: json)
         let diff = try await runAction { try await runtime.actions.resync(script: script, apply: apply) }
         if json { printJSON(diff); return }
         Listing.resync(diff, applied: apply).forEach { print($0) }

@@ -54,7 +54,7 @@ struct AccessConsoleCommand: AsyncParsableCommand {
         """,
         version: AccessCoreVersion.string,
         subcommands: [
-            ConsoleCommand.self, DemoCommand.self, SyncCommand.self, DaemonCommand.self,
+            ConsoleCommand.self, DemoCommand.self, SyncCommand.self, DaemonCommand.self, BatchGrantCommand.self, ExportCommand.self,
             ValidateCommand.self, GrantCommand.self, ExtendCommand.self, RevokeCommand.self, ResyncCommand.self,
             QueueCommand.self, ReviewCommand.self, CookiesCommand.self, ConfigCommand.self, StoreCommand.self,
             SandboxCommand.self, BenchCommand.self, KeysCommand.self,

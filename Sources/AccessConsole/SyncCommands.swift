@@ -12,6 +12,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try openRuntime(global, echoEvents: !json)
+        ProgressDisplay.attach(runtime.events, json: json)
         let summary = try await runSync(runtime, dryRun: dryRun || runtime.config.scheduler.dryRun)
         if json { printJSON(summary) }
         throw CommandExit(status: exitStatus(for: summary))

@@ -121,6 +121,10 @@ struct HeldLock: SyncLockProvider {
         #expect(d.expiryMismatch.map(\.username) == ["Ned"] && rig.tv.writes.isEmpty)
         _ = try await a.resync(script: F.script, apply: true)
         #expect(rig.tv.writes.sorted() == ["grant Mia", "modify Ned"])
+        // Its writes report progress like an engine run: start, one step per write, done.
+        let runs = rig.log.events.compactMap { e in e.runProgress.map { "\(e.name) \($0.kind.rawValue) \($0.done)/\($0.total)" } }
+        #expect(runs == ["sync.start resync 0/2", "sync.progress resync 1/2", "sync.progress resync 2/2"], "\(runs)")
+        #expect(rig.log.events.last { $0.kind == .runDone }?.runEnd?.kind == .resync)
         #expect(rig.state.user("ola")?.isLifetime == true)
         let after = try await a.resync(script: F.script, apply: false)
         #expect(after.isEmpty)

@@ -78,8 +78,9 @@ struct Entitlement {
 }
 
 /// Runs `body` with a fresh rig and always shuts the sandbox down.
-func withRig(tvRetries: Int = 3, backoffBase: TimeInterval = 60, _ body: (TestRig) async throws -> Void) async throws {
-    let rig = try await TestRig.make(tvRetries: tvRetries, backoffBase: backoffBase)
+func withRig(tvRetries: Int = 3, backoffBase: TimeInterval = 60, seed: AccessSandbox.Seed = .demo,
+             _ body: (TestRig) async throws -> Void) async throws {
+    let rig = try await TestRig.make(tvRetries: tvRetries, backoffBase: backoffBase, seed: seed)
     do { try await body(rig) } catch {
         await rig.close()
         throw error

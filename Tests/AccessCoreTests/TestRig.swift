@@ -51,10 +51,10 @@ final class TestRig: @unchecked Sendable {
 
     /// `tvRetries`: HTTP-level attempts per TradingView call (1 lets every injected fault reach the engine).
     /// `backoffBase`: seconds before a failed item is due again (0 = due on the next run).
-    static func make(tvRetries: Int = 3, backoffBase: TimeInterval = 60) async throws -> TestRig {
+    static func make(tvRetries: Int = 3, backoffBase: TimeInterval = 60, seed: AccessSandbox.Seed = .demo) async throws -> TestRig {
         // The seed's expiries and the engine's "now" share one instant, so expected dates are exact.
         let start = Date().wholeSeconds
-        let sandbox = try await Sandbox.start(SandboxOptions(seed: .demo, referenceDate: start))
+        let sandbox = try await Sandbox.start(SandboxOptions(seed: seed, referenceDate: start))
         do { return try TestRig(sandbox: sandbox, start: start, tvRetries: tvRetries, backoffBase: backoffBase) } catch {
             await sandbox.shutdown()
             throw error

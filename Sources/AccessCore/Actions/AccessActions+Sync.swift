@@ -40,10 +40,16 @@ extension AccessActions {
                     + "\(diff.expiryMismatch.count) expiry mismatches, \(diff.matching) matching"
                 guard apply else { return (diff, message) }
                 let applied: ResyncApplied
+                let writes = diff.missingRemote.count + diff.expiryMismatch.filter { !$0.remoteIsLater }.count
+                let run = ActionRunProgress(kind: .resync, total: writes, dryRun: dryRun, events: events)
                 do {
                     applied = try await Reconciler.apply(diff, in: session, writer: RemoteWriter(client: client),
-                                                         actor: actorName, now: now)
-                } catch { throw ActionError.store(String(describing: error)) }
+                                                         actor: actorName, now: now, step: run.step)
+                } catch {
+                    run.failed(error)
+                    throw ActionError.store(String(describing: error))
+                }
+                run.done(failed: applied.failed.count)
                 if applied.stale {
                     engine.onSessionStale?(applied.failed.values.first ?? "session stale")
                     throw ActionError.sessionStale(queued: 0)

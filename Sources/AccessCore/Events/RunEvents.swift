@@ -8,6 +8,10 @@ public enum RunKind: String, Sendable, Hashable {
     case retry
     /// Purchases the daemon's webhooks announced and WordPress confirmed.
     case webhook
+    /// A batch of a vendor's transaction dump (`batch-grant`).
+    case batch
+    /// The writes of `resync --apply` (console `s`).
+    case resync
 }
 
 /// Progress of one engine run, as its `runStart` and `runProgress` events carry it. The counts only

@@ -61,8 +61,9 @@ public enum Reconciler {
 
     /// Applies a diff: grant the missing with our expiry, adopt the unknown (no remote write), and for a
     /// mismatch set TradingView to ours unless TradingView's is later (then adopt it). Stops at a stale session.
+    /// `step` is called after each remote write with whether it was a grant.
     static func apply(_ diff: ResyncDiff, in session: ScriptSession, writer: RemoteWriter, actor: String,
-                      now: Date) async throws -> ResyncApplied {
+                      now: Date, step: (Bool) -> Void = { _ in }) async throws -> ResyncApplied {
         var result = ResyncApplied()
         var adopt: [AccessChange] = []
         for r in diff.unknownLocal {
@@ -94,6 +95,7 @@ public enum Reconciler {
                                        email: user?.email, wpUsername: user?.wpUsername, actor: actor, action: "resync-update"))
         }
         for cmd in writes {
+            defer { step(cmd.operation == .grant) }
             switch try await writer.perform(cmd, in: session, now: now) {
             case .applied, .dryRun:
                 if cmd.operation == .grant { result.granted += 1 } else { result.updated += 1 }

@@ -58,13 +58,14 @@ public final class SyncEngine: Sendable {
     /// same processed set, so a purchase is applied once whichever path sees it first. The marker of
     /// the last processed purchase is left alone: these purchases may be newer than ones a poll has
     /// not read yet.
+    /// The retry queue is left to sync: a run of given purchases does only their work.
     public func run(transactions: [Transaction], kind: RunKind = .webhook, dryRun: Bool) async throws -> SyncSummary {
         try await running(kind, dryRun: dryRun) { run in
             let sessions = try await openSessions(settings.scriptIds, dryRun: dryRun)
             defer { sessions.forEach { $0.close() } }
             var seen = Set<String>()
             let unique = transactions.filter { seen.insert($0.id).inserted }
-            return await pass(sessions, fetch: false, given: unique, onlyRetries: nil, run: run)
+            return await pass(sessions, fetch: false, given: unique, onlyRetries: [], run: run)
         }
     }
 
@@ -79,7 +80,7 @@ public final class SyncEngine: Sendable {
     }
 
     /// Brackets a run with its start and end events, so whoever shows runs sees every one end.
-    private func running(_ kind: RunKind, dryRun: Bool, _ body: (RunProgress) async throws -> SyncSummary) async throws -> SyncSummary {
+    func running(_ kind: RunKind, dryRun: Bool, _ body: (RunProgress) async throws -> SyncSummary) async throws -> SyncSummary {
         let started = Date()
         let run = RunProgress(run: Self.newRunId(), kind: kind, dryRun: dryRun)
         events.emit(.runStart(run))
@@ -154,19 +155,20 @@ public final class SyncEngine: Sendable {
     }
 
     /// The work of one pass over open sessions. Never throws: failures become retry or review items.
-    func pass(_ sessions: [ScriptSession], fetch: Bool, given: [Transaction]? = nil, onlyRetries: Set<String>?,
+    /// `given`: transactions to plan besides (or, without `fetch`, instead of) WordPress's.
+    func pass(_ sessions: [ScriptSession], fetch: Bool, given: [Transaction] = [], onlyRetries: Set<String>?,
               run: RunProgress) async -> SyncSummary {
         let tally = RunTally(run, events: events)
         let now = clock().wholeSeconds
         let ready = await prepare(sessions, tally: tally, now: now)
         guard await !tally.stale else { return await tally.summary }
 
-        var transactions: [Transaction] = given ?? []
+        var transactions = given
         if fetch {
             let since = Self.since(ready.map(\.state), overlap: settings.sinceOverlap, now: now)
             do {
                 let batch = try await source.transactions(since: since)
-                transactions = batch.transactions
+                transactions += batch.transactions
                 for r in batch.rejected {
                     await tally.add(.skipped)
                     events.emit(.warning, .transactionRejected, "WordPress record \(r.recordId ?? "?") skipped: \(r.reason)",
@@ -219,8 +221,9 @@ public final class SyncEngine: Sendable {
         }
 
         let failedStores = await tally.storeFailures
-        for p in plans where given == nil && !stopRequested && !failedStores.contains(p.scriptId) {
-            guard let newest = p.newestCreatedAt else { continue }
+        for p in plans where !stopRequested && !failedStores.contains(p.scriptId) {
+            // Only a WordPress read moves the since marker: given transactions may be newer than unread ones.
+            guard fetch, let newest = p.newestCreatedAt else { continue }
             do { try bySession[p.scriptId]!.commit([.setLastProcessed(newest)], durability: .deferred) } catch {
                 events.emit(.error, .storeFailed, script: p.scriptId, "could not record progress: \(error)")
             }

@@ -20,10 +20,10 @@ public struct RunBoard: Sendable, Equatable {
 
     public init() {}
 
-    /// The run the header shows: a sync before a retry pass, then the one with most work.
+    /// The run the header shows: a sync or a batch before a retry pass, then the one with most work.
     public var shown: Run? {
         active.values.max { a, b in
-            (a.progress.kind == .sync ? 1 : 0, a.progress.total, a.progress.run) < (b.progress.kind == .sync ? 1 : 0, b.progress.total, b.progress.run)
+            (a.progress.kind == .retry ? 0 : 1, a.progress.total, a.progress.run) < (b.progress.kind == .retry ? 0 : 1, b.progress.total, b.progress.run)
         }
     }
 
