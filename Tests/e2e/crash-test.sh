@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash test (issue 2, done-when 2): kill -9 the sync at 30+ random points, restart until done.
+# Crash test: kill -9 the sync at 30+ random points, restart until done.
 # A reference run on an identical sandbox without kills gives the expected end state; the crashed
 # run must end in the same access (no transaction lost) with no expiry extended twice.
 set -uo pipefail
@@ -24,7 +24,7 @@ killed=0; runs=0
 while [ $killed -lt "$KILLS" ] && [ $runs -lt $((KILLS * 3)) ]; do
   "$BIN" sync --config "$TMP/crash/config.json" >/dev/null 2>&1 &
   pid=$!; runs=$((runs+1))
-  sleep "$(python3 -c 'import random; print(round(random.uniform(0.05, 0.7), 3))')"
+  sleep "$(printf '0.%03d' $(( RANDOM % 650 + 50 )))"   # the kill point, at random: not a wait
   if kill -9 $pid 2>/dev/null; then killed=$((killed+1)); fi
   wait $pid 2>/dev/null
 done
@@ -41,42 +41,42 @@ state 18801 > "$TMP/ref-state.json"; state 18802 > "$TMP/crash-state.json"
 "$BIN" review list --json --config "$TMP/ref/config.json" > "$TMP/ref-review.json"
 "$BIN" review list --json --config "$TMP/crash/config.json" > "$TMP/crash-review.json"
 
-python3 - "$TMP" <<'PY' && PASS=$((PASS+1)) || FAIL=$((FAIL+1))
-import json, sys, datetime
-t = sys.argv[1]
-ref, crash = json.load(open(f"{t}/ref-state.json")), json.load(open(f"{t}/crash-state.json"))
-def when(s): return None if s is None else datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
-bad = []
-for pine, users in ref["access"].items():
-    r = {u["username"]: when(u["expiration"]) for u in users}
-    c = {u["username"]: when(u["expiration"]) for u in crash["access"].get(pine, [])}
-    if set(r) != set(c): bad.append(f"{pine}: users differ: only ref {sorted(set(r)-set(c))[:5]}, only crash {sorted(set(c)-set(r))[:5]}")
-    for u in set(r) & set(c):
-        a, b = r[u], c[u]
-        # The runs start seconds apart: same expiry within an hour; a double extension is days off.
-        if (a is None) != (b is None) or (a is not None and abs(a - b) > 3600):
-            bad.append(f"{pine} {u}: reference {a} crash {b}")
-if len(crash["writes"]) != len(ref["writes"]):
-    bad.append(f"the crashed sandbox saw {len(crash['writes'])} state-changing writes, the reference {len(ref['writes'])}: something was applied twice or lost")
-noop = json.load(open(f"{t}/noop.json"))
-writes = sum(v for k, v in noop["callsByEndpoint"].items() if k in ("tv.add", "tv.modify_expiration", "tv.remove"))
-if writes: bad.append(f"a run after completion still wrote {writes} times")
-rr, cr = json.load(open(f"{t}/ref-review.json")), json.load(open(f"{t}/crash-review.json"))
-if sorted(i["id"] for i in rr) != sorted(i["id"] for i in cr): bad.append(f"review queues differ: {len(rr)} vs {len(cr)}")
-print(f"compared {sum(len(v) for v in ref['access'].values())} grants, {len(crash['writes'])} writes in the crashed sandbox, {len(cr)} review items")
-for b in bad[:20]: print("  " + b)
-sys.exit(1 if bad else 0)
-PY
+# The crashed run against the reference: same users with the same expiry (within an hour: the runs start
+# seconds apart, a double extension is days off), the same number of writes, nothing left to write,
+# the same review queue. One line per difference after the summary line.
+jq -n -r --slurpfile ref "$TMP/ref-state.json" --slurpfile crash "$TMP/crash-state.json" --slurpfile noop "$TMP/noop.json" \
+      --slurpfile rr "$TMP/ref-review.json" --slurpfile cr "$TMP/crash-review.json" '
+  def when: if . == null then null else (sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) end;
+  def users($s; $pine): ($s.access[$pine] // []) | map({key: .username, value: (.expiration | when)}) | from_entries;
+  $ref[0] as $R | $crash[0] as $C |
+  [ ($R.access | keys[]) as $pine | users($R; $pine) as $r | users($C; $pine) as $c |
+      (if ($r | keys) != ($c | keys)
+       then "\($pine): users differ: only ref \((($r | keys) - ($c | keys))[:5]), only crash \((($c | keys) - ($r | keys))[:5])"
+       else empty end),
+      (($r | keys) - (($r | keys) - ($c | keys)) | .[] as $u | $r[$u] as $a | $c[$u] as $b |
+       if (($a == null) != ($b == null)) or ($a != null and $b != null and (($a - $b) | fabs) > 3600)
+       then "\($pine) \($u): reference \($a) crash \($b)" else empty end) ]
+  + (if ($C.writes | length) != ($R.writes | length)
+     then ["the crashed sandbox saw \($C.writes | length) state-changing writes, the reference \($R.writes | length): something was applied twice or lost"]
+     else [] end)
+  + ([$noop[0].callsByEndpoint | to_entries[] | select(.key == "tv.add" or .key == "tv.modify_expiration" or .key == "tv.remove") | .value]
+     | add // 0 | if . > 0 then ["a run after completion still wrote \(.) times"] else [] end)
+  + (if ($rr[0] | map(.id) | sort) != ($cr[0] | map(.id) | sort)
+     then ["review queues differ: \($rr[0] | length) vs \($cr[0] | length)"] else [] end)
+  | "compared \([$R.access[] | length] | add) grants, \($C.writes | length) writes in the crashed sandbox, \($cr[0] | length) review items",
+    (.[:20][] | "  " + .)' > "$TMP/compare.txt"
+cat "$TMP/compare.txt"
+[ "$(wc -l < "$TMP/compare.txt")" -eq 1 ] && PASS=$((PASS+1)) || FAIL=$((FAIL+1))
 [ $FAIL -eq 0 ] && echo "ok   crashed sync ends in the reference state" || echo "FAIL crashed sync differs from the reference"
 
-# Damaged files between runs (issue 11): each damage ends in its named outcome, and no purchase is
+# Damaged files between runs: each damage ends in its named outcome, and no purchase is
 # applied twice. WRITES counts the crashed sandbox's state-changing writes before each step.
 CFG="$TMP/crash/config.json"; MD="$TMP/crash/masterData"
-writes() { state 18802 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["writes"]))'; }
+writes() { state 18802 | jq '.writes | length'; }
 SID='PUB;7d3c1e9a0b2f4c6d8e1f2a3b4c5d6e7f'; J="$MD/$SID.journal"; S="$MD/$SID.json"
 # A user of the script, so a grant adds journal lines to damage.
-NAME=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(next(u["username"] for u in s["users"].values()))' "$S" 2>/dev/null \
-  || "$BIN" resync --script "$SID" --json --config "$CFG" | python3 -c 'import json,sys; print(json.load(sys.stdin)["unknownLocal"][0]["username"])')
+NAME=$(jq -er '[.users[]][0].username' "$S" 2>/dev/null \
+  || "$BIN" resync --script "$SID" --json --config "$CFG" | jq -r '.unknownLocal[0].username')
 "$BIN" extend --script "$SID" --user "$NAME" --term 7D --config "$CFG" >/dev/null 2>&1
 "$BIN" extend --script "$SID" --user "$NAME" --term 7D --config "$CFG" >/dev/null 2>&1
 WRITES=$(writes)
@@ -88,12 +88,10 @@ check "torn final line: the torn bytes are cut" sh -c "! grep -q torn '$J'"
 check "torn final line: nothing applied twice" [ "$(writes)" = "$WRITES" ]
 # 2. A changed byte inside a line: the load stops naming file and line; repair sets the rest aside.
 "$BIN" extend --script "$SID" --user "$NAME" --term 7D --config "$CFG" >/dev/null 2>&1; WRITES=$(writes)
-python3 - "$J" <<'PY'
-import sys
-p = sys.argv[1]; b = bytearray(open(p, "rb").read())
-i = b.index(b'"seq"') - 3; b[i] = b[i] ^ 0x01   # a byte inside the first line's changes
-open(p, "wb").write(bytes(b))
-PY
+# A byte inside the first line's changes, flipped in place.
+at=$(( $(grep -b -o '"seq"' "$J" | head -1 | cut -d: -f1) - 3 ))
+byte=$(od -An -tu1 -j "$at" -N1 "$J" | tr -d ' ')
+printf "$(printf '\\%03o' $(( byte ^ 1 )))" | dd of="$J" bs=1 seek="$at" conv=notrunc status=none
 "$BIN" sync --config "$CFG" > "$TMP/damaged.txt" 2>&1; rc=$?
 check "changed byte: sync refuses with exit 5 (exit $rc)" [ $rc -eq 5 ]
 check "changed byte: the error names the journal, the line and the repair" \
@@ -114,7 +112,7 @@ check "missing snapshot: no purchase applied again" [ "$(writes)" = "$WRITES" ]
 "$BIN" sync --config "$CFG" >/dev/null 2>&1; rc=$?
 check "rebuild: sync works again (exit $rc) and applies no old purchase" sh -c "[ $rc -le 1 ] && [ $(writes) = $WRITES ]"
 
-# Secrets (issue 2, done-when 4): cookie values and API keys appear in no log, journal, snapshot,
+# Secrets: cookie values and API keys appear in no log, journal, snapshot,
 # vault file or command output (config.json itself names the sandbox's key, so it is left out).
 { "$BIN" sync --config "$CFG"; "$BIN" cookies status --config "$CFG"; "$BIN" cookies test --config "$CFG"
   echo 'sessionid=wrong-cookie-value-123; sessionid_sign=wrong-sign-value-456' | "$BIN" cookies set --config "$CFG"
