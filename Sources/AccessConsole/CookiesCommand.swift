@@ -1,4 +1,5 @@
 import AccessCore
+import ConsoleUI
 import ArgumentParser
 import Foundation
 
@@ -101,6 +102,11 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() async throws {
             do {
                 let config = try ConfigLoader.load(path: global.config)
+                // The console refuses bad key bindings at start: say so here first.
+                do { _ = try Keymap.standard.rebinding(config.console?.keys ?? [:]) } catch {
+                    printError("\(global.config): \(error)")
+                    throw CommandExit(status: .badInput)
+                }
                 print("\(global.config): ok (\(config.products.count) products, \(config.scriptIds.count) scripts, tradingview \(config.tradingview.mode.rawValue), wordpress \(config.wordpress.style.rawValue))")
             } catch let error as ConfigError {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))

@@ -227,22 +227,6 @@ func sampleChanges(_ i: Int) -> [AccessChange] {
     }
 }
 
-@Suite struct MasterDataStoreTests {
-    @Test func opensOncePerScriptAndListsKnownScripts() throws {
-        let dir = try TempDir(); defer { dir.cleanup() }
-        let folder = MasterDataStore(directory: dir.url)
-        let a = try folder.open(scriptId: "PUB;a/b")
-        #expect(try folder.open(scriptId: "PUB;a/b") === a)
-        _ = try folder.open(scriptId: ".hidden;c d")
-        #expect(folder.knownScriptIds() == [".hidden;c d", "PUB;a/b"])
-        try a.commit([.setTitle("A")])
-        folder.closeAll()
-        #expect(a.isClosed)
-        #expect(try folder.open(scriptId: "PUB;a/b").state.title == "A")
-        folder.closeAll()
-    }
-}
-
 @Suite struct StoreFormatTests {
     @Test func datesRoundTripToTheMillisecond() {
         let d = Date(timeIntervalSince1970: 1_709_164_800.4567)

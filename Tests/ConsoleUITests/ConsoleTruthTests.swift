@@ -132,7 +132,7 @@ import Testing
         let effects = ConsoleReducer.reduce(&s, .tick(Fixture.now.addingTimeInterval(3)))
         #expect(effects == [.pollLock])
         #expect(ConsoleReducer.reduce(&s, .tick(Fixture.now.addingTimeInterval(4))).isEmpty, "not more than every 2 s")
-        _ = ConsoleReducer.reduce(&s, .result(.pollLock, .lockHolder(777)))
+        _ = ConsoleReducer.reduce(&s, .result(.pollLock, .others(OtherProcesses(lockHolder: 777))))
         #expect(s.screen.lines[0].contains("sync running (pid 777)"))
     }
 
@@ -148,5 +148,27 @@ import Testing
         _ = ConsoleReducer.reduce(&ro, .result(.loadOverview, .overview(Fixture.snapshot())))
         #expect(Fixture.press(&ro, [.char(":")] + Fixture.type("syncNow") + [.enter]).isEmpty)
         #expect(ro.status?.text.contains("read-only") == true)
+    }
+
+    /// A daemon on the same data folder shows in the Session pane: where it listens, its last and
+    /// next run, its webhooks; it goes when the daemon does.
+    @Test func aDaemonOnTheSameFolderShowsInTheSessionPane() throws {
+        var s = Self.state()
+        let json = """
+        {"pid": 4321, "listen": "127.0.0.1:8787", "startedAt": "2025-06-15T14:00:00Z", "updatedAt": "2025-06-15T15:00:00Z",
+         "lastRun": {"id": 3, "kind": "sync", "trigger": "schedule", "dry_run": false, "started_at": "2025-06-15T15:00:00Z",
+                     "finished_at": "2025-06-15T15:01:40Z", "outcome": "done"},
+         "nextRunAt": "2025-06-15T15:20:00Z", "webhookPending": 1,
+         "webhookCounts": {"transaction-completed": {"applied": 4, "unconfirmed": 1}}}
+        """
+        let decoder = JSONDecoder(); decoder.dateDecodingStrategy = .iso8601
+        let daemon = try decoder.decode(DaemonStatusFile.self, from: Data(json.utf8))
+        _ = ConsoleReducer.reduce(&s, .result(.pollLock, .others(OtherProcesses(daemon: daemon))))
+        let screen = s.screen
+        #expect(screen.contains("Daemon pid 4321 on 127.0.0.1:8787"))
+        #expect(screen.contains("Last run 5m ago: done"))
+        #expect(screen.contains("Next 13m · 5 webhooks, 1 pending"))
+        _ = ConsoleReducer.reduce(&s, .result(.pollLock, .others(OtherProcesses())))
+        #expect(!s.screen.contains("Daemon pid"))
     }
 }

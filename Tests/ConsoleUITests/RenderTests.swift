@@ -88,17 +88,17 @@ import Testing
 
     @Test func anotherProcessSyncShowsUntilItsLockIsGone() {
         var s = Fixture.state(size: Size(width: 200, height: 60))
-        _ = ConsoleReducer.reduce(&s, .result(.pollLock, .lockHolder(4242)))
+        _ = ConsoleReducer.reduce(&s, .result(.pollLock, .others(OtherProcesses(lockHolder: 4242))))
         #expect(s.screen.lines[0].contains("sync running (pid 4242)"), "the lock alone shows another process's run")
         var p = RunProgress(run: "d1", kind: .sync, dryRun: false); p.done = 2; p.total = 8
         var e = AccessEvent.runProgress(p); e.pid = 4242
         _ = ConsoleReducer.reduce(&s, .core([e]))
         var snap = Fixture.snapshot()
-        snap.lockHolder = 4242
+        snap.others.lockHolder = 4242
         _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snap)))
         #expect(s.screen.lines[0].contains("2/8") && s.screen.lines[0].contains("pid 4242"),
                 "a reload keeps the streamed progress of the same run")
-        _ = ConsoleReducer.reduce(&s, .result(.pollLock, .lockHolder(nil)))
+        _ = ConsoleReducer.reduce(&s, .result(.pollLock, .others(OtherProcesses(lockHolder: nil))))
         #expect(s.screen.lines[0].contains("sync idle"), "it died or ended unseen: the lock is gone, so is the run")
     }
 

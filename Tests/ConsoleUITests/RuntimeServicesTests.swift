@@ -23,7 +23,7 @@ import Testing
         #expect(snap.scripts.map(\.scriptId) == runtime.config.scriptIds)
         #expect(snap.scripts.first?.title == "Alpha Trend Suite")
         #expect(snap.session.status == .stale, "no cookies saved: writes cannot work, and lastResult says why")
-        #expect(snap.lockHolder == nil && snap.modes.dryRun == false)
+        #expect(snap.others.lockHolder == nil && snap.modes.dryRun == false)
         let on = try await services.setDryRun(true)
         #expect(on.dryRun && on.version > snap.modes.version, "every change is a newer report")
         #expect(try await services.loadOverview().modes == on)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# batch-grant crash test (issue 10): kill -9 batch-grant at random points, resume until done, and
+# batch-grant crash test: kill -9 batch-grant at random points, resume until done, and
 # compare with an uninterrupted run on an identical sandbox: same access, same number of writes (the
 # sandbox's write log), each new user in the CSV once, the sheet's own cells untouched.
 set -uo pipefail
@@ -10,17 +10,16 @@ TMP=$(mktemp -d)
 cleanup() { kill $REF_PID $CRASH_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
 SEED_ARGS=(--users 300 --transactions 600)
-# The vendor's sheet: 120 of the seed's Alpha users, with columns of its own (one quoted with a comma).
-cat > "$TMP/sheet.py" <<'PY'
-import json, sys
-s = json.load(sys.stdin); pine = "PUB;7d3c1e9a0b2f4c6d8e1f2a3b4c5d6e7f"
-users = sorted(s["access"].get(pine, []), key=lambda u: u["username"])[:120]
-out = ["note,username,script_id,expiration,tier"]
-for i, u in enumerate(users):
-    note = '"VIP, ""gold"""' if i % 7 == 0 else f"row {i}"
-    out.append(f"{note},{u['username']},{pine},{u['expiration'] or ''},t{i % 3}")
-open(sys.argv[1], "w", newline="").write("\r\n".join(out) + "\r\n")
-PY
+PINE='PUB;7d3c1e9a0b2f4c6d8e1f2a3b4c5d6e7f'
+# The vendor's sheet: 120 of the seed's Alpha users, with columns of its own (one quoted with a comma),
+# CRLF line ends. Reads the sandbox state on stdin, writes the CSV to $1.
+sheet() {
+  jq -j --arg pine "$PINE" '
+    "note,username,script_id,expiration,tier\r\n",
+    ((.access[$pine] // []) | sort_by(.username)[:120] | to_entries[]
+     | (if .key % 7 == 0 then "\"VIP, \"\"gold\"\"\"" else "row \(.key)" end)
+       + ",\(.value.username),\($pine),\(.value.expiration // ""),t\(.key % 3)\r\n")' > "$1"
+}
 
 start_sandbox 18811 12611 "${SEED_ARGS[@]}" || { echo "reference sandbox did not start"; exit 1; }; REF_PID=$SANDBOX_PID
 start_sandbox 18812 12612 "${SEED_ARGS[@]}" || { echo "crash sandbox did not start"; exit 1; }; CRASH_PID=$SANDBOX_PID
@@ -28,7 +27,7 @@ for side in ref:18811:12611 crash:18812:12612; do
   IFS=: read -r name port smtp <<< "$side"
   workspace "$TMP/$name" "$port" "$smtp"
   curl -sf -H 'MEMBERPRESS-API-KEY: sandbox-mp-key' "http://127.0.0.1:$port/wp-json/mp/v1/transactions?page=1&per_page=100000" > "$TMP/$name/dump.json"
-  state "$port" | python3 "$TMP/sheet.py" "$TMP/$name/users.csv"
+  state "$port" | sheet "$TMP/$name/users.csv"
   cp "$TMP/$name/users.csv" "$TMP/$name/users.orig.csv"
 done
 curl -sf -X POST -d '{"latency_ms": 30}' "http://127.0.0.1:18812/__sandbox/faults" >/dev/null
@@ -41,14 +40,15 @@ echo "reference run: exit $? $(head -c 200 "$TMP/ref.json")"
 cp "$TMP/crash/users.csv" "$TMP/dry-before.csv"
 "$BIN" batch-grant "${ARGS[@]}" --dry-run --transactions "$TMP/crash/dump.json" --csv "$TMP/crash/users.csv" --config "$TMP/crash/config.json" > "$TMP/dry.txt" 2>&1
 check "dry run leaves the CSV byte for byte" cmp -s "$TMP/dry-before.csv" "$TMP/crash/users.csv"
-check "dry run sends no write" python3 -c "import json,sys; sys.exit(len(json.load(open('/dev/stdin'))['writes']))" < <(state 18812)
+check "dry run sends no write" jq -e '.writes | length == 0' < <(state 18812)
 check "dry run prints what it would append" grep -q "would append" "$TMP/dry.txt"
 
 killed=0; runs=0
 while [ $killed -lt "$KILLS" ] && [ $runs -lt $((KILLS * 3)) ]; do
   "$BIN" batch-grant "${ARGS[@]}" --transactions "$TMP/crash/dump.json" --csv "$TMP/crash/users.csv" --config "$TMP/crash/config.json" >/dev/null 2>&1 &
   pid=$!; runs=$((runs+1))
-  sleep "$(python3 -c 'import random; print(round(random.uniform(0.1, 1.2), 3))')"
+  ms=$(( RANDOM % 1101 + 100 ))
+  sleep "$(printf '%d.%03d' $(( ms / 1000 )) $(( ms % 1000 )))"   # the kill point, at random (0.1 to 1.2 s): not a wait
   if kill -9 $pid 2>/dev/null; then killed=$((killed+1)); fi
   wait $pid 2>/dev/null
 done
@@ -62,42 +62,61 @@ echo "final run: exit $rc $(head -c 200 "$TMP/final.json")"
 "$BIN" sync --json --config "$TMP/crash/config.json" > "$TMP/sync-after.json"
 
 state 18811 > "$TMP/ref-state.json"; state 18812 > "$TMP/crash-state.json"
-python3 - "$TMP" <<'PY' && PASS=$((PASS+1)) || FAIL=$((FAIL+1))
-import csv, json, sys, datetime
-t = sys.argv[1]
-ref, crash = json.load(open(f"{t}/ref-state.json")), json.load(open(f"{t}/crash-state.json"))
-def when(s): return None if s in (None, "") else datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
-bad = []
-for pine, users in ref["access"].items():
-    r = {u["username"]: when(u["expiration"]) for u in users}
-    c = {u["username"]: when(u["expiration"]) for u in crash["access"].get(pine, [])}
-    if set(r) != set(c): bad.append(f"{pine}: users differ: only ref {sorted(set(r)-set(c))[:5]}, only crash {sorted(set(c)-set(r))[:5]}")
-    for u in set(r) & set(c):
-        a, b = r[u], c[u]
-        if (a is None) != (b is None) or (a is not None and abs(a - b) > 3600):
-            bad.append(f"{pine} {u}: reference {a} crash {b}")
-if len(crash["writes"]) != len(ref["writes"]):
-    bad.append(f"the crashed sandbox saw {len(crash['writes'])} writes, the reference {len(ref['writes'])}: something applied twice or lost")
-final = json.load(open(f"{t}/final.json"))
-if final["remaining"] != 0: bad.append(f"final run left {final['remaining']} pending")
-after = json.load(open(f"{t}/sync-after.json"))
-w = sum(v for k, v in after["callsByEndpoint"].items() if k in ("tv.add", "tv.modify_expiration", "tv.remove"))
-if w: bad.append(f"a sync after batch-grant wrote {w} times")
-for side in ("ref", "crash"):
-    rows = list(csv.reader(open(f"{t}/{side}/users.csv", newline="", encoding="utf-8")))
-    orig = list(csv.reader(open(f"{t}/{side}/users.orig.csv", newline="", encoding="utf-8")))
-    head = rows[0]; e = head.index("expiration")
-    for i, o in enumerate(orig):
-        if [x for j, x in enumerate(o) if j != e] != [x for j, x in enumerate(rows[i]) if j != e]: bad.append(f"{side} row {i+1} changed"); break
-    keys = [(r[head.index("script_id")], r[head.index("username")].lower()) for r in rows[1:]]
-    if len(keys) != len(set(keys)): bad.append(f"{side}: a user appears twice in the CSV")
-    if side == "crash": crash_keys = set(keys)
-    else: ref_keys = set(keys)
-if crash_keys != ref_keys: bad.append(f"CSV users differ: {len(crash_keys)} vs {len(ref_keys)}")
-print(f"compared {sum(len(v) for v in ref['access'].values())} grants, {len(crash['writes'])} writes, {len(crash_keys)} CSV rows")
-for b in bad[:20]: print("  " + b)
-sys.exit(1 if bad else 0)
-PY
+# The resumed run against the reference: same users with the same expiry (within an hour: the runs start
+# seconds apart, a double grant is days off), the same number of writes, nothing left pending, no write
+# from a sync afterwards; per CSV: the original rows unchanged but for the expiration column, no user
+# (script_id, username in any case) twice, and the same users in both. One line per difference after
+# the summary line.
+jq -n -r --slurpfile ref "$TMP/ref-state.json" --slurpfile crash "$TMP/crash-state.json" \
+      --slurpfile final "$TMP/final.json" --slurpfile after "$TMP/sync-after.json" \
+      --rawfile refcsv "$TMP/ref/users.csv" --rawfile reforig "$TMP/ref/users.orig.csv" \
+      --rawfile crashcsv "$TMP/crash/users.csv" --rawfile crashorig "$TMP/crash/users.orig.csv" '
+  def when: if . == null or . == "" then null
+            else sub("\\.[0-9]+"; "") | sub("\\+00:00$"; "Z") | fromdateiso8601 end;
+  def users($s; $pine): ($s.access[$pine] // []) | map({key: .username, value: (.expiration | when)}) | from_entries;
+  # RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks; CRLF or LF line ends.
+  def csv_rows:
+    [scan("(\"(?:[^\"]|\"\")*\"|[^,\"\\r\\n]*)(,|\\r?\\n|$)")]
+    | reduce .[] as [$f, $sep] ({rows: [], row: []};
+        ($f | if startswith("\"") then .[1:-1] | gsub("\"\""; "\"") else . end) as $v
+        | if $sep == "," then .row += [$v]
+          elif $sep != "" then .rows += [.row + [$v]] | .row = []
+          elif .row == [] and $v == "" then .
+          else .rows += [.row + [$v]] | .row = [] end)
+    | .rows;
+  # One side'"'"'s CSV: {bad: [differences], keys: [[script_id, lowercased username] of each data row]}.
+  def sheet($side; $now; $orig):
+    ($now | csv_rows) as $rows | ($orig | csv_rows) as $o | $rows[0] as $head
+    | ($head | index("expiration")) as $e | ($head | index("script_id")) as $s | ($head | index("username")) as $u
+    | if $e == null or $s == null or $u == null then {bad: ["\($side): the header lost a column: \($head)"], keys: []}
+      else [$rows[1:][] | [.[$s], (.[$u] | ascii_downcase)]] as $keys
+      | {bad: ([first(range($o | length) | select(($o[.] | del(.[$e])) != ($rows[.] | del(.[$e]))))
+                | "\($side) row \(. + 1) changed"]
+               + (if ($keys | length) != ($keys | unique | length) then ["\($side): a user appears twice in the CSV"] else [] end)),
+         keys: $keys}
+      end;
+  $ref[0] as $R | $crash[0] as $C
+  | sheet("ref"; $refcsv; $reforig) as $rs | sheet("crash"; $crashcsv; $crashorig) as $cs
+  | ($cs.keys | unique) as $ck | ($rs.keys | unique) as $rk
+  | [ ($R.access | keys[]) as $pine | users($R; $pine) as $r | users($C; $pine) as $c |
+        (if ($r | keys) != ($c | keys)
+         then "\($pine): users differ: only ref \((($r | keys) - ($c | keys))[:5]), only crash \((($c | keys) - ($r | keys))[:5])"
+         else empty end),
+        (($r | keys) - (($r | keys) - ($c | keys)) | .[] as $u | $r[$u] as $a | $c[$u] as $b |
+         if (($a == null) != ($b == null)) or ($a != null and $b != null and (($a - $b) | fabs) > 3600)
+         then "\($pine) \($u): reference \($a) crash \($b)" else empty end) ]
+  + (if ($C.writes | length) != ($R.writes | length)
+     then ["the crashed sandbox saw \($C.writes | length) writes, the reference \($R.writes | length): something applied twice or lost"]
+     else [] end)
+  + (if $final[0].remaining != 0 then ["final run left \($final[0].remaining) pending"] else [] end)
+  + ([$after[0].callsByEndpoint | to_entries[] | select(.key == "tv.add" or .key == "tv.modify_expiration" or .key == "tv.remove") | .value]
+     | add // 0 | if . > 0 then ["a sync after batch-grant wrote \(.) times"] else [] end)
+  + $rs.bad + $cs.bad
+  + (if $ck != $rk then ["CSV users differ: \($ck | length) vs \($rk | length)"] else [] end)
+  | "compared \([$R.access[] | length] | add) grants, \($C.writes | length) writes, \($ck | length) CSV rows",
+    (.[:20][] | "  " + .)' > "$TMP/compare.txt"; rc=$?
+cat "$TMP/compare.txt"
+[ $rc -eq 0 ] && [ "$(wc -l < "$TMP/compare.txt")" -eq 1 ] && PASS=$((PASS+1)) || FAIL=$((FAIL+1))
 [ $FAIL -eq 0 ] && echo "ok   killed batch-grant ends in the reference state" || echo "FAIL killed batch-grant differs from the reference"
 
 # Malformed input: refused with row and column, nothing written.

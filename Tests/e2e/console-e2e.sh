@@ -111,6 +111,15 @@ select_user() {
 }
 
 cd "$TMP"   # the demo carries its own config: it must work outside the repository
+# --- config check refuses what the console would refuse at start: clashing or unknown console.keys ----
+"$BIN" bench --console-fixture 1 --fixture-dir "$TMP/keys" >/dev/null
+jq '.console.keys = {"grant": "q"}' "$TMP/keys/config.json" > "$TMP/keys/clash.json"
+jq '.console.keys = {"grnat": "G"}' "$TMP/keys/config.json" > "$TMP/keys/unknown.json"
+"$BIN" config check --config "$TMP/keys/clash.json" > "$TMP/keys/clash.out" 2>&1; rc=$?
+check "config check: clashing console.keys refused (exit $rc), naming the key" sh -c "[ $rc -eq 2 ] && grep -q 'console.keys: q would do both' '$TMP/keys/clash.out'"
+"$BIN" config check --config "$TMP/keys/unknown.json" > "$TMP/keys/unknown.out" 2>&1; rc=$?
+check "config check: unknown console.keys action refused (exit $rc)" sh -c "[ $rc -eq 2 ] && grep -q 'unknown action \"grnat\"' '$TMP/keys/unknown.out'"
+
 # --- start ------------------------------------------------------------------------------------------
 tmux -L "$SOCK" new-session -d -s "$SESSION" -x 120 -y 40 \
     "'$BIN' demo --data-dir '$TMP/data' --port $PORT --smtp-port $SMTP_PORT 2>'$TMP/stderr'; echo CONSOLE-EXITED \$?; sleep 30"

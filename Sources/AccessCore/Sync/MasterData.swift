@@ -20,8 +20,8 @@ extension ScriptMasterData {
 
 extension ScriptStore: ScriptMasterData {}
 
-/// Hands out open master data per script. The Store's `MasterDataStore` (which keeps stores open for the
-/// process) conforms after the merge; `ScriptStoreOpener` opens and closes a store per use.
+/// Hands out open master data per script: `ScriptStoreOpener` opens and closes a store per use, so
+/// locks are short; tests hand in-memory stand-ins.
 public protocol MasterDataProvider: Sendable {
     func openScript(_ scriptId: String) throws -> any ScriptMasterData
     /// The caller is done with it: a caching provider keeps it open, others close it.

@@ -135,9 +135,28 @@ enum PaneViews {
             lines.append(("Not checked yet (t tests)", .dim))
         }
         lines.append((info.cookiesSavedAt.map { "Cookies \(Formats.duration(s.now.timeIntervalSince($0))) old" } ?? "No cookies saved (u)", .plain))
+        if let d = s.daemon { lines += daemonLines(d, now: s.now) }
         for (i, (text, style)) in lines.prefix(inner.height).enumerated() {
             screen.put(text, x: inner.x + 1, y: inner.y + i, width: inner.width - 1, style: style)
         }
+    }
+
+    /// A daemon on the same data folder: where it listens, its last and next run, its webhooks.
+    static func daemonLines(_ d: DaemonStatusFile, now: Date) -> [(String, Style)] {
+        var lines: [(String, Style)] = [("Daemon pid \(d.pid) on \(d.listen)", Style(fg: .cyan, bold: true))]
+        if let run = d.lastRun {
+            let when = Formats.duration(now.timeIntervalSince(run.finishedAt ?? run.startedAt))
+            let outcome = run.outcome?.rawValue ?? "running"
+            let what = run.summary.map { " +\($0.granted + $0.extended)" } ?? ""
+            lines.append(("Last run \(when) ago: \(outcome)\(what)", run.outcome == .done ? .plain : Style(fg: .yellow, bold: true)))
+        } else {
+            lines.append(("No run yet", .dim))
+        }
+        // The pane is narrow: next run and webhooks share a line.
+        let next = d.nextRunAt.map { "Next \(Formats.duration(max(0, $0.timeIntervalSince(now)))) · " } ?? ""
+        let received = d.webhookCounts.values.reduce(0) { $0 + $1.values.reduce(0, +) }
+        lines.append((next + "\(received) webhooks, \(d.webhookPending) pending", .plain))
+        return lines
     }
 
     static func levelStyle(_ level: EventLevel) -> Style {

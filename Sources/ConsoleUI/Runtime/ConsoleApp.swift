@@ -67,7 +67,11 @@ private struct UILoop {
                 }
             }
             var events: [ConsoleEvent] = []
-            var input = terminal.read(wait: true)
+            // Sleep until a key, a result or core event, or the next second's clock tick: an idle
+            // console wakes once a second, not ten times.
+            let msToNextSecond = Int32(1000 - Int(Date().timeIntervalSince1970 * 1000) % 1000)
+            terminal.waitForInput(timeoutMs: msToNextSecond, orReadable: inbox.wakeFd)
+            var input = terminal.read(wait: false)
             if trace != nil, case .key(let k)? = input { keyAt = DispatchTime.now().uptimeNanoseconds; keyLabel = k.label }
             // Take everything already typed (a paste, key repeat) before drawing again.
             while let i = input, events.count < 512 {

@@ -17,7 +17,7 @@ struct EffectRunner: Sendable {
             case .resyncApply(let s): return .message(try await services.resyncApply(script: s))
             case .syncNow(let d): return .message(try await services.syncNow(dryRun: d))
             case .setDryRun(let on): return .modes(try await services.setDryRun(on))
-            case .pollLock: return .lockHolder(await services.syncLockHolder())
+            case .pollLock: return .others(await services.otherProcesses())
             case .retryNow(let s, let id): return .message(try await services.retryNow(script: s, id: id))
             case .dropRetry(let s, let id): return .message(try await services.dropRetry(script: s, id: id))
             case .retryAll: return .message(try await services.retryAll())

@@ -78,6 +78,14 @@ final class Terminal {
         return EscapeSequence.decode(tail)
     }
 
+    /// Blocks until the terminal has input (or a resize signal arrives), `fd` is readable, or the
+    /// timeout passes. Keys decoded ahead count as input.
+    func waitForInput(timeoutMs: Int32, orReadable fd: Int32) {
+        guard pending.isEmpty else { return }
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, 2, max(0, timeoutMs))
+    }
+
     /// Draws the cells that differ from the last frame, then refreshes once.
     func flush(_ screen: Screen) {
         if previous?.size != screen.size {

@@ -19,8 +19,9 @@ public protocol ConsoleServices: Sendable {
     func syncNow(dryRun: Bool) async throws -> String
     /// Turns dry-run on or off for the writes the console makes from now on; returns the new modes.
     func setDryRun(_ on: Bool) async throws -> ModeReport
-    /// The process holding the sync lock of the data folder, if any (cheap: polled every few seconds).
-    func syncLockHolder() async -> Int32?
+    /// The process holding the sync lock of the data folder, if any, and a daemon running on the same
+    /// data folder (cheap: polled every few seconds).
+    func otherProcesses() async -> OtherProcesses
     func retryNow(script: String, id: String) async throws -> String
     func dropRetry(script: String, id: String) async throws -> String
     /// Every script's retry queue, now.
@@ -42,13 +43,22 @@ public struct ConsoleSnapshot: Sendable, Equatable {
     public var scripts: [ScriptAccess]
     public var session: SessionStatusInfo
     public var modes: ModeReport
-    /// Another process holding the sync lock (a daemon's or a cron job's run), if any.
-    public var lockHolder: Int32?
+    public var others: OtherProcesses
 
-    public init(configPath: String, scripts: [ScriptAccess], session: SessionStatusInfo, modes: ModeReport, lockHolder: Int32? = nil) {
+    public init(configPath: String, scripts: [ScriptAccess], session: SessionStatusInfo, modes: ModeReport,
+                others: OtherProcesses = OtherProcesses()) {
         self.configPath = configPath; self.scripts = scripts; self.session = session; self.modes = modes
-        self.lockHolder = lockHolder
+        self.others = others
     }
+}
+
+/// What other processes on the same data folder are doing, as their files tell.
+public struct OtherProcesses: Sendable, Equatable {
+    /// Another process holding the sync lock (a daemon's or a cron job's run).
+    public var lockHolder: Int32?
+    /// A daemon running on this data folder (its `daemon-status.json`, while its pid lives).
+    public var daemon: DaemonStatusFile?
+    public init(lockHolder: Int32? = nil, daemon: DaemonStatusFile? = nil) { self.lockHolder = lockHolder; self.daemon = daemon }
 }
 
 /// Health of the TradingView session cookies. Never carries the cookies themselves.

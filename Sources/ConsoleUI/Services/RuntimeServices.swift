@@ -32,14 +32,16 @@ public final class RuntimeServices: ConsoleServices {
         let scripts = try runtime.loadScripts()
         return ConsoleSnapshot(configPath: runtime.configPath, scripts: scripts,
                                session: RuntimeSummaries.session(runtime.session.status()), modes: modes,
-                               lockHolder: await syncLockHolder())
+                               others: await otherProcesses())
     }
 
-    /// This process's runs show through their events; the lock file tells of other processes'.
-    public func syncLockHolder() async -> Int32? {
-        guard let pid = RunLock.holder(directory: runtime.masterDataDirectory),
-              pid != ProcessInfo.processInfo.processIdentifier else { return nil }
-        return pid
+    /// This process's runs show through their events; the lock file tells of other processes', and the
+    /// daemon's status file of a daemon.
+    public func otherProcesses() async -> OtherProcesses {
+        let own = ProcessInfo.processInfo.processIdentifier
+        let holder = RunLock.holder(directory: runtime.masterDataDirectory).flatMap { $0 == own ? nil : $0 }
+        let daemon = DaemonStatusFile.read(directory: runtime.masterDataDirectory).flatMap { $0.isRunning && $0.pid != own ? $0 : nil }
+        return OtherProcesses(lockHolder: holder, daemon: daemon)
     }
 
     public func validate(_ name: String) async throws -> String? {

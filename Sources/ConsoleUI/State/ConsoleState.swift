@@ -63,6 +63,8 @@ public struct ConsoleState: Sendable, Equatable {
     public var log: LogState
     /// Engine runs as the core reports them (events, lock holder).
     public var runs = RunBoard()
+    /// A daemon on the same data folder, as its status file last said (nil: none runs).
+    public var daemon: DaemonStatusFile?
     /// Dry run and read-only as the services last reported them (nil until the first report).
     public var modes: ModeReport?
     public var modal: Modal?

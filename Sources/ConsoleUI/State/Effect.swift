@@ -16,7 +16,8 @@ public enum Effect: Sendable, Equatable, CustomStringConvertible {
     case retryNow(script: String, id: String)
     case dropRetry(script: String, id: String)
     case retryAll
-    /// Who holds the sync lock: polled, so another process's run shows even when its events are late.
+    /// Who holds the sync lock, and whether a daemon runs: polled, so another process's run shows even
+    /// when its events are late.
     case pollLock
     case resolveReview(script: String, id: String, newName: String)
     case dismissReview(script: String, id: String, reason: String)
@@ -71,7 +72,7 @@ public enum EffectOutcome: Sendable, Equatable {
     case resyncDiff(ResyncDiff)
     case session(SessionStatusInfo)
     case modes(ModeReport)
-    case lockHolder(Int32?)
+    case others(OtherProcesses)
     case failed(String)
 }
 

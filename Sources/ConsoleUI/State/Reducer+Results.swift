@@ -47,8 +47,9 @@ extension ConsoleReducer {
             let m = s.modes!
             setInfo(&s, m.dryRun ? "dry run on: writes are logged, none is sent" : "dry run off: writes go to TradingView")
             return []
-        case .lockHolder(let pid):
-            s.runs.lock(heldBy: pid)
+        case .others(let others):
+            s.runs.lock(heldBy: others.lockHolder)
+            s.daemon = others.daemon
             return []
         case .failed(let message):
             logError(&s, "\(effect.description) failed: \(message)")

@@ -86,7 +86,8 @@ public enum ConsoleReducer {
     static func apply(_ s: inout ConsoleState, _ snap: ConsoleSnapshot) {
         s.snapshot = snap
         s.modes = ModeReport.newest(s.modes, snap.modes)
-        s.runs.lock(heldBy: snap.lockHolder)
+        s.runs.lock(heldBy: snap.others.lockHolder)
+        s.daemon = snap.others.daemon
         if s.selectedScript == nil || !snap.scripts.contains(where: { $0.scriptId == s.selectedScript }) {
             s.selectedScript = snap.scripts.first?.scriptId
         }
