@@ -177,9 +177,8 @@ struct BenchCommand: AsyncParsableCommand {
     /// closed port, so the console shows the data without calling anything.
     static func writeConsoleFixture(users: Int, directory: URL?) throws -> String {
         let dir = try directory ?? DemoWorkspace.temporaryDirectory(prefix: "access-console-fixture")
-        let closed = "http://127.0.0.1:9"
         let path = try DemoWorkspace.prepare(templateConfig: nil, directory: dir,
-                                             endpoints: .init(tradingView: closed, wordpress: closed, smtp: "smtp://127.0.0.1:9"),
+                                             endpoints: .unreachable,
                                              cookies: nil, environment: [:])
         let config = try ConfigLoader.load(path: path, environment: [:])
         try StoreBenchmark.writeFixture(users: users, scriptId: config.scriptIds[0], directory: dir.appendingPathComponent("masterData"))

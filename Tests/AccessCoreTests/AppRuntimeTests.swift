@@ -7,7 +7,7 @@ import Testing
     func workspace(_ dir: URL, template: String) throws -> String {
         try DemoWorkspace.prepare(
             templateConfig: ConfigTests.repoConfig, directory: dir,
-            endpoints: .init(tradingView: "http://127.0.0.1:9", wordpress: "http://127.0.0.1:9", smtp: "smtp://127.0.0.1:9"),
+            endpoints: .unreachable,
             cookies: nil, environment: [:]) { doc in
                 var email = doc["email"] as! [String: Any]
                 email["template"] = template

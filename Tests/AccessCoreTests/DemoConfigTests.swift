@@ -15,9 +15,8 @@ import Testing
     @Test func theBuiltInConfigMakesAWorkingWorkspace() throws {
         let dir = try DemoWorkspace.temporaryDirectory(prefix: "demo-config-test")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let closed = "http://127.0.0.1:9"
         let path = try DemoWorkspace.prepare(templateConfig: nil, directory: dir,
-                                             endpoints: .init(tradingView: closed, wordpress: closed, smtp: "smtp://127.0.0.1:9"),
+                                             endpoints: .unreachable,
                                              cookies: nil, environment: [:])
         let runtime = try AppRuntime.open(configPath: path, environment: [:])
         #expect(runtime.config.scriptIds.count == 4)

@@ -8,9 +8,8 @@ import Testing
 @Suite struct RuntimeServicesTests {
     static func runtime() throws -> (AppRuntime, URL) {
         let dir = try DemoWorkspace.temporaryDirectory(prefix: "runtime-services-test")
-        let closed = "http://127.0.0.1:9"
         let path = try DemoWorkspace.prepare(templateConfig: nil, directory: dir,
-                                             endpoints: .init(tradingView: closed, wordpress: closed, smtp: "smtp://127.0.0.1:9"),
+                                             endpoints: .unreachable,
                                              cookies: nil, environment: [:])
         return (try AppRuntime.open(configPath: path, environment: [:]), dir)
     }

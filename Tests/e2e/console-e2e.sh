@@ -39,45 +39,25 @@ now_ns() { date +%s%N; }
 BUDGET_END=$(( $(now_ns) + ${E2E_BUDGET_S:-85} * 1000000000 ))
 deadline_in() { local d=$(( $(now_ns) + $1 * 1000000000 )); echo $(( d < BUDGET_END ? d : BUDGET_END )); }
 
-# Polls until the screen shows $1 (fixed string), at most $2 seconds (default 10).
-wait_screen() {
-    local deadline; deadline=$(deadline_in "${2:-10}")
-    while [ "$(now_ns)" -lt "$deadline" ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-# Polls until the screen matches the extended regex $1, at most $2 seconds.
-wait_regex() {
-    local deadline; deadline=$(deadline_in "${2:-10}")
-    while [ "$(now_ns)" -lt "$deadline" ]; do
-        screen | grep -qE -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-# Polls until the screen no longer shows $1, at most $2 seconds.
-wait_gone() {
-    local deadline; deadline=$(deadline_in "${2:-10}")
-    while [ "$(now_ns)" -lt "$deadline" ]; do
-        screen | grep -qF -- "$1" || return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-# Polls until `$@` succeeds, at most 10 seconds.
-wait_for() {
-    local deadline; deadline=$(deadline_in 10)
+# poll SECONDS COMMAND...: until the command succeeds, at most SECONDS (and the run's budget).
+poll() {
+    local deadline; deadline=$(deadline_in "$1"); shift
     while [ "$(now_ns)" -lt "$deadline" ]; do
         "$@" && return 0
         sleep 0.1
     done
     return 1
 }
+shows() { screen | grep -qF -- "$1"; }
+matches() { screen | grep -qE -- "$1"; }
+lacks() { ! shows "$1"; }
+# The screen shows $1 (fixed string) / matches the extended regex $1 / no longer shows $1, within $2 s.
+wait_screen() { poll "${2:-10}" shows "$1"; }
+wait_regex() { poll "${2:-10}" matches "$1"; }
+wait_gone() { poll "${2:-10}" lacks "$1"; }
+
+# Polls until `$@` succeeds, at most 10 seconds.
+wait_for() { poll 10 "$@"; }
 
 pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
 fail() {

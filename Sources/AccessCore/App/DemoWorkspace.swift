@@ -10,6 +10,10 @@ public enum DemoWorkspace {
         public init(tradingView: String, wordpress: String, smtp: String) {
             self.tradingView = tradingView; self.wordpress = wordpress; self.smtp = smtp
         }
+
+        /// A closed port for every service: a workspace whose data is read, and nothing is called.
+        public static let unreachable = Endpoints(tradingView: "http://127.0.0.1:9", wordpress: "http://127.0.0.1:9",
+                                                  smtp: "smtp://127.0.0.1:9")
     }
 
     /// Copies `templateConfig` (a file, or nil for the built-in `DemoConfig`) into `directory/config.json`
