@@ -190,6 +190,15 @@ struct BenchCommand: AsyncParsableCommand {
         table.add("console 100k users: frame render", String(format: "%.2f ms", frame * 1000), "< 5 ms", frame < 0.005)
         let filter = ConsoleBenchmark.filterKeystroke(users: 100_000)
         table.add("console 100k users: filter keystroke", String(format: "%.2f ms", filter * 1000), "< 20 ms", filter < 0.020)
+        do {
+            let dir = try DemoWorkspace.temporaryDirectory(prefix: "access-console-bench-overview")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let load = try ConsoleBenchmark.overviewLoad(configPath: try Self.writeConsoleFixture(users: 100_000, directory: dir))
+            table.add("console 100k users: read the files for display (best of 5)", String(format: "%.0f ms", load.read * 1000), "", nil)
+            table.add("console 100k users: build the users index (best of 5)", String(format: "%.0f ms", load.index * 1000), "", nil)
+        } catch {
+            table.add("console 100k users: overview load", "failed: \(error)", "", false)
+        }
     }
 }
 

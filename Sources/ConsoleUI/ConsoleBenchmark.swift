@@ -44,3 +44,23 @@ public enum ConsoleBenchmark {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(keys.count)
     }
 }
+
+extension ConsoleBenchmark {
+    /// What the console's first frame waits for, on the files a config names: reading every script
+    /// for display, then the snapshot (each script's users index). Seconds, best of `runs`.
+    public static func overviewLoad(configPath: String, runs: Int = 5) throws -> (read: Double, index: Double) {
+        let runtime = try AppRuntime.open(configPath: configPath, environment: [:])
+        var best = (read: Double.infinity, index: Double.infinity)
+        for _ in 0..<runs {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let scripts = try runtime.loadScripts()
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            let snapshot = ConsoleSnapshot(configPath: configPath, scripts: scripts, session: SessionStatusInfo(status: .valid),
+                                           modes: ModeReport(dryRun: false, readOnly: false, version: 1))
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            withExtendedLifetime(snapshot) {}   // freeing it is not part of the wait
+            best = (min(best.read, Double(t1 - t0) / 1e9), min(best.index, Double(t2 - t1) / 1e9))
+        }
+        return best
+    }
+}

@@ -7,14 +7,15 @@ import Testing
 @Suite struct ConsoleTruthTests {
     /// The fixture plus a refund review and a retry on a second script whose id repeats the first's.
     static func state(size: Size = Size(width: 120, height: 40)) -> ConsoleState {
-        var snap = Fixture.snapshot()
         let now = Fixture.now
-        snap.scripts[1].apply(.putReview(ReviewItem(id: "tx-7", reason: .refund, typedName: "RefundRita", email: "rita@example.com",
-                                                    transactionId: "tx-7", productId: "8", term: nil, detail: "refunded 9.00",
-                                                    createdAt: now.addingTimeInterval(-60))))
-        snap.scripts[1].apply(.putRetry(RetryItem(id: "tx-5", operation: .extend, username: "beta_bill", email: nil, term: .months(1),
-                                                  transactionId: "tx-5", attempts: 1, nextAttemptAt: now.addingTimeInterval(600),
-                                                  lastError: "timeout", createdAt: now)))
+        let snap = Fixture.snapshot { scripts in
+            scripts[1].apply(.putReview(ReviewItem(id: "tx-7", reason: .refund, typedName: "RefundRita", email: "rita@example.com",
+                                                        transactionId: "tx-7", productId: "8", term: nil, detail: "refunded 9.00",
+                                                        createdAt: now.addingTimeInterval(-60))))
+            scripts[1].apply(.putRetry(RetryItem(id: "tx-5", operation: .extend, username: "beta_bill", email: nil, term: .months(1),
+                                                      transactionId: "tx-5", attempts: 1, nextAttemptAt: now.addingTimeInterval(600),
+                                                      lastError: "timeout", createdAt: now)))
+        }
         var s = try! ConsoleState(size: size, now: now, options: ConsoleOptions(color: true))
         _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snap)))
         return s

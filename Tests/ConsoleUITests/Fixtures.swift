@@ -12,7 +12,8 @@ enum Fixture {
                    history: [HistoryEntry(at: now.addingTimeInterval(-3600), actor: "sync", action: "grant")])
     }
 
-    static func snapshot(extraUsers: Int = 0) -> ConsoleSnapshot {
+    /// `edit` changes the scripts before the snapshot is made (its scripts are fixed once it is).
+    static func snapshot(extraUsers: Int = 0, edit: (inout [ScriptAccess]) -> Void = { _ in }) -> ConsoleSnapshot {
         var a = ScriptAccess(scriptId: "PUB;alpha", title: "Alpha Trend")
         for u in [user("Alice", days: 30), user("bob_lapsed", days: -3), user("Carol", days: 5), user("dave_forever", days: nil)] {
             a.apply(.upsertUser(u))
@@ -26,7 +27,9 @@ enum Fixture {
                                     lastError: "503 from TradingView", createdAt: now)))
         var b = ScriptAccess(scriptId: "PUB;beta", title: "Beta Osc")
         b.apply(.upsertUser(user("zed", days: 100)))
-        return ConsoleSnapshot(configPath: "/etc/access/config.json", scripts: [a, b],
+        var scripts = [a, b]
+        edit(&scripts)
+        return ConsoleSnapshot(configPath: "/etc/access/config.json", scripts: scripts,
                                session: SessionStatusInfo(status: .valid, lastCheck: now.addingTimeInterval(-60), lastResult: "200 OK",
                                                           cookiesSavedAt: now.addingTimeInterval(-2 * 86_400), account: "vendor"),
                                modes: ModeReport(dryRun: false, readOnly: false, version: 1))

@@ -189,8 +189,7 @@ import Testing
 
     @Test func wideCharactersInTableStayAligned() {
         var s = Fixture.state(size: Size(width: 200, height: 60))
-        var snap = Fixture.snapshot()
-        snap.scripts[0].apply(.upsertUser(Fixture.user("Zoë", email: "東京😀@example.jp", days: 50)))
+        let snap = Fixture.snapshot { $0[0].apply(.upsertUser(Fixture.user("Zoë", email: "東京😀@example.jp", days: 50))) }
         _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snap)))
         let screen = s.screen
         let wide = screen.lines.first { $0.contains("東京😀@example.jp") }!

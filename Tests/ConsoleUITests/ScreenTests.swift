@@ -49,8 +49,7 @@ import Testing
 
     @Test func sanitizedUsernameInTableNeverReachesTheScreenRaw() {
         var st = Fixture.state()
-        var snap = Fixture.snapshot()
-        snap.scripts[0].apply(.upsertUser(Fixture.user("x\u{1b}[31mred", days: 10)))
+        let snap = Fixture.snapshot { $0[0].apply(.upsertUser(Fixture.user("x\u{1b}[31mred", days: 10))) }
         _ = ConsoleReducer.reduce(&st, .result(.loadOverview, .overview(snap)))
         let screen = st.screen
         #expect(screen.contains("x^[[31mred"))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Everything one process needs, built from config.json: the wiring shared by the CLI, the daemon and
 /// the console. It holds no logic of its own; that lives in Actions, Sync and Session.
@@ -91,11 +92,19 @@ public final class AppRuntime: Sendable {
     }
 
     /// The master data of every configured script as the files hold it, without taking any lock: the
-    /// console keeps showing it while a sync (here or in a daemon) holds the scripts.
+    /// console keeps showing it while a sync (here or in a daemon) holds the scripts. For showing and
+    /// counting: the processed transaction ids are left out (`ScriptStore.PeekDetail.display`). Scripts
+    /// load side by side; the first error (in config order) is thrown.
     public func loadScripts() throws -> [ScriptAccess] {
-        try config.scriptIds.map { id in
-            var state = try ScriptStore.peek(directory: masterDataDirectory, scriptId: id)
-            if state.title == nil { state.title = config.title(ofScript: id) }
+        let ids = config.scriptIds, directory = masterDataDirectory
+        let results = Mutex([Result<ScriptAccess, any Error>?](repeating: nil, count: ids.count))
+        DispatchQueue.concurrentPerform(iterations: ids.count) { i in
+            let r = Result { try ScriptStore.peek(directory: directory, scriptId: ids[i], detail: .display) }
+            results.withLock { $0[i] = r }
+        }
+        return try results.withLock { $0 }.enumerated().map { i, r in
+            var state = try r!.get()
+            if state.title == nil { state.title = config.title(ofScript: ids[i]) }
             return state
         }
     }

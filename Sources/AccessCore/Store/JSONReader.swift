@@ -17,8 +17,17 @@ struct JSONReader {
     private let p: UnsafeBufferPointer<UInt8>
     private(set) var pos = 0
     private var depth = 0
+    var bytes: UnsafeBufferPointer<UInt8> { p }
 
     init(_ buffer: UnsafeBufferPointer<UInt8>) { p = buffer }
+
+    /// A reader over the same bytes at `pos`, inside `depth` levels (for a chunk of an object's members).
+    init(_ buffer: UnsafeBufferPointer<UInt8>, at pos: Int, depth: Int) {
+        p = buffer; self.pos = pos; self.depth = depth
+    }
+
+    /// Moves to `offset` (after a chunked read of what lies before it).
+    mutating func jump(to offset: Int) { pos = offset }
 
     /// Consumes the opening `{` or `[` and goes one level deeper, failing past `maxDepth`;
     /// the caller leaves the level with `depth -= 1`.

@@ -39,7 +39,9 @@ enum SnapshotCodec {
     }
 
     /// Throws `JSONReadError` (byte offset) or a Codable error for the queue parts.
-    static func decode(_ data: UnsafeBufferPointer<UInt8>) throws -> Snapshot {
+    /// `.display` reads what `ScriptStore.PeekDetail.display` promises: no processed ids, only the
+    /// newest history entry of each user (the older ones are skipped as JSON, their fields not read).
+    static func decode(_ data: UnsafeBufferPointer<UInt8>, detail: ScriptStore.PeekDetail = .full) throws -> Snapshot {
         var r = JSONReader(data)
         var state = ScriptAccess(scriptId: "")
         var sequence = 0
@@ -64,17 +66,12 @@ enum SnapshotCodec {
             case "reviewQueue": state.reviewQueue = try codable([String: ReviewItem].self, &r)
             case "scriptId": state.scriptId = try r.string(); sawScriptId = true
             case "title": state.title = try r.optionalString()
+            case "processedTransactions" where detail == .display: try r.skipValue()
             case "processedTransactions":
                 var ids: [String] = []
                 try r.array { r in ids.append(try r.string()) }
                 state.processedTransactions = Set(ids)
-            case "users":
-                var entries: [(String, UserAccess)] = []
-                try r.object { r, key in entries.append((key, try readUser(&r))) }
-                var users: [String: UserAccess] = [:]
-                users.reserveCapacity(entries.count)  // one allocation instead of a dozen rehashes
-                for (key, user) in entries { users[key] = user }
-                state.users = users
+            case "users": state.users = try readUsers(&r, newestHistoryOnly: detail == .display)
             default: try r.skipValue()  // written by a newer version: keep reading
             }
         }
@@ -113,7 +110,7 @@ enum SnapshotCodec {
         w.raw("}")
     }
 
-    static func readUser(_ r: inout JSONReader) throws -> UserAccess {
+    static func readUser(_ r: inout JSONReader, newestHistoryOnly: Bool = false) throws -> UserAccess {
         let start = r.pos
         var u = UserAccess(username: "", expiry: nil)
         var sawName = false
@@ -123,7 +120,18 @@ enum SnapshotCodec {
             else if JSONReader.is(key, "wpUsername") { u.wpUsername = try r.optionalString() }
             else if JSONReader.is(key, "expiry") { u.expiry = try r.optionalDate() }
             else if JSONReader.is(key, "grantedAt") { u.grantedAt = try r.optionalDate() }
-            else if JSONReader.is(key, "history") { try r.array { r in u.history.append(try readHistory(&r)) } }
+            else if JSONReader.is(key, "history") {
+                if newestHistoryOnly {
+                    var newest: Range<Int>?
+                    try r.array { r in newest = try r.skipValue() }
+                    if let newest {
+                        var one = JSONReader(r.bytes, at: newest.lowerBound, depth: 4)
+                        u.history = [try readHistory(&one)]
+                    }
+                } else {
+                    try r.array { r in u.history.append(try readHistory(&r)) }
+                }
+            }
             else { try r.skipValue() }
         }
         guard sawName else { throw JSONReadError(offset: start, message: "user without \"username\"") }

@@ -52,6 +52,7 @@ private struct UILoop {
         var keyAt: UInt64?
         var keyLabel = ""
         var firstDataTraced = false
+        trace?.record("ui-ready", since: FrameTrace.processStart)
         state.size = terminal.size
         state.now = Date()
         start([.loadOverview], terminal)
@@ -83,6 +84,9 @@ private struct UILoop {
                 input = terminal.read(wait: false)
             }
             events += inbox.drain()
+            if let trace, !firstDataTraced, events.contains(where: { if case .result(.loadOverview, _) = $0 { true } else { false } }) {
+                trace.record("overview-arrived", since: FrameTrace.processStart)
+            }
             let now = Date()
             if Int(now.timeIntervalSince1970) != shownSecond {
                 shownSecond = Int(now.timeIntervalSince1970)
@@ -92,6 +96,7 @@ private struct UILoop {
                 let effects = ConsoleReducer.reduce(&state, e)
                 start(effects, terminal)
             }
+            if let trace, !firstDataTraced, state.snapshot != nil { trace.record("overview-applied", since: FrameTrace.processStart) }
             if !events.isEmpty { dirty = true }
         }
     }

@@ -92,7 +92,7 @@ public enum ConsoleReducer {
             s.selectedScript = snap.scripts.first?.scriptId
         }
         if let i = snap.scripts.firstIndex(where: { $0.scriptId == s.selectedScript }) { s.scriptsCursor.selected = i }
-        s.users.load(s.currentScript.map { Array($0.users.values) } ?? [])
+        s.users.load(s.selectedScript.flatMap { snap.usersIndex[$0] } ?? .empty)
         s.reviewRows = snap.scripts.flatMap { sc in sc.reviewQueue.values.map { ReviewRow(script: sc.scriptId, item: $0) } }
             .sorted { ($0.item.createdAt, $0.item.id) < ($1.item.createdAt, $1.item.id) }
         countExpiring(&s)
@@ -121,7 +121,7 @@ public enum ConsoleReducer {
         guard script.scriptId != s.selectedScript else { return }
         s.selectedScript = script.scriptId
         s.users.marked = []
-        s.users.load(Array(script.users.values))
+        s.users.load(s.snapshot?.usersIndex[script.scriptId] ?? .empty)
         s.users.cursor = Cursor()
     }
 }

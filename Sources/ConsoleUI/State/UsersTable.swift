@@ -70,11 +70,12 @@ public enum UserStatus: Int, Sendable, Comparable {
     }
 }
 
-/// The Users pane's data: rows, sort order, filter and marks. Filtering is incremental (a longer
-/// filter narrows the current matches) over a precomputed lowercase byte blob, so a keystroke at
-/// 100k users costs a few milliseconds.
+/// The Users pane's data: one script's `UsersIndex` plus the sort order, filter and marks. Filtering is
+/// incremental (a longer filter narrows the current matches) over the index's lowercase byte blob, so a
+/// keystroke at 100k users costs a few milliseconds.
 public struct UsersTable: Sendable, Equatable {
-    public private(set) var rows: [UserRow] = []
+    public private(set) var index = UsersIndex.empty
+    public var rows: [UserRow] { index.rows }
     public private(set) var sortColumn: UserColumn = .username
     public private(set) var ascending = true
     public private(set) var filter = ""
@@ -82,16 +83,11 @@ public struct UsersTable: Sendable, Equatable {
     private var order: [Int32] = []
     /// `order` restricted to the filter: what the table shows.
     public private(set) var visible: [Int32] = []
-    /// Lowercased "username email" of every row, back to back; `searchStart[i]..<searchStart[i+1]`,
-    /// the username ending at `nameEnd[i]`.
-    private var searchBlob: [UInt8] = []
-    private var searchStart: [Int32] = [0]
-    private var nameEnd: [Int32] = []
     /// Earlier filters of this snapshot and their matches, shortest first: a backspace goes back to
     /// one of them instead of searching every row again.
     private var filterHistory: [FilterResult] = []
     private struct FilterResult: Sendable, Equatable { var text: String; var visible: [Int32] }
-    /// Ascending row orders already computed for this snapshot, by sort key: a second sort by a column
+    /// Ascending row orders already computed for this index, by sort key: a second sort by a column
     /// (or its reverse) costs nothing.
     private var orders: [SortKey: [Int32]] = [:]
     /// Marked users, by lowercase key.
@@ -100,7 +96,7 @@ public struct UsersTable: Sendable, Equatable {
 
     public init() {}
 
-    public init(users: some Collection<UserAccess>) { load(users) }
+    public init(users: [UserAccess]) { load(UsersIndex(users: users)) }
 
     public var count: Int { visible.count }
     public func row(at visibleIndex: Int) -> UserRow? {
@@ -109,24 +105,15 @@ public struct UsersTable: Sendable, Equatable {
     }
     public var selected: UserRow? { row(at: cursor.selected) }
 
-    /// Replaces the rows (a new snapshot), keeping sort, filter, marks and the selected user.
-    public mutating func load(_ users: some Collection<UserAccess>) {
+    /// Shows another index (a new snapshot or script), keeping sort, filter, marks and the selected user.
+    public mutating func load(_ index: UsersIndex) {
         let keep = selected?.username
-        rows = users.map(UserRow.init)
-        searchBlob = []; searchBlob.reserveCapacity(rows.count * 32)
-        searchStart = [0]; searchStart.reserveCapacity(rows.count + 1)
-        nameEnd = []; nameEnd.reserveCapacity(rows.count)
-        for r in rows {
-            Self.appendLowercased(r.username, to: &searchBlob)
-            nameEnd.append(Int32(searchBlob.count))
-            searchBlob.append(0x20)
-            Self.appendLowercased(r.email, to: &searchBlob)
-            searchStart.append(Int32(searchBlob.count))
-        }
-        orders = [:]
+        self.index = index
+        orders = [.username: index.byUsername]
         filterHistory = []
-        let keys = Set(rows.map { Username.key($0.username) })
-        marked = marked.intersection(keys)
+        if !marked.isEmpty {   // a set of 100k keys costs more than the rest of a load
+            marked = marked.intersection(Set(rows.lazy.map { Username.key($0.username) }))
+        }
         resort()
         if let keep, let i = visible.firstIndex(where: { rows[Int($0)].username == keep }) { cursor.selected = i }
     }
@@ -138,54 +125,11 @@ public struct UsersTable: Sendable, Equatable {
 
     private mutating func resort() {
         let key = SortKey(sortColumn)
-        let ascendingOrder = orders[key] ?? computeOrder(key)
+        let ascendingOrder = orders[key] ?? index.computeOrder(key)
         orders[key] = ascendingOrder
         order = ascending ? ascendingOrder : ascendingOrder.reversed()
-        visible = filter.isEmpty ? order : order.filter { matches($0, Array(filter.lowercased().utf8)) }
-    }
-
-    /// Row indices in ascending order of `key`, ties by row index (a stable, repeatable order).
-    /// Strings sort by an 8-byte prefix packed into an integer first: most comparisons of 100k rows
-    /// are then one integer compare, not a string compare.
-    private func computeOrder(_ key: SortKey) -> [Int32] {
-        let n = rows.count
-        switch key {
-        case .expiry, .lastAction:
-            let values: [Double] = key == .expiry
-                ? rows.map { $0.expiry?.timeIntervalSince1970 ?? .infinity }
-                : rows.map { $0.lastActionAt?.timeIntervalSince1970 ?? -.infinity }
-            return values.withUnsafeBufferPointer { v in
-                (0..<Int32(n)).sorted { v[Int($0)] != v[Int($1)] ? v[Int($0)] < v[Int($1)] : $0 < $1 }
-            }
-        case .username, .email:
-            return searchBlob.withUnsafeBufferPointer { blob in
-                searchStart.withUnsafeBufferPointer { starts in
-                    nameEnd.withUnsafeBufferPointer { ends in
-                        func range(_ i: Int) -> (Int, Int) {
-                            key == .username ? (Int(starts[i]), Int(ends[i])) : (Int(ends[i]) + 1, Int(starts[i + 1]))
-                        }
-                        func prefix(_ i: Int) -> UInt64 {
-                            let (a, b) = range(i)
-                            var p: UInt64 = 0
-                            for k in 0..<8 { p = p << 8 | UInt64(a + k < b ? blob[a + k] : 0) }
-                            return p
-                        }
-                        let prefixes = (0..<n).map(prefix)
-                        return prefixes.withUnsafeBufferPointer { pre in
-                            (0..<Int32(n)).sorted { x, y in
-                                let i = Int(x), j = Int(y)
-                                if pre[i] != pre[j] { return pre[i] < pre[j] }
-                                let (a0, a1) = range(i), (b0, b1) = range(j)
-                                let la = a1 - a0, lb = b1 - b0
-                                let c = memcmp(blob.baseAddress! + a0, blob.baseAddress! + b0, min(la, lb))
-                                if c != 0 { return c < 0 }
-                                return la != lb ? la < lb : x < y
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let needle = Array(filter.lowercased().utf8)
+        visible = filter.isEmpty ? order : order.filter { index.matches($0, needle) }
     }
 
     /// Sets the filter; when it only narrows the previous one, only current matches are searched.
@@ -202,7 +146,7 @@ public struct UsersTable: Sendable, Equatable {
         } else {
             let bytes = Array(needle.utf8)
             let source = (!old.isEmpty && needle.contains(old)) ? visible : order
-            visible = source.filter { matches($0, bytes) }
+            visible = source.filter { index.matches($0, bytes) }
             filterHistory.removeAll { !needle.hasPrefix($0.text) }
             filterHistory.append(FilterResult(text: needle, visible: visible))
         }
@@ -211,40 +155,6 @@ public struct UsersTable: Sendable, Equatable {
             cursor.selected = i
         } else {
             cursor.selected = 0; cursor.top = 0
-        }
-    }
-
-    /// `text` lowercased into `out`: ASCII byte by byte (names and emails nearly always are), anything
-    /// else through Foundation.
-    static func appendLowercased(_ text: String, to out: inout [UInt8]) {
-        let utf8 = text.utf8
-        if utf8.allSatisfy({ $0 < 0x80 }) {
-            for b in utf8 { out.append(b >= 0x41 && b <= 0x5A ? b + 32 : b) }
-        } else {
-            out.append(contentsOf: text.lowercased().utf8)
-        }
-    }
-
-    private func matches(_ row: Int32, _ needle: [UInt8]) -> Bool {
-        let start = Int(searchStart[Int(row)]), end = Int(searchStart[Int(row) + 1])
-        let n = needle.count
-        guard n > 0 else { return true }
-        guard end - start >= n else { return false }
-        return searchBlob.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { nd in
-                let first = nd[0]
-                var i = start
-                let last = end - n
-                while i <= last {
-                    if hay[i] == first {
-                        var j = 1
-                        while j < n && hay[i + j] == nd[j] { j += 1 }
-                        if j == n { return true }
-                    }
-                    i += 1
-                }
-                return false
-            }
         }
     }
 

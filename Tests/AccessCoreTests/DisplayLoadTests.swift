@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import AccessCore
+
+/// The console's load path: a big users object read in chunks side by side, and the display view
+/// (`ScriptStore.PeekDetail.display`). Both must mean exactly what the one-go full read means.
+@Suite struct DisplayLoadTests {
+    /// 12k users make a snapshot of ~6 MB, past `SnapshotCodec.chunkedUsersBytes`.
+    static let users = 12_000
+
+    private func decode(_ bytes: [UInt8], _ detail: ScriptStore.PeekDetail = .full) throws -> ScriptAccess {
+        try bytes.withUnsafeBufferPointer { try SnapshotCodec.decode($0, detail: detail) }.state
+    }
+
+    @Test func aBigUsersObjectIsCutIntoChunksThatReadLikeTheWhole() throws {
+        let state = StoreBenchmark.fixture(users: Self.users, scriptId: "PUB;chunks")
+        let bytes = try SnapshotCodec.encode(state, journalSequence: 7)
+        #expect(bytes.count > SnapshotCodec.chunkedUsersBytes)
+        // The cut points the chunked reader would use are real user lines.
+        try bytes.withUnsafeBufferPointer { buffer in
+            let reader = JSONReader(buffer)
+            let cut = try #require(reader.memberStart(after: bytes.count / 2, before: bytes.count))
+            var member = JSONReader(buffer, at: cut, depth: 2)
+            let key = try member.string()
+            #expect(state.users[key] != nil)
+        }
+        #expect(try decode(bytes) == state)
+    }
+
+    @Test func aHandFormattedFileFallsBackToReadingInOneGo() throws {
+        // Pretty-printed: newlines and ", then a quote" inside every user, so a cut lands mid-user.
+        let state = StoreBenchmark.fixture(users: Self.users, scriptId: "PUB;pretty")
+        let compact = try SnapshotCodec.encode(state, journalSequence: 3)
+        let object = try JSONSerialization.jsonObject(with: Data(compact))
+        let pretty = [UInt8](try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]))
+        #expect(pretty.count > SnapshotCodec.chunkedUsersBytes)
+        #expect(try decode(pretty) == state)
+    }
+
+    @Test func damageInTheSecondHalfIsNamedAsTheOneGoReadNamesIt() throws {
+        var bytes = try SnapshotCodec.encode(StoreBenchmark.fixture(users: Self.users, scriptId: "PUB;damaged"), journalSequence: 1)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let target = try #require(text.range(of: "\"username\":\"User9000\""))
+        let offset = text.utf8.distance(from: text.utf8.startIndex, to: target.lowerBound)
+        bytes.replaceSubrange(offset..<(offset + 10), with: Array("\"usernamx\"".utf8))   // the key misspelt
+        do {
+            _ = try decode(bytes)
+            Issue.record("a user without a username was read")
+        } catch let e as JSONReadError {
+            #expect(e.message == "user without \"username\"")
+            // The one-go read starts that user's object on the same line as the damage.
+            let line = bytes[..<e.offset].filter { $0 == 0x0A }.count
+            let damagedLine = bytes[..<offset].filter { $0 == 0x0A }.count
+            #expect(line == damagedLine)
+        }
+    }
+
+    @Test func theDisplayViewLeavesOutOnlyWhatASyncNeeds() throws {
+        let dir = try DemoWorkspace.temporaryDirectory(prefix: "display-view")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var state = StoreBenchmark.fixture(users: 300, scriptId: "PUB;view")
+        state.users["user7"]?.history = []   // a user without history stays without
+        try DurableFile.createDirectory(dir)
+        let base = dir.appendingPathComponent(ScriptFileName.encode("PUB;view")).path
+        try DurableFile.replace(base + ".json", with: try SnapshotCodec.encode(state, journalSequence: 0))
+
+        let full = try ScriptStore.peek(directory: dir, scriptId: "PUB;view", detail: .full)
+        let shown = try ScriptStore.peek(directory: dir, scriptId: "PUB;view", detail: .display)
+        #expect(full == state)
+        #expect(shown.processedTransactions.isEmpty)
+        var expected = state
+        expected.processedTransactions = []
+        for key in expected.users.keys { expected.users[key]!.history = state.users[key]!.history.suffix(1).map { $0 } }
+        #expect(shown == expected)
+        #expect(shown.users["user3"]?.lastAction?.action == "extend")
+    }
+}
