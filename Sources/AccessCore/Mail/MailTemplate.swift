@@ -33,21 +33,7 @@ public struct MailTemplate: Sendable, Hashable {
         return output + rest
     }
 
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    public static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     /// Placeholders: `name`, `username`, `product`, `transaction_id`, `support_email`.
     public static let invalidUsername = MailTemplate(source: """
