@@ -21,6 +21,7 @@ e2e: build
 	bash Tests/e2e/crash-test.sh
 	bash Tests/e2e/batch-crash-test.sh
 	bash Tests/e2e/console-e2e.sh
+	bash Tests/e2e/selfservice-browser.sh
 
 test: unit e2e
 

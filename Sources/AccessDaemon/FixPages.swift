@@ -15,11 +15,14 @@ enum FixPages {
 
     static func form(_ form: FixForm, token: String) -> String {
         let e = HTMLText.escape
+        let given = form.purchaseName.trimmingCharacters(in: .whitespaces).isEmpty
+            ? "<p>No TradingView username was given with it.</p>"
+            : "<p>The username given with it, <strong class=\"typed\">\(e(String(form.purchaseName.prefix(200))))</strong>, is not a TradingView account.</p>"
         let problem = form.problem.map { #"<p class="problem" role="alert">\#(e($0))</p>"# } ?? ""
         return layout(title: "Correct your TradingView username", body: """
         <h1>Correct your TradingView username</h1>
         <p>Your purchase: <strong>\(e(form.product))</strong></p>
-        <p>We could not find a TradingView account named <strong class="typed">\(e(String(form.name.prefix(200))))</strong>.</p>
+        \(given)
         \(problem)
         <p class="hint">Your username is on your TradingView profile: open tradingview.com, click your picture, and
         it is the name after <code>tradingview.com/u/</code>. You may paste the profile link or type <code>@name</code>.</p>

@@ -41,7 +41,7 @@ public final class FixLinkDesk: Sendable {
     public func open(_ token: FixLinkToken) -> FixPage {
         guard let items = openItems(token) else { return .unavailable }
         guard let first = items.first else { return settled(token) }
-        return .form(FixForm(product: product(first.item), name: first.item.typedName, problem: nil))
+        return .form(FixForm(product: product(first.item), purchaseName: first.item.typedName, name: first.item.typedName, problem: nil))
     }
 
     /// A name sent from the form: re-shown with the reason when it is not a TradingView name, else every
@@ -52,7 +52,7 @@ public final class FixLinkDesk: Sendable {
         func again(_ problem: String) -> FixPage {
             actions.events.emit(.info, .fixLinkNameRejected, "fix link for purchase \(token.transactionId): \(problem)",
                                 fields: ["transaction": token.transactionId])
-            return .form(FixForm(product: product(first.item), name: typed, problem: problem))
+            return .form(FixForm(product: product(first.item), purchaseName: first.item.typedName, name: typed, problem: problem))
         }
         guard let normalized = Username.normalize(typed) else {
             return again(typed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty

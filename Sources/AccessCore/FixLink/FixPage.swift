@@ -13,7 +13,9 @@ public enum FixPage: Sendable, Hashable {
 public struct FixForm: Sendable, Hashable {
     /// The product bought, as the mail named it.
     public var product: String
-    /// What the field holds: the name from the purchase, or what was just typed.
+    /// The name given with the purchase, the one TradingView did not know.
+    public var purchaseName: String
+    /// What the field holds: the purchase's name, or what was just typed.
     public var name: String
     /// Why the last name was not taken; nil on the first visit.
     public var problem: String?
