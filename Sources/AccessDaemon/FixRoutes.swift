@@ -4,11 +4,11 @@ import Hummingbird
 import NIOCore
 
 /// `GET` and `POST /fix/{token}`: the customer's fix-link pages (registered only when
-/// `server.public_base_url` is set). Limits, in order: requests per client address (the TCP peer; behind
-/// a reverse proxy that is the proxy, so this becomes a limit for the route as a whole and the proxy
-/// limits per client), then, once the token's signature holds, requests per link. A POST must carry the
-/// same token in its hidden field as in its URL, come from our own origin when the browser says where
-/// from, and stay under `maxBodyBytes`. The token is a bearer secret: it is never logged.
+/// `server.public_base_url` is set). Limits, in order: requests per client address (`FixClientAddress`:
+/// the TCP peer, or the address a proxy on loopback put last in `X-Forwarded-For`), then, once the
+/// token's signature holds, requests per link. A POST must carry the same token in its hidden field as
+/// in its URL, come from our own origin when the browser says where from, and stay under `maxBodyBytes`.
+/// The token is a bearer secret: it is never logged.
 struct FixRoutes: Sendable {
     static let maxBodyBytes = 4_096
     let desk: FixLinkDesk
@@ -27,7 +27,8 @@ struct FixRoutes: Sendable {
     }
 
     private func handle(_ request: Request, _ context: DaemonRequestContext, post: Bool) async -> Response {
-        let address = context.remoteAddress?.ipAddress ?? "unknown"
+        let address = FixClientAddress.key(peer: context.remoteAddress?.ipAddress,
+                                           forwardedFor: DaemonRoutes.header(request, "x-forwarded-for"))
         guard perAddress.allow("addr:" + address) else { return limited("client address") }
         let text = context.parameters.get("token") ?? ""
         let token: FixLinkToken

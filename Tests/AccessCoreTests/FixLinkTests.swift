@@ -178,3 +178,14 @@ import Testing
         }
     }
 }
+
+@Suite struct FixClientAddressTests {
+    @Test func forwardedForCountsOnlyFromALoopbackProxyAndOnlyItsLastEntry() {
+        #expect(FixClientAddress.key(peer: "127.0.0.1", forwardedFor: nil) == "127.0.0.1")
+        #expect(FixClientAddress.key(peer: "127.0.0.1", forwardedFor: "203.0.113.7") == "203.0.113.7")
+        #expect(FixClientAddress.key(peer: "::1", forwardedFor: "1.1.1.1, 203.0.113.7") == "203.0.113.7")  // the client's own guess ignored
+        #expect(FixClientAddress.key(peer: "198.51.100.2", forwardedFor: "203.0.113.7") == "198.51.100.2")  // not via our proxy
+        #expect(FixClientAddress.key(peer: "127.0.0.1", forwardedFor: "<script>") == "127.0.0.1")
+        #expect(FixClientAddress.key(peer: nil, forwardedFor: "203.0.113.7") == "unknown")
+    }
+}

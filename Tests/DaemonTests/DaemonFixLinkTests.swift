@@ -190,6 +190,8 @@ import Testing
             let at = try #require(first429)
             // 60 requests per address per window: the 13 GETs, the POST and `at` made-up links before this one.
             #expect(codes.count + 1 + at == 60)
+            // Another client behind the proxy on loopback has its own budget.
+            #expect(try await d.request("GET", "/fix/made-up.x", headers: [("X-Forwarded-For", "203.0.113.7")]).0 == 404)
             #expect(d.events("fixlink.limited") >= 2)
         }
     }
