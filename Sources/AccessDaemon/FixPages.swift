@@ -13,6 +13,8 @@ enum FixPages {
         }
     }
 
+    /// The form posts to `./TOKEN`, relative to the page, so a `public_base_url` with a path (a proxy serving
+    /// the daemon under `/access/`) keeps working.
     static func form(_ form: FixForm, token: String) -> String {
         let e = HTMLText.escape
         let given = form.purchaseName.trimmingCharacters(in: .whitespaces).isEmpty
@@ -26,7 +28,7 @@ enum FixPages {
         \(problem)
         <p class="hint">Your username is on your TradingView profile: open tradingview.com, click your picture, and
         it is the name after <code>tradingview.com/u/</code>. You may paste the profile link or type <code>@name</code>.</p>
-        <form method="post" action="/fix/\(e(token))">
+        <form method="post" action="./\(e(token))">
         <input type="hidden" name="token" value="\(e(token))">
         <label for="username">TradingView username</label>
         <input id="username" name="username" type="text" value="\(e(String(form.name.prefix(200))))" maxlength="200"

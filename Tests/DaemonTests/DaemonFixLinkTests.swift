@@ -74,7 +74,7 @@ import Testing
             #expect(status == 200)
             #expect(html.contains("<html lang=\"en\">") && html.contains("name=\"viewport\"") && !html.contains("<script"))
             #expect(html.contains("Bundle quarterly") && html.contains("FixMeTradr"))
-            #expect(html.contains("<form method=\"post\" action=\"\(link)\">"))
+            #expect(html.contains("<form method=\"post\" action=\"./\(link.dropFirst("/fix/".count))\">"))
             #expect(html.contains("<label for=\"username\">"))
             #expect(html.contains("tradingview.com/u/"))
 
