@@ -18,9 +18,11 @@ unit: deps
 	$(SWIFT) test --skip-build
 
 e2e: build
+	@bash scripts/ensure-deps.sh browser
 	bash Tests/e2e/crash-test.sh
 	bash Tests/e2e/batch-crash-test.sh
 	bash Tests/e2e/console-e2e.sh
+	bash Tests/e2e/selfservice-browser.sh
 
 test: unit e2e
 

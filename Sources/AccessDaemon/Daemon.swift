@@ -49,9 +49,13 @@ public enum Daemon {
             }
         }
 
-        let routes = DaemonRoutes(runtime: runtime, coordinator: coordinator, inbox: inbox, metrics: metrics, queues: queues,
+        var routes = DaemonRoutes(runtime: runtime, coordinator: coordinator, inbox: inbox, metrics: metrics, queues: queues,
                                   apiToken: apiToken, webhookKey: webhookKey,
                                   maxBodyBytes: server.maxBodyBytes ?? ServerConfig.defaultMaxBodyBytes)
+        if let base = server.publicBaseUrl, !base.isEmpty {
+            routes.fix = fixRoutes(runtime, publicBaseURL: base, dryRun: options.dryRun || config.scheduler.dryRun,
+                                   clock: ServiceClock(file: options.clockFile))
+        }
         var logger = Logger(label: "access-console.daemon")
         logger.logLevel = .warning
         let events = runtime.events
@@ -97,3 +101,18 @@ public enum Daemon {
     }
 }
 
+
+extension Daemon {
+    /// The fix-link pages over this process's runtime. Expiry is judged by the service clock (a test moves
+    /// it with `--clock-file`); the limits by the wall clock.
+    static func fixRoutes(_ runtime: AppRuntime, publicBaseURL: String, dryRun: Bool, clock: ServiceClock) -> FixRoutes {
+        let support = (runtime.config.email?.from).flatMap { try? MailMessageBuilder.checkSender($0, field: "email.from").address } ?? ""
+        let desk = FixLinkDesk(actions: runtime.actions, keys: runtime.fixLinkKeys,
+                               used: UsedFixLinks(path: runtime.masterDataDirectory.appendingPathComponent(".fix-links-used").path),
+                               scripts: { try runtime.loadScripts() }, titles: { runtime.config.title(ofScript: $0) },
+                               clock: { clock.now() }, dryRun: dryRun, supportContact: support)
+        let limits = FixRoutes.limiters()
+        return FixRoutes(desk: desk, publicBaseURL: publicBaseURL, perAddress: limits.address, perLink: limits.link,
+                         events: runtime.events)
+    }
+}

@@ -14,14 +14,16 @@ struct DaemonRoutes: Sendable {
     let apiToken: String?
     let webhookKey: String?
     let maxBodyBytes: Int
+    /// The customer fix-link pages; nil while `server.public_base_url` is unset.
+    var fix: FixRoutes?
 
     /// The first value of a header, by case-insensitive name.
     static func header(_ request: Request, _ name: String) -> String? {
         request.headers.first { $0.name.canonicalName == name }?.value
     }
 
-    func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    func router() -> Router<DaemonRequestContext> {
+        let router = Router(context: DaemonRequestContext.self)
         router.get("/health") { _, _ in Reply.json(.ok, ["status": "ok"]) }
         router.get("/ready") { _, _ in await ready() }
         router.get("/status") { request, _ in
@@ -37,6 +39,7 @@ struct DaemonRoutes: Sendable {
             return Reply.json(.accepted, ["run": run, "dry_run": dryRun])
         }
         router.post("/webhooks/memberpress") { request, _ in await webhook(request) }
+        fix?.register(router)
         router.get("/metrics") { _, _ in
             Reply.text(await metrics.scrape(runtime: runtime, coordinator: coordinator, queues: queues),
                        contentType: "text/plain; version=0.0.4; charset=utf-8")

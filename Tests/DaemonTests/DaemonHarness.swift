@@ -29,7 +29,11 @@ final class DaemonHarness: @unchecked Sendable {
         return try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as! [String: Any]
     }
 
-    init(alerts: Bool = false) async throws {
+    /// The address invalid-username mails link to with `fixLinks` (`server.public_base_url`); tests send the
+    /// link's path to the daemon's loopback port instead.
+    static let publicBaseURL = "https://access.example.test"
+
+    init(alerts: Bool = false, fixLinks: Bool = false) async throws {
         sandbox = try await Sandbox.start(SandboxOptions(seed: .demo))
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("daemontest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -50,6 +54,7 @@ final class DaemonHarness: @unchecked Sendable {
         set("server", "api_token", ["value": Self.token])
         set("server", "webhook_key", ["value": Self.webhookKey])
         set("server", "max_body_bytes", 65_536)
+        if fixLinks { set("server", "public_base_url", Self.publicBaseURL) }
         if alerts {
             c["alerts"] = ["email_to": ["ops@example.com"], "webhook_url": sandbox.baseURL + "/__sandbox/sink",
                            "remind_hours": 6, "failed_runs": 3, "review_stale_hours": 8_000]
@@ -225,8 +230,9 @@ final class Lines: @unchecked Sendable {
 }
 
 /// Runs `body` with a started harness and always cleans up.
-func withDaemon(alerts: Bool = false, start: Bool = true, _ body: (DaemonHarness) async throws -> Void) async throws {
-    let h = try await DaemonHarness(alerts: alerts)
+func withDaemon(alerts: Bool = false, fixLinks: Bool = false, start: Bool = true,
+                _ body: (DaemonHarness) async throws -> Void) async throws {
+    let h = try await DaemonHarness(alerts: alerts, fixLinks: fixLinks)
     do {
         if start { try await h.start() }
         try await body(h)

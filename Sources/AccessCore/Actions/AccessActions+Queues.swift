@@ -61,7 +61,8 @@ extension AccessActions {
                                     email: item.email.isEmpty ? nil : item.email, wpUsername: nil, productId: item.productId,
                                     term: term, stacking: stacking, createdAt: item.createdAt)
                 let report = try await change(session, user: name, kind: stacking ? .extend : .grant, term: term, covers: [work])
-                return (report, "review \(id) resolved as \(name): \(report.detail)")
+                let by = actorName == ActorName.customerViaLink ? " by the customer (fix link)" : ""
+                return (report, "review \(id) resolved as \(name)\(by): \(report.detail)")
             }
         }
     }

@@ -39,6 +39,17 @@ public final class AccessActions: Sendable {
                   cookies: cookies, events: events, runLock: runLock, actorName: actorName, onSessionStale: onSessionStale)
     }
 
+    /// The same actions, recorded in history and events as done by `actor` (the daemon acts for a
+    /// customer through `ActorName.customerViaLink`). Shares this instance's engine, store and clients.
+    public func acting(as actor: String) -> AccessActions { AccessActions(self, actorName: actor) }
+
+    private init(_ other: AccessActions, actorName: String) {
+        settings = other.settings; store = other.store; client = other.client; source = other.source
+        mailer = other.mailer; cookies = other.cookies; events = other.events; runLock = other.runLock
+        engine = other.engine; clock = other.clock
+        self.actorName = actorName
+    }
+
     // MARK: shared plumbing
 
     var now: Date { clock().wholeSeconds }

@@ -14,6 +14,8 @@ public final class AppRuntime: Sendable {
     public let tradingView: any TradingViewClient & CallCounting
     public let wordpress: WordPressClient
     public let actions: AccessActions
+    /// The HMAC key of customers' fix links, in the vault (made on first need).
+    public let fixLinkKeys: FixLinkKeyFile
 
     /// Throws `ConfigError` (exit 2) for anything wrong in the config or its folders.
     public static func open(configPath: String,
@@ -51,6 +53,8 @@ public final class AppRuntime: Sendable {
         }
 
         let vault = CookieVault(directory: config.resolvedPath(config.paths.vault, configPath: configPath), environment: environment)
+        let fixLinkKeys = FixLinkKeyFile(directory: vault.directory, environment: environment)
+        self.fixLinkKeys = fixLinkKeys
         if let cookies = try? vault.load() { redactor.register(cookies.sessionid); redactor.register(cookies.sessionidSign) }
 
         let tvConfig = config.tradingview
@@ -74,6 +78,10 @@ public final class AppRuntime: Sendable {
         }
         var settings = SyncSettings(config: config)
         settings.sentMailPath = masterDataDirectory.appendingPathComponent(".invalid-name-mail").path
+        if let base = config.server?.publicBaseUrl, !base.isEmpty {
+            settings.fixLinks = FixLinkIssuer(baseURL: base, days: config.server?.fixLinkDays ?? FixLinkIssuer.defaultDays,
+                                              keys: fixLinkKeys, onFailure: { why in events.emit(.error, .fixLinkFailed, why) })
+        }
         if let template = config.email?.template {
             let path = config.resolvedPath(template, configPath: configPath).path
             do { settings.mailTemplate = try MailTemplate.load(path: path) } catch {

@@ -13,6 +13,8 @@ public struct ServerConfig: Codable, Sendable {
     /// The public address of the service (links in mails); optional.
     public var publicBaseUrl: String?
     public var maxBodyBytes: Int?
+    /// How long a customer's fix link works, in days (default `FixLinkIssuer.defaultDays`).
+    public var fixLinkDays: Int?
 
     public init(listen: String? = nil, apiToken: SecretRef? = nil, webhookKey: SecretRef? = nil,
                 publicBaseUrl: String? = nil, maxBodyBytes: Int? = nil) {
@@ -26,6 +28,7 @@ public struct ServerConfig: Codable, Sendable {
         case webhookKey = "webhook_key"
         case publicBaseUrl = "public_base_url"
         case maxBodyBytes = "max_body_bytes"
+        case fixLinkDays = "fix_link_days"
     }
 
     /// `listen` split into host and port; nil when it is not `HOST:PORT` with a port from 0 to 65535.
@@ -76,6 +79,9 @@ extension ConfigLoader {
             v.secret(server, "webhook_key", at: p, required: false, environment: environment)
             v.url(server, "public_base_url", at: p, schemes: ["http", "https"], required: false)
             _ = v.number(server, "max_body_bytes", at: p, range: 1_024...16_777_216)
+            if let days = v.number(server, "fix_link_days", at: p, range: 1...365), days != days.rounded() {
+                v.fail("\(p).fix_link_days", "expected whole days from 1 to 365, got \(days)")
+            }
         }
         if let alerts = v.object(doc, "alerts", at: "", required: false) {
             let p = "alerts"

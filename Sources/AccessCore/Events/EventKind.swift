@@ -18,6 +18,8 @@ public enum EventKind: Hashable, Sendable {
     case webhookReceived, webhookConfirmed, webhookIgnored, webhookUnconfirmed, webhookLookupFailed
     case webhookMalformed, webhookRefused, webhookRejected, webhookTooLarge, webhookInboxFailed, applyFailed
     case alertFired, alertReminder, alertRecovered, alertMailFailed, alertWebhookFailed
+    // Customers' fix links (the daemon's `/fix/` pages) and the mails carrying them.
+    case fixLinkRefused, fixLinkLimited, fixLinkNameRejected, fixLinkFailed
     /// Raised by the console itself (an action that could not start).
     case consoleError
     /// A name this build does not know: a line written by a newer version, kept as it was.
@@ -42,6 +44,8 @@ public enum EventKind: Hashable, Sendable {
         .webhookTooLarge: "webhook.too_large", .webhookInboxFailed: "webhook.inbox_failed", .applyFailed: "apply.failed",
         .alertFired: "alert.fired", .alertReminder: "alert.reminder", .alertRecovered: "alert.recovered",
         .alertMailFailed: "alert.mail_failed", .alertWebhookFailed: "alert.webhook_failed",
+        .fixLinkRefused: "fixlink.refused", .fixLinkLimited: "fixlink.limited", .fixLinkNameRejected: "fixlink.name_rejected",
+        .fixLinkFailed: "fixlink.failed",
         .consoleError: "console.error",
     ]
     private static let byName: [String: EventKind] = Dictionary(uniqueKeysWithValues: fixed.map { ($1, $0) })

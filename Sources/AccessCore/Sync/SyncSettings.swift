@@ -22,6 +22,8 @@ public struct SyncSettings: Sendable {
     /// The record of invalid-username emails sent (`SentMailFile`), so each purchase gets one ever;
     /// nil: once per run only.
     public var sentMailPath: String?
+    /// Makes the fix link of the invalid-username email; nil (no `server.public_base_url`): no link.
+    public var fixLinks: FixLinkIssuer?
     /// Product titles for the email, by product id.
     var productTitles: [String: String] { products.compactMapValues(\.title) }
 

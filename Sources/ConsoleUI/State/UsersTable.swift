@@ -43,7 +43,9 @@ public struct UserRow: Sendable, Equatable {
         email = u.email ?? ""
         expiry = u.expiry
         if let h = u.lastAction {
-            lastAction = h.result == "ok" ? h.action : "\(h.action) (\(h.result))"
+            // A customer fixing their own name through the mail link is worth telling apart from an admin.
+            let who = h.actor == ActorName.customerViaLink ? " by customer" : ""
+            lastAction = (h.result == "ok" ? h.action : "\(h.action) (\(h.result))") + who
             lastActionAt = h.at
         } else {
             lastAction = ""

@@ -1,0 +1,108 @@
+import Foundation
+
+/// The customer's side of a fix link, for the daemon's `/fix/{token}` pages: checks the token, finds the
+/// purchase's open invalid-username review items, and resolves them with the name the customer gives
+/// through the console's own action (`AccessActions.resolveReview`), recorded as `ActorName.customerViaLink`.
+public final class FixLinkDesk: Sendable {
+    let actions: AccessActions
+    let keys: FixLinkKeyFile
+    let used: UsedFixLinks
+    let scripts: @Sendable () throws -> [ScriptAccess]
+    let titles: @Sendable (String) -> String?
+    let clock: @Sendable () -> Date
+    let dryRun: Bool
+    /// Where a customer whose link does not work can write (`email.from`'s address); may be empty.
+    public let supportContact: String
+
+    public init(actions: AccessActions, keys: FixLinkKeyFile, used: UsedFixLinks,
+                scripts: @escaping @Sendable () throws -> [ScriptAccess], titles: @escaping @Sendable (String) -> String?,
+                clock: @escaping @Sendable () -> Date, dryRun: Bool, supportContact: String) {
+        self.actions = actions.acting(as: ActorName.customerViaLink)
+        self.keys = keys; self.used = used; self.scripts = scripts; self.titles = titles; self.clock = clock
+        self.dryRun = dryRun; self.supportContact = supportContact
+    }
+
+    /// The link's token, checked: signature, expiry, used. Failures are logged with the reason only.
+    public func check(_ text: String) -> Result<FixLinkToken, FixLinkRefusal> {
+        let signer: FixLinkSigner
+        do { signer = try keys.signer() } catch {
+            actions.events.emit(.error, .fixLinkFailed, "fix links cannot be checked: \(error)")
+            return .failure(.invalid)
+        }
+        switch signer.verify(text, now: clock()) {
+        case .failure(let why): return refuse(why, transaction: nil)
+        case .success(let token):
+            if used.contains(token) { return refuse(.used, transaction: token.transactionId) }
+            return .success(token)
+        }
+    }
+
+    /// The first visit: the form, or why not.
+    public func open(_ token: FixLinkToken) -> FixPage {
+        guard let items = openItems(token) else { return .unavailable }
+        guard let first = items.first else { return settled(token) }
+        return .form(FixForm(product: product(first.item), purchaseName: first.item.typedName, name: first.item.typedName, problem: nil))
+    }
+
+    /// A name sent from the form: re-shown with the reason when it is not a TradingView name, else every
+    /// open review item of the purchase resolved under TradingView's spelling.
+    public func submit(_ token: FixLinkToken, typed: String) async -> FixPage {
+        guard let items = openItems(token) else { return .unavailable }
+        guard let first = items.first else { return settled(token) }
+        func again(_ problem: String) -> FixPage {
+            actions.events.emit(.info, .fixLinkNameRejected, "fix link for purchase \(token.transactionId): \(problem)",
+                                fields: ["transaction": token.transactionId])
+            return .form(FixForm(product: product(first.item), purchaseName: first.item.typedName, name: typed, problem: problem))
+        }
+        guard let normalized = Username.normalize(typed) else {
+            return again(typed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                         ? "Please enter your TradingView username."
+                         : "That is not a TradingView username: they have only letters, digits, _ . and -.")
+        }
+        var name = normalized
+        var grants: [FixGrant] = []
+        for entry in items {
+            do {
+                let report = try await actions.resolveReview(script: entry.script, id: entry.item.id, newName: name, dryRun: dryRun)
+                name = report.username
+                grants.append(FixGrant(script: titles(entry.script) ?? entry.script, expiry: report.expiry, lifetime: report.lifetime))
+            } catch ActionError.invalidUsername {
+                return again("TradingView has no user named \u{201C}\(normalized)\u{201D}. Check the spelling on your profile page.")
+            } catch {
+                // Logged by the action itself (review-resolve.failed); items already resolved stay resolved
+                // and the link keeps working for the rest.
+                return .unavailable
+            }
+        }
+        if !dryRun {
+            do { try used.record(token, at: clock()) } catch {
+                actions.events.emit(.error, .fixLinkFailed, "fix link for purchase \(token.transactionId) could not be marked used: \(error)")
+            }
+        }
+        return .done(FixDone(username: name, grants: grants, dryRun: dryRun))
+    }
+
+    /// The purchase's open invalid-username items, by script; nil when master data cannot be read.
+    private func openItems(_ token: FixLinkToken) -> [(script: String, item: ReviewItem)]? {
+        guard let all = try? scripts() else { return nil }
+        return all.flatMap { state in
+            state.reviewQueue.values.filter { $0.transactionId == token.transactionId && $0.reason == .invalidUsername }
+                .map { (state.scriptId, $0) }
+        }.sorted { ($0.script, $0.item.id) < ($1.script, $1.item.id) }
+    }
+
+    private func settled(_ token: FixLinkToken) -> FixPage {
+        _ = refuse(.settled, transaction: token.transactionId)
+        return .refused(.settled)
+    }
+
+    private func refuse(_ why: FixLinkRefusal, transaction: String?) -> Result<FixLinkToken, FixLinkRefusal> {
+        actions.events.emit(.info, .fixLinkRefused, "fix link refused: \(why.rawValue)",
+                            fields: ["reason": why.rawValue].merging(transaction.map { ["transaction": $0] } ?? [:]) { a, _ in a })
+        return .failure(why)
+    }
+
+    private func product(_ item: ReviewItem) -> String {
+        actions.settings.products[item.productId]?.title ?? "product \(item.productId)"
+    }
+}

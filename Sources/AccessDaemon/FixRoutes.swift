@@ -1,0 +1,104 @@
+import AccessCore
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `GET` and `POST /fix/{token}`: the customer's fix-link pages (registered only when
+/// `server.public_base_url` is set). Limits, in order: requests per client address (`FixClientAddress`:
+/// the TCP peer, or the address a proxy on loopback put last in `X-Forwarded-For`), then, once the
+/// token's signature holds, requests per link. A POST must carry the same token in its hidden field as
+/// in its URL, come from our own origin when the browser says where from, and stay under `maxBodyBytes`.
+/// The token is a bearer secret: it is never logged.
+struct FixRoutes: Sendable {
+    static let maxBodyBytes = 4_096
+    let desk: FixLinkDesk
+    let publicBaseURL: String
+    let perAddress: FixRateLimiter
+    let perLink: FixRateLimiter
+    let events: EventHub
+
+    static func limiters() -> (address: FixRateLimiter, link: FixRateLimiter) {
+        (FixRateLimiter(limit: 60, window: 600), FixRateLimiter(limit: 12, window: 600))
+    }
+
+    func register(_ router: Router<DaemonRequestContext>) {
+        router.get("/fix/:token") { request, context in await handle(request, context, post: false) }
+        router.post("/fix/:token") { request, context in await handle(request, context, post: true) }
+    }
+
+    private func handle(_ request: Request, _ context: DaemonRequestContext, post: Bool) async -> Response {
+        let address = FixClientAddress.key(peer: context.remoteAddress?.ipAddress,
+                                           forwardedFor: DaemonRoutes.header(request, "x-forwarded-for"))
+        guard perAddress.allow("addr:" + address) else { return limited("client address") }
+        let text = context.parameters.get("token") ?? ""
+        let token: FixLinkToken
+        switch desk.check(text) {
+        case .failure(let why): return page(FixPages.refused(why, support: desk.supportContact), status: why == .invalid ? .notFound : .gone)
+        case .success(let t): token = t
+        }
+        guard perLink.allow("link:" + token.nonce) else { return limited("link") }
+        guard post else { return render(desk.open(token), token: text) }
+
+        guard sameOrigin(request) else {
+            events.emit(.warning, .fixLinkRefused, "fix link POST from another site refused", fields: ["reason": "origin", "transaction": token.transactionId])
+            return page(FixPages.notAllowed(support: desk.supportContact), status: .forbidden)
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.maxBodyBytes {
+            return page(FixPages.tooLarge(), status: .contentTooLarge)
+        }
+        var request = request
+        let body: ByteBuffer
+        do { body = try await request.collectBody(upTo: Self.maxBodyBytes) } catch {
+            return page(FixPages.tooLarge(), status: error is NIOTooManyBytesError ? .contentTooLarge : .badRequest)
+        }
+        let form = FormBody.parse(Data(body.readableBytesView))
+        guard let hidden = form["token"], ConstantTime.equal(hidden, text) else {
+            events.emit(.warning, .fixLinkRefused, "fix link POST without its own token refused", fields: ["reason": "form token", "transaction": token.transactionId])
+            return page(FixPages.notAllowed(support: desk.supportContact), status: .forbidden)
+        }
+        return render(await desk.submit(token, typed: form["username"] ?? ""), token: text)
+    }
+
+    /// A browser names the page a form came from (`Origin`, else `Referer`); when it does, it must be ours.
+    private func sameOrigin(_ request: Request) -> Bool {
+        guard let base = Self.origin(publicBaseURL) else { return true }
+        if let origin = DaemonRoutes.header(request, "origin") { return Self.origin(origin) == base }
+        if let referer = DaemonRoutes.header(request, "referer") { return Self.origin(referer) == base }
+        return true
+    }
+
+    /// `scheme://host[:port]`, lowercased, default ports left out.
+    static func origin(_ url: String) -> String? {
+        guard let u = URLComponents(string: url), let scheme = u.scheme?.lowercased(), let host = u.host?.lowercased() else { return nil }
+        let port = u.port.flatMap { (scheme == "https" && $0 == 443) || (scheme == "http" && $0 == 80) ? nil : $0 }
+        return "\(scheme)://\(host)" + (port.map { ":\($0)" } ?? "")
+    }
+
+    private func render(_ fix: FixPage, token: String) -> Response {
+        let status: HTTPResponse.Status = switch fix {
+        case .form(let f): f.problem == nil ? .ok : .unprocessableContent
+        case .done: .ok
+        case .refused: .gone
+        case .unavailable: .serviceUnavailable
+        }
+        return page(FixPages.render(fix, token: token, support: desk.supportContact), status: status)
+    }
+
+    private func limited(_ what: String) -> Response {
+        events.emit(.warning, .fixLinkLimited, "fix link requests over the limit per \(what)", fields: ["limit": what])
+        var response = page(FixPages.tooMany(), status: .tooManyRequests)
+        response.headers[.retryAfter] = "600"
+        return response
+    }
+
+    private func page(_ html: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [
+            .contentType: "text/html; charset=utf-8",
+            .cacheControl: "no-store",
+            // The token is in the URL: no page it links to may see it.
+            .init("Referrer-Policy")!: "no-referrer",
+            .init("X-Content-Type-Options")!: "nosniff",
+            .init("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+}

@@ -1,0 +1,215 @@
+import AccessCore
+import AccessSandbox
+import Foundation
+import Testing
+
+/// A customer fixes a mistyped TradingView name from the link in their mail: the real daemon binary,
+/// the sandbox's TradingView, WordPress and SMTP sink, nothing stubbed.
+@Suite(.serialized) struct DaemonFixLinkTests {
+    static let bundle = ["PUB;1a2b3c4d5e6f708192a3b4c5d6e7f809", "PUB;7d3c1e9a0b2f4c6d8e1f2a3b4c5d6e7f",
+                         "PUB;9f8e7d6c5b4a39281706f5e4d3c2b1a0"]
+
+    /// Purchases of the three-script bundle (product 103) under names TradingView does not know; returns
+    /// each customer's fix-link path (`/fix/TOKEN`) from the mail the daemon's sync sent them.
+    func purchasesWithBadNames(_ d: DaemonHarness, _ customers: [(email: String, typed: String)]) async throws -> [String: String] {
+        let now = Date()
+        d.sandbox.addTransactions(customers.enumerated().map { i, c in
+            SandboxTransaction(id: 0, productId: 103, email: c.email, wpUsername: "wp\(i)", tradingviewUsername: c.typed,
+                               status: "complete", createdAt: now.addingTimeInterval(-Double(60 - i)), expiresAt: nil)
+        })
+        #expect(try await d.syncAndWait() != "failed")
+        var links: [String: String] = [:]
+        for c in customers {
+            let mail = try await eventually("the mail to \(c.email)") { () -> AccessSandbox.MailMessage? in
+                d.sandbox.snapshot().mail.first { $0.to.contains { $0.contains(c.email) } }
+            }
+            let html = Self.body(mail.data)
+            #expect(html.contains("We could not find a TradingView account named"))
+            let prefix = DaemonHarness.publicBaseURL + "/fix/"
+            let pattern = NSRegularExpression.escapedPattern(for: prefix) + "[A-Za-z0-9_.-]+"
+            let found = html.range(of: pattern, options: .regularExpression).map { String(html[$0]) }
+            let link = try #require(found, "no link in: \(html)")
+            links[c.email] = String(link.dropFirst(DaemonHarness.publicBaseURL.count))
+        }
+        return links
+    }
+
+    /// The HTML of a mail as the SMTP sink got it (headers, blank line, base64 body).
+    static func body(_ data: String) -> String {
+        guard let split = data.range(of: "\r\n\r\n") else { return data }
+        let b64 = data[split.upperBound...].filter { !$0.isWhitespace && $0 != "." }
+        return String(decoding: Data(base64Encoded: String(b64)) ?? Data(), as: UTF8.self)
+    }
+
+    func page(_ d: DaemonHarness, _ path: String) async throws -> (Int, String) {
+        let (status, body) = try await d.request("GET", path)
+        return (status, String(decoding: body, as: UTF8.self))
+    }
+
+    func post(_ d: DaemonHarness, _ path: String, name: String, token: String? = nil, headers: [(String, String)] = []) async throws -> (Int, String) {
+        let t = token ?? String(path.dropFirst("/fix/".count))
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let form = "token=\(t.addingPercentEncoding(withAllowedCharacters: allowed)!)&username=\(name.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        let (status, body) = try await d.request("POST", path, headers: [("Content-Type", "application/x-www-form-urlencoded")] + headers,
+                                                 body: Data(form.utf8))
+        return (status, String(decoding: body, as: UTF8.self))
+    }
+
+    func openItems(_ d: DaemonHarness, _ typed: String) throws -> Int {
+        try Self.bundle.reduce(0) { n, script in
+            n + (try ScriptStore.peek(directory: d.dir.appendingPathComponent("masterData"), scriptId: script))
+                .reviewQueue.values.filter { $0.typedName == typed }.count
+        }
+    }
+
+    @Test func wrongNameThenTheRightOneAsLowercaseAtGrantsTheWholeBundleOnceAndTheLinkDies() async throws {
+        try await withDaemon(fixLinks: true) { (d: DaemonHarness) async throws in
+            d.sandbox.addAccount("FixMeTrader")
+            let links = try await purchasesWithBadNames(d, [("fixme@example.com", "FixMeTradr"), ("later@example.com", "LaterTradr")])
+            let link = try #require(links["fixme@example.com"])
+            #expect(try openItems(d, "FixMeTradr") == 3)
+
+            var (status, html) = try await page(d, link)
+            #expect(status == 200)
+            #expect(html.contains("<html lang=\"en\">") && html.contains("name=\"viewport\"") && !html.contains("<script"))
+            #expect(html.contains("Bundle quarterly") && html.contains("FixMeTradr"))
+            #expect(html.contains("<form method=\"post\" action=\"./\(link.dropFirst("/fix/".count))\">"))
+            #expect(html.contains("<label for=\"username\">"))
+            #expect(html.contains("tradingview.com/u/"))
+
+            // A name TradingView does not know: the form again, with the name and the reason.
+            (status, html) = try await post(d, link, name: "NoSuchTraderAtAll")
+            #expect(status == 422)
+            #expect(html.contains("TradingView has no user named") && html.contains("NoSuchTraderAtAll") && html.contains("<form"))
+
+            // Hostile text: markup, quotes, control characters come back escaped, never as markup.
+            (status, html) = try await post(d, link, name: "<script>alert(\"x\")</script>'&\u{7}\u{202E}")
+            #expect(status == 422)
+            #expect(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;^G\\u{202e}"))
+            #expect(!html.contains("<script") && !html.contains("\u{7}") && !html.contains("\u{202E}"))
+
+            // Not from its own page: no hidden token, another token, another site.
+            #expect(try await post(d, link, name: "FixMeTrader", token: "").0 == 403)
+            #expect(try await post(d, link, name: "FixMeTrader", token: String(try #require(links["later@example.com"]).dropFirst(5))).0 == 403)
+            #expect(try await post(d, link, name: "FixMeTrader", headers: [("Origin", "https://evil.example")]).0 == 403)
+            let big = Data(("token=x&username=" + String(repeating: "a", count: 5_000)).utf8)
+            #expect(try await d.request("POST", link, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: big).0 == 413)
+            #expect(d.sandbox.snapshot().writes.filter { $0.username.lowercased() == "fixmetrader" }.isEmpty)
+
+            // The right name, as the customer might type it: TradingView's spelling granted on every script.
+            let before = Date()
+            (status, html) = try await post(d, link, name: " @fixmetrader ", headers: [("Origin", DaemonHarness.publicBaseURL)])
+            #expect(status == 200, "\(html)")
+            #expect(html.contains("<strong class=\"canonical\">FixMeTrader</strong>"))
+            let writes = d.sandbox.snapshot().writes.filter { $0.username.lowercased() == "fixmetrader" }
+            #expect(writes.count == 3)
+            #expect(Set(writes.map(\.pineId)) == Set(Self.bundle))
+            #expect(writes.allSatisfy { $0.username == "FixMeTrader" && $0.op == "add" })
+            let until = try #require(writes.first?.expiration)
+            #expect(until > before.addingTimeInterval(88 * 86_400) && until < before.addingTimeInterval(93 * 86_400))  // 3M
+            let day = DateFormatter()
+            day.locale = Locale(identifier: "en_US_POSIX"); day.timeZone = TimeZone(identifier: "UTC"); day.dateFormat = "d MMMM yyyy"
+            #expect(html.contains("until \(day.string(from: until))"))
+            #expect(try openItems(d, "FixMeTradr") == 0)
+            #expect(try openItems(d, "LaterTradr") == 3)
+
+            // Who fixed it: history and the log say the customer, through the link.
+            let state = try ScriptStore.peek(directory: d.dir.appendingPathComponent("masterData"), scriptId: Self.bundle[0])
+            #expect(state.user("FixMeTrader")?.history.last?.actor == ActorName.customerViaLink)
+            let resolved = try #require(d.event("review-resolve.ok"))
+            #expect(resolved["actor"] == ActorName.customerViaLink)
+            #expect(resolved["message"]?.contains("by the customer (fix link)") == true)
+
+            // Works once: the same link now shows a plain page, never the form, and writes nothing more.
+            for (s, h) in [try await page(d, link), try await post(d, link, name: "FixMeTrader")] {
+                #expect(s == 410)
+                #expect(h.contains("already used") && !h.contains("<form"))
+            }
+            #expect(d.sandbox.snapshot().writes.filter { $0.username == "FixMeTrader" }.count == 3)
+
+            // The link is a bearer secret: nowhere in the daemon's output or log.
+            let token = String(link.dropFirst(5))
+            let log = (try? String(contentsOf: d.dir.appendingPathComponent("logs/sync.log"), encoding: .utf8)) ?? ""
+            #expect(!log.isEmpty && !log.contains(token) && !d.outputText.contains(token))
+            let vault = d.dir.appendingPathComponent("vault/fix-link.key.enc").path
+            #expect(FileManager.default.fileExists(atPath: vault))
+        }
+    }
+
+    @Test func expiredTamperedAndAdminSettledLinksAreRefusedWithAPlainPage() async throws {
+        try await withDaemon(fixLinks: true) { (d: DaemonHarness) async throws in
+            let links = try await purchasesWithBadNames(d, [("old@example.com", "OldTradr"), ("admin@example.com", "AdminTradr")])
+            let link = try #require(links["old@example.com"])
+
+            d.setClock(Date().addingTimeInterval(15 * 86_400))  // the default 14 days are over
+            var (status, html) = try await page(d, link)
+            #expect(status == 410 && html.contains("expired") && !html.contains("<form"))
+            #expect(try await post(d, link, name: "OldTradr").0 == 410)
+            d.setClock(Date())
+            #expect(try await page(d, link).0 == 200)  // only the clock refused it
+
+            var chars = Array(link)
+            chars[chars.count - 3] = chars[chars.count - 3] == "A" ? "B" : "A"
+            (status, html) = try await page(d, String(chars))
+            #expect(status == 404 && html.contains("not valid") && !html.contains("<form"))
+            #expect(try await page(d, "/fix/" + String(repeating: "A", count: 600)).0 == 404)
+            #expect(try await page(d, "/fix/%3Cscript%3E").0 == 404)
+
+            // The admin dismissed it in the console meanwhile: the link is dead too.
+            let admin = try #require(links["admin@example.com"])
+            let id = try #require(try ScriptStore.peek(directory: d.dir.appendingPathComponent("masterData"), scriptId: Self.bundle[0])
+                .reviewQueue.values.first { $0.typedName == "AdminTradr" }?.id)
+            for script in Self.bundle {
+                let (code, out) = try d.cli(["review", "dismiss", "--script", script, id, "--reason", "asked by mail"])
+                #expect(code == 0, "\(out)")
+            }
+            (status, html) = try await page(d, admin)
+            #expect(status == 410 && html.contains("Nothing left to correct") && !html.contains("<form"))
+            #expect(d.events("fixlink.refused") >= 5)
+        }
+    }
+
+    @Test func requestsAreLimitedPerLinkAndPerClientAddress() async throws {
+        try await withDaemon(fixLinks: true) { (d: DaemonHarness) async throws in
+            let links = try await purchasesWithBadNames(d, [("busy@example.com", "BusyTradr")])
+            let link = try #require(links["busy@example.com"])
+            var codes: [Int] = []
+            for _ in 0..<13 { codes.append(try await page(d, link).0) }
+            #expect(codes.prefix(12).allSatisfy { $0 == 200 })
+            #expect(codes.last == 429)
+            let (status, body) = try await d.request("POST", link, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                                                     body: Data("token=x&username=BusyTrader".utf8))
+            #expect(status == 429 && String(decoding: body, as: UTF8.self).contains("Too many attempts"))
+
+            // Made-up links from one address: refused as invalid until the address's limit, then 429.
+            var first429: Int?
+            for i in 0..<80 where first429 == nil {
+                if try await page(d, "/fix/made-up-\(i).x").0 == 429 { first429 = i }
+            }
+            let at = try #require(first429)
+            // 60 requests per address per window: the 13 GETs, the POST and `at` made-up links before this one.
+            #expect(codes.count + 1 + at == 60)
+            // Another client behind the proxy on loopback has its own budget.
+            #expect(try await d.request("GET", "/fix/made-up.x", headers: [("X-Forwarded-For", "203.0.113.7")]).0 == 404)
+            #expect(d.events("fixlink.limited") >= 2)
+        }
+    }
+
+    @Test func withoutAPublicBaseURLThereIsNoRouteAndNoLinkInTheMail() async throws {
+        try await withDaemon { (d: DaemonHarness) async throws in
+            let now = Date()
+            d.sandbox.addTransactions([SandboxTransaction(id: 0, productId: 101, email: "plain@example.com", wpUsername: "plain",
+                                                          tradingviewUsername: "PlainTradr", status: "complete",
+                                                          createdAt: now.addingTimeInterval(-30), expiresAt: nil)])
+            #expect(try await d.syncAndWait() != "failed")
+            let mail = try await eventually("the mail") { () -> AccessSandbox.MailMessage? in
+                d.sandbox.snapshot().mail.first { $0.to.contains { $0.contains("plain@example.com") } }
+            }
+            let html = Self.body(mail.data)
+            #expect(html.contains("PlainTradr") && html.contains("Please reply to this mail") && !html.contains("/fix/"))
+            #expect(try await page(d, "/fix/anything.x").0 == 404)
+            #expect(!FileManager.default.fileExists(atPath: d.dir.appendingPathComponent("vault/fix-link.key.enc").path))
+        }
+    }
+}
