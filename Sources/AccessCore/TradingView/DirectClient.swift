@@ -58,7 +58,9 @@ public struct DirectClient: TradingViewClient, CallCounting {
         var users: [RemoteAccess] = []
         var seen: Set<String> = []
         for _ in 0..<Self.maxPages {
-            let response = try await post(url, form: [("pine_id", scriptId)], endpoint: "tv.list_users", session: session)
+            // Each page's address comes with the one before: a chain, so its pages go first at the gate.
+            let response = try await post(url, form: [("pine_id", scriptId)], endpoint: "tv.list_users", session: session,
+                                          priority: .chain)
             try check(response, call: "list_users", secrets: session.secrets)
             let page = try DirectResponses.listPage(response.body)
             users += page.users
@@ -139,13 +141,14 @@ public struct DirectClient: TradingViewClient, CallCounting {
         return session
     }
 
-    private func post(_ url: String, form: [(String, String)], endpoint: String, session: SessionCookies) async throws -> HTTPResponse {
+    private func post(_ url: String, form: [(String, String)], endpoint: String, session: SessionCookies,
+                      priority: RequestPriority = .normal) async throws -> HTTPResponse {
         let headers = Self.browserHeaders() + [
             ("Cookie", Self.cookieHeader(session)),
             ("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"),
         ]
         let request = HTTPRequest(method: "POST", url: url, headers: headers, body: Data(FormEncoding.encode(form).utf8))
-        return try await http.send(request, endpoint: endpoint)
+        return try await http.send(request, endpoint: endpoint, priority: priority)
     }
 
     private func check(_ response: HTTPResponse, call: String, secrets: [String]) throws {
