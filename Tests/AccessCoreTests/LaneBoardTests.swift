@@ -37,6 +37,20 @@ import Testing
         #expect(board.admit([write("dan")]).map(\.username) == ["dan"], "every list is read: nothing waits any more")
     }
 
+    @Test func aNameOnAPageOfAListStillLoadingLetsItsWritesGo() {
+        var board = LaneBoard(listing: [F.script, F.other], haveTransactions: true)
+        board.ready(F.script, users: [:])
+        #expect(board.admit([write("bob"), write("cat"), write("bob", script: F.other)]).isEmpty)
+        board.revealed([RemoteAccess(username: "Bob", expiry: nil)])
+        let early = board.release()
+        #expect(early.map(\.username) == ["Bob", "Bob"] && early.allSatisfy { !$0.needsValidation },
+                "the page showed Bob: no validation, TradingView's spelling")
+        #expect(board.release().isEmpty, "cat may still be on a later page")
+        #expect(!board.takePlannable().contains(F.other), "a script is planned from its whole list only")
+        board.ready(F.other, users: [:])
+        #expect(board.release().map(\.username) == ["cat"])
+    }
+
     @Test func aScriptThatSitsThePassOutHoldsNothingBack() {
         var board = LaneBoard(listing: [F.script, F.other], haveTransactions: true)
         board.ready(F.script, users: [:])

@@ -43,13 +43,16 @@ final class Door: @unchecked Sendable {
     }
 }
 
-/// TradingView whose "long" script's list is only read out once `door` opens; every call is logged in order.
+/// TradingView whose "long" script's list is only read out once `door` opens (after a first page of
+/// `firstPage`'s names, when given); every call is logged in order.
 final class ChainedTradingView: TradingViewClient, @unchecked Sendable {
     let inner = FakeTradingView()
     let door = Door()
     let longScript: String
     /// The write that opens the door (a write the short script's lane makes).
     let opener: String
+    /// Keys of the long list's users on its first page, read before the door; empty: one page behind it.
+    var firstPage: Set<String> = []
     private let lock = NSLock()
     private(set) var doorOpenedInTime: Bool?
     private var entries: [String] = []
@@ -74,6 +77,20 @@ final class ChainedTradingView: TradingViewClient, @unchecked Sendable {
         let users = try await inner.listUsers(scriptId: scriptId)
         note("listed \(scriptId)")
         return users
+    }
+    func listPage(scriptId: String, after cursor: ListCursor?) async throws -> ListPage {
+        guard scriptId == longScript, !firstPage.isEmpty else {
+            return ListPage(users: try await listUsers(scriptId: scriptId), next: nil)
+        }
+        let all = try await inner.listUsers(scriptId: scriptId)
+        if cursor == nil {
+            note("page 1 \(scriptId)")
+            return ListPage(users: all.filter { firstPage.contains(Username.key($0.username)) }, next: ListCursor("page 2"))
+        }
+        let inTime = await door.wait()
+        lock.withLock { doorOpenedInTime = inTime }
+        note("listed \(scriptId)")
+        return ListPage(users: all.filter { !firstPage.contains(Username.key($0.username)) }, next: nil)
     }
     func grant(scriptId: String, username: String, expiry: Date?) async throws -> GrantOutcome {
         let outcome = try await inner.grant(scriptId: scriptId, username: username, expiry: expiry)
@@ -130,6 +147,27 @@ final class ChainedTradingView: TradingViewClient, @unchecked Sendable {
         #expect(summary.extended == 1 && summary.granted == 1 && summary.processed == 2)
         #expect(data.script(Self.short).state.processedTransactions == ["1", "2"])
         #expect(data.script(Self.long).state.bootstrapped && data.script(Self.short).state.openIntents.isEmpty)
+    }
+
+    @Test func aNameOnAPageOfALongListLetsAnotherScriptsWriteGoBeforeTheListEnds() async throws {
+        let tv = ChainedTradingView(longScript: Self.long, opener: "grant \(Self.short) Bob")
+        tv.firstPage = ["bob"]
+        tv.inner.users[Self.long] = ["bob": RemoteAccess(username: "Bob", expiry: F.date(2025, 2, 10)),
+                                     "cy": RemoteAccess(username: "Cy", expiry: F.date(2025, 2, 10))]
+        tv.inner.existing = ["Bob", "Cy"]
+        let data = MemoryMasterData()
+        let txs = [F.tx("1", "bob"), F.tx("2", "cy", at: F.date(2025, 1, 30, 13)), F.tx("3", "bob", product: "p2")]
+        let summary = try await engine(tv, data, txs).run(dryRun: false)
+
+        #expect(tv.doorOpenedInTime == true, "Bob's grant went out while the long list was loading: \(tv.log)")
+        let log = tv.log
+        let bob = try #require(log.firstIndex(of: "grant \(Self.short) Bob"))
+        let cy = try #require(log.firstIndex(of: "grant \(Self.short) Cy"))
+        let longListed = try #require(log.firstIndex(of: "listed \(Self.long)"))
+        #expect(bob < longListed && longListed < cy, "Cy is on the page still to come: \(log)")
+        let bobOnLong = try #require(log.firstIndex(of: "modify \(Self.long) Bob"))
+        #expect(bobOnLong > longListed, "the long script itself is planned from its whole list: \(log)")
+        #expect(tv.inner.validations == 0 && summary.granted == 2 && summary.extended == 1)
     }
 
     @Test func namesSpreadAcrossScriptsAreValidatedOnlyWhenNoListHoldsThem() async throws {

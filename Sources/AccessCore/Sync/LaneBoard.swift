@@ -3,8 +3,9 @@ import Foundation
 /// When each script's part of a pass may start. A script whose TradingView list is read (or that needs
 /// none) is planned and written while other scripts' list chains continue: a script's plan rests on its
 /// own master data and the purchases alone. The one thing it takes from other scripts is which names are
-/// known good, so a write whose name is not known yet waits until every list is read: the list still
-/// loading may hold the name, and validating it early would spend a call the list makes unnecessary.
+/// known good, so a write whose name is not known yet waits: a list still loading may hold the name, and
+/// validating it early would spend a call the list makes unnecessary. It goes as soon as a page shows
+/// the name, or, once every list is read, to validation.
 /// Pure bookkeeping: the engine reports what arrived and does what it is told.
 struct LaneBoard: Sendable {
     /// Scripts whose list is still being read.
@@ -33,6 +34,12 @@ struct LaneBoard: Sendable {
         waiting.append(scriptId)
     }
 
+    /// Users on a page of a list still loading: TradingView accounts, in TradingView's spelling. They
+    /// are known good for every other script's writes at once; the script itself waits for its whole list.
+    mutating func revealed(_ users: [RemoteAccess]) {
+        for u in users { knownNames[Username.key(u.username)] = u.username }
+    }
+
     /// The script sits this pass out (its list or its master data failed): nothing waits for its list.
     mutating func dropped(_ scriptId: String) {
         listing.remove(scriptId)
@@ -48,7 +55,7 @@ struct LaneBoard: Sendable {
     }
 
     /// Of a new plan's writes, those that may start now, with any name the ready scripts know filled in;
-    /// the others are held until every list is read.
+    /// the others are held until a list shows their name, or every list is read.
     mutating func admit(_ writes: [PlannedWrite]) -> [PlannedWrite] {
         var now: [PlannedWrite] = []
         for w in writes.map(resolved) {
@@ -57,12 +64,14 @@ struct LaneBoard: Sendable {
         return now
     }
 
-    /// Once every list is read: the held writes, in the order they were held, each with the spelling a
-    /// list revealed or still to be validated. Empty before that, and after the first call.
+    /// The held writes that may go now, in the order they were held: those whose name a list has shown
+    /// since, with its spelling; once every list is read, all the rest too, to be validated.
     mutating func release() -> [PlannedWrite] {
-        guard listsDone else { return [] }
-        defer { held = [] }
-        return held.map(resolved)
+        guard !held.isEmpty else { return [] }
+        let candidates = held.map(resolved)
+        if listsDone { held = []; return candidates }
+        held = candidates.filter(\.needsValidation)
+        return candidates.filter { !$0.needsValidation }
     }
 
     /// The planner's rule for a name: master data's spelling, else a known good one, else validate.

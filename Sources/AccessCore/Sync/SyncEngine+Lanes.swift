@@ -2,8 +2,8 @@ import Foundation
 
 /// What a task of a pass reports back to the pass's loop.
 enum LaneEvent: Sendable {
-    /// One script's full TradingView list (or why it could not be read).
-    case listed(String, Result<[RemoteAccess], RemoteError>)
+    /// One page of a script's TradingView list (or why it could not be read).
+    case page(String, Result<ListPage, RemoteError>)
     case fetched(Result<TransactionBatch, any Error>)
     /// A write finished, whatever its outcome: its slot is free.
     case wrote
@@ -12,9 +12,10 @@ enum LaneEvent: Sendable {
 extension SyncEngine {
     /// The reads, plans and writes of one pass, each script in its own lane: every list chain and the
     /// WordPress read start at once; a script is planned as soon as its list is read (settled and
-    /// bootstrapped) and the purchases are in, and its writes start while longer chains go on. Names
-    /// not known yet wait for every list (`LaneBoard`). At most `concurrency` writes run at once; list
-    /// pages go first at the HTTP gate, so the longest chain is never slowed by writes.
+    /// bootstrapped) and the purchases are in, and its writes start while longer chains go on. A name
+    /// not known yet waits until a page shows it or every list is read (`LaneBoard`). At most
+    /// `concurrency` writes run at once; list pages go first at the HTTP gate, so the longest chain is
+    /// never slowed by writes.
     /// Returns the plans made, for the since markers.
     func runLanes(_ sessions: [ScriptSession], fetch: Bool, given: [Transaction], onlyRetries: Set<String>?,
                   run: Run, now: Date) async -> [ScriptPlan] {
@@ -26,10 +27,6 @@ extension SyncEngine {
         return await withTaskGroup(of: LaneEvent.self, returning: [ScriptPlan].self) { group in
             var lanes = PassLanes(engine: self, run: run, sessions: sessions, needy: needy.map(\.scriptId),
                                   transactions: given, waitForFetch: fetch, onlyRetries: onlyRetries, now: now)
-            for s in needy {
-                let sid = s.scriptId
-                group.addTask { .listed(sid, await Self.list(client, sid)) }
-            }
             if fetch {
                 group.addTask {
                     do { return .fetched(.success(try await source.transactions(since: since))) } catch { return .fetched(.failure(error)) }
@@ -37,6 +34,10 @@ extension SyncEngine {
             }
             await lanes.start()
             while true {
+                // The next page of each chain first: the chains are the pass's critical path.
+                for (sid, cursor) in lanes.takePageRequests() {
+                    group.addTask { .page(sid, await Self.page(client, sid, after: cursor)) }
+                }
                 for (session, write, intents) in await lanes.advance() {
                     group.addTask { await run.execute(write, in: session, intents: intents); return .wrote }
                 }
@@ -45,6 +46,10 @@ extension SyncEngine {
             }
             return lanes.plans
         }
+    }
+
+    static func page(_ client: any TradingViewClient, _ scriptId: String, after cursor: ListCursor?) async -> Result<ListPage, RemoteError> {
+        do { return .success(try await client.listPage(scriptId: scriptId, after: cursor)) } catch { return .failure(.wrap(error)) }
     }
 
     /// One script's plan from its master data, the purchases, and the names known good so far.
@@ -80,6 +85,10 @@ struct PassLanes {
     private var queue: [Step] = []
     private var queueHead = 0
     private var inFlight = 0
+    /// The lists being read, page by page.
+    private var chains: [String: ListChain] = [:]
+    /// Pages to ask for next: (script, cursor; nil for the first page).
+    private var pageRequests: [(String, ListCursor?)]
 
     private var events: EventHub { engine.events }
     private var tally: RunTally { run.tally }
@@ -89,6 +98,7 @@ struct PassLanes {
         self.engine = engine; self.run = run; self.order = sessions
         self.sessions = Dictionary(uniqueKeysWithValues: sessions.map { ($0.scriptId, $0) })
         self.board = LaneBoard(listing: needy, haveTransactions: !waitForFetch)
+        self.pageRequests = needy.map { ($0, nil) }
         self.transactions = transactions; self.onlyRetries = onlyRetries; self.waitForFetch = waitForFetch; self.now = now
     }
 
@@ -98,15 +108,29 @@ struct PassLanes {
         if !waitForFetch { await reportTransactions() }
     }
 
+    mutating func takePageRequests() -> [(String, ListCursor?)] {
+        defer { pageRequests = [] }
+        return pageRequests
+    }
+
     mutating func take(_ event: LaneEvent) async {
         switch event {
-        case .listed(let sid, let list):
-            let session = sessions[sid]!
-            if await engine.prepare(session, list: list, tally: tally, now: now) {
-                board.ready(sid, users: session.read(\.users))
-            } else {
-                board.dropped(sid)
+        case .page(let sid, .success(let page)):
+            // Any name on a page is a TradingView account: writes of other scripts held for it may go.
+            board.revealed(page.users)
+            do {
+                if let next = try chains[sid, default: ListChain()].add(page) {
+                    pageRequests.append((sid, next))
+                } else {
+                    await listed(sid, .success(chains.removeValue(forKey: sid)?.users ?? []))
+                }
+            } catch {
+                chains[sid] = nil
+                await listed(sid, .failure(.wrap(error)))
             }
+        case .page(let sid, .failure(let error)):
+            chains[sid] = nil
+            await listed(sid, .failure(error))
         case .fetched(.success(let batch)):
             transactions += batch.transactions
             for r in batch.rejected {
@@ -124,6 +148,16 @@ struct PassLanes {
             await reportTransactions()
         case .wrote:
             inFlight -= 1
+        }
+    }
+
+    /// A script's whole list, or why it could not be read: settle, bootstrap, and the lane is ready.
+    private mutating func listed(_ sid: String, _ list: Result<[RemoteAccess], RemoteError>) async {
+        let session = sessions[sid]!
+        if await engine.prepare(session, list: list, tally: tally, now: now) {
+            board.ready(sid, users: session.read(\.users))
+        } else {
+            board.dropped(sid)
         }
     }
 

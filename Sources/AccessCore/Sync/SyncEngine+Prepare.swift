@@ -33,10 +33,6 @@ extension SyncEngine {
         }
     }
 
-    static func list(_ client: any TradingViewClient, _ scriptId: String) async -> Result<[RemoteAccess], RemoteError> {
-        do { return .success(try await client.listUsers(scriptId: scriptId)) } catch { return .failure(.wrap(error)) }
-    }
-
     func reportStale(_ error: RemoteError, tally: RunTally) async {
         guard await tally.markStale() else { return }
         events.emit(.error, .sessionStale,
