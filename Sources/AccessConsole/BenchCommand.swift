@@ -57,7 +57,16 @@ struct BenchCommand: AsyncParsableCommand {
             }
         let warm = try AppRuntime.open(configPath: path, environment: [:])
         try await sandbox.setFaults(Faults(latencyMs: latencyMs))
+        // The longest script's list as the first run finds it: a chain of `next` cursors, one page per
+        // round trip whatever the concurrency.
+        let lists0 = try await sandbox.snapshot().access
+        let chainPages = lists0.values.map { max(1, ($0.count + 29) / 30) }.max() ?? 0
         let (summary, wall, calls) = try await measuredSync(warm, sandbox)
+        // The names the first run must ask TradingView about: bought, usable, and on no script's list.
+        let listed = Set(lists0.values.flatMap { $0.map { Username.key($0.username) } })
+        let bought = try await warm.wordpress.transactions(since: nil).transactions
+            .filter { $0.status.entitles && warm.config.products[$0.productId] != nil }
+        let unknown = Set(bought.compactMap { Username.normalize($0.tradingViewUsername).map(Username.key) }).subtracting(listed)
         let tvCalls = calls.tradingView
         let writes = calls["/pine_perm/add/"] + calls["/pine_perm/modify_user_expiration/"] + calls["/pine_perm/remove/"]
         let applied = summary.granted + summary.extended
@@ -69,18 +78,19 @@ struct BenchCommand: AsyncParsableCommand {
         table.add("sync: transactions applied", "\(applied) (\(summary.review) review, \(summary.retry) retry)", "", nil)
         table.add("sync: TradingView writes per applied transaction", String(format: "%.2f", Double(writes) / Double(max(applied, 1))), "<= 1", Double(writes) <= Double(applied))
         table.add("sync: list_users pages per script per run", String(format: "%.1f (%d pages, %d scripts)", Double(lists) / Double(scripts), lists, scripts), "one paged list", nil)
-        table.add("sync: username validations (names not yet known)", "\(hints)", "new names only", nil)
-        // The first run also reads every script's full list (bootstrap): pages follow a cursor, so they
-        // cannot overlap within a script. Reported, not judged; the steady-state run below is judged.
-        table.add("sync: first run (bootstrap) wall time vs calls x latency / c",
-                  String(format: "%.2fs vs %.2fs = %.2fx (%d calls, %dms, c=%d)", wall, ideal, wall / max(ideal, 0.001), tvCalls, latencyMs, concurrency),
-                  "", nil)
-        // The longest script's list is a chain of `next` cursors: no engine can read it faster than one
-        // page per round trip, whatever the concurrency.
-        let chain = Double(try await sandbox.snapshot().access.values.map(\.count).max() ?? 0) / 30
-        let chainSeconds = chain.rounded(.up) * Double(latencyMs) / 1000
-        table.add("sync: first run: longest list chain alone (\(Int(chain.rounded(.up))) pages x latency)",
-                  String(format: "%.2fs, then the writes", chainSeconds), "", nil)
+        table.add("sync: username validations (names on no list)", "\(hints) (\(unknown.count) names on no list)", "= names on no list",
+                  hints == unknown.count)
+        // The first run also reads every script's full list (bootstrap). No engine can beat the longest
+        // list chain (pages follow a cursor) nor the calls spread over the concurrency: the ideal is the
+        // larger of the two, and the run is judged against it.
+        let chainSeconds = Double(chainPages) * Double(latencyMs) / 1000
+        let firstIdeal = max(chainSeconds, ideal)
+        table.add("sync: first run (bootstrap) wall vs max(longest chain, calls / c) x latency",
+                  String(format: "%.2fs vs %.2fs = %.2fx (%d calls, chain %d pages, %dms, c=%d)", wall, firstIdeal,
+                         wall / max(firstIdeal, 0.001), tvCalls, chainPages, latencyMs, concurrency),
+                  "<= 1.2x", wall / max(firstIdeal, 0.001) <= 1.2)
+        table.add("sync: first run: longest list chain alone (\(chainPages) pages x latency)",
+                  String(format: "%.2fs; calls x latency / c: %.2fs", chainSeconds, ideal), "", nil)
 
         // Steady state: runs of repeat purchases of known users (no validation, no list calls), on the
         // median of several: one run lasts a fraction of a second, and a 2-core machine's noise is a few

@@ -165,6 +165,23 @@ enum Fixture {
         #expect(w[0].username == "Kim")
     }
 
+    @Test func planningOneScriptGivesItsPartOfTheWholePlan() {
+        let products = ["p1": F.product(.months(1), stacking: true, scripts: [F.script, F.other]),
+                        "p2": F.product(.months(3), stacking: true, scripts: [F.other])]
+        let states = [F.state([F.user("Kim", F.date(2025, 3, 1))]), F.state([F.user("Lee", nil)], scriptId: F.other)]
+        let txs = [F.tx("1", "kim"), F.tx("2", "lee", product: "p2"), F.tx("3", "new"), F.tx("4", ""),
+                   F.tx("5", "kim", status: .refunded), F.tx("6", "x", product: "nope")]
+        let whole = plan(txs, products: products, states: states, known: ["kim": "Kim"])
+        let one = SyncPlanner.plan(.init(transactions: txs, products: products,
+                                         states: [F.other: states[1]], now: now, knownNames: ["kim": "Kim"],
+                                         maxAttempts: 3, only: [F.other]))
+        #expect(one.scripts.map(\.scriptId) == [F.other])
+        #expect(one.scripts == whole.scripts.filter { $0.scriptId == F.other })
+        #expect(one.unmappedTransactions == ["6"] && one.unmappedTransactions == whole.unmappedTransactions)
+        let none = SyncPlanner.plan(.init(transactions: txs, products: products, states: [:], now: now, only: []))
+        #expect(none.scripts.isEmpty && none.unmappedTransactions == ["6"], "purchase-wide findings need no script")
+    }
+
     @Test func orderIsDeterministic() {
         let txs = [F.tx("b", "Zed", at: F.date(2025, 1, 2)), F.tx("a", "Yan", at: F.date(2025, 1, 2)),
                    F.tx("c", "Xia", at: F.date(2025, 1, 1))]

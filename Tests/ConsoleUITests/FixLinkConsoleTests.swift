@@ -9,11 +9,12 @@ import Testing
     @Test func aFixByTheCustomerShowsInUsersReviewAndLog() {
         var s = Fixture.state(size: Size(width: 200, height: 60))
         #expect(s.screen.contains("@jonh smith"))
-        var snapshot = Fixture.snapshot()
-        snapshot.scripts[0].apply(.dropReview(id: "tx-9"))
-        snapshot.scripts[0].apply(.upsertUser(UserAccess(
-            username: "JohnSmith", email: "john@example.com", expiry: Fixture.now.addingTimeInterval(30 * 86_400),
-            history: [HistoryEntry(at: Fixture.now, actor: ActorName.customerViaLink, action: "grant", transactionId: "tx-9")])))
+        let snapshot = Fixture.snapshot { scripts in
+            scripts[0].apply(.dropReview(id: "tx-9"))
+            scripts[0].apply(.upsertUser(UserAccess(
+                username: "JohnSmith", email: "john@example.com", expiry: Fixture.now.addingTimeInterval(30 * 86_400),
+                history: [HistoryEntry(at: Fixture.now, actor: ActorName.customerViaLink, action: "grant", transactionId: "tx-9")])))
+        }
         _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snapshot)))
         _ = ConsoleReducer.reduce(&s, .core([
             AccessEvent(time: Fixture.now, level: .notice, kind: .done(.reviewResolve), script: "PUB;alpha", user: "JohnSmith",

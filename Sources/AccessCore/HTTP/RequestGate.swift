@@ -64,7 +64,7 @@ actor RequestGate {
     private var bucket: TokenBucket?
     private var pausedUntil: Double = 0
     private var available: Int
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var waiters = GateQueue<CheckedContinuation<Void, Never>>()
     private let timing: RetryTiming
 
     init(concurrency: Int, perMinute: Int?, timing: RetryTiming) {
@@ -75,12 +75,13 @@ actor RequestGate {
         }
     }
 
-    /// Waits for a concurrency slot, then for the rate limit and any pause. Pair with `release()`.
-    func acquire() async throws {
+    /// Waits for a concurrency slot (chain pages before other waiters), then for the rate limit and any
+    /// pause. Pair with `release()`.
+    func acquire(_ priority: RequestPriority = .normal) async throws {
         if available > 0 {
             available -= 1
         } else {
-            await withCheckedContinuation { waiters.append($0) }
+            await withCheckedContinuation { waiters.append($0, priority) }
         }
         do {
             let wait = bucket?.reserve(now: timing.now()) ?? 0
@@ -98,7 +99,7 @@ actor RequestGate {
     }
 
     func release() {
-        if waiters.isEmpty { available += 1 } else { waiters.removeFirst().resume() }
+        if let next = waiters.next() { next.resume() } else { available += 1 }
     }
 
     /// Holds back every caller of this service for `seconds`.

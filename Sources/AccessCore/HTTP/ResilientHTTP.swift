@@ -28,11 +28,12 @@ public final class ResilientHTTP: CallCounting {
     /// Sends `request`, counted under `endpoint`. Returns the first answer that is not worth retrying
     /// (any 2xx, 3xx or 4xx other than 429). Throws `RemoteError.transient` once retries are spent, or
     /// at once when the server asks for a longer wait than `maxDelay`: the caller queues the work instead.
-    public func send(_ request: HTTPRequest, endpoint: String) async throws -> HTTPResponse {
+    /// `priority`: `.chain` for the pages of a paged read, which go before other waiting requests.
+    public func send(_ request: HTTPRequest, endpoint: String, priority: RequestPriority = .normal) async throws -> HTTPResponse {
         var attempt = 0
         while true {
             attempt += 1
-            try await gate.acquire()
+            try await gate.acquire(priority)
             counter.record(endpoint)
             let outcome: Result<HTTPResponse, Error>
             let sent = ContinuousClock.now

@@ -1,56 +1,36 @@
 import Foundation
 
 extension SyncEngine {
-    /// Reads TradingView's list once for each script that needs it (never bootstrapped, or open intents
-    /// to settle), settles and bootstraps. Returns the sessions ready to plan; a script whose list could
-    /// not be read sits this run out, its work untouched. A stale session stops the whole pass.
-    func prepare(_ sessions: [ScriptSession], tally: RunTally, now: Date) async -> [ScriptSession] {
-        let needy = sessions.filter { !$0.state.bootstrapped || !$0.state.openIntents.isEmpty }
-        var lists: [String: Result<[RemoteAccess], RemoteError>] = [:]
-        let client = self.client
-        await withTaskGroup(of: (String, Result<[RemoteAccess], RemoteError>).self) { group in
-            var next = needy.makeIterator()
-            for _ in 0..<settings.concurrency {
-                guard let s = next.next() else { break }
-                group.addTask { await (s.scriptId, Self.list(client, s.scriptId)) }
-            }
-            for await (sid, result) in group {
-                lists[sid] = result
-                if let s = next.next() { group.addTask { await (s.scriptId, Self.list(client, s.scriptId)) } }
-            }
-        }
+    /// A script needs TradingView's list this pass when it was never bootstrapped or has open intents.
+    static func needsList(_ state: ScriptAccess) -> Bool { !state.bootstrapped || !state.openIntents.isEmpty }
 
-        var ready: [ScriptSession] = []
-        for session in sessions {
-            switch lists[session.scriptId] {
-            case nil:
-                ready.append(session)
-            case .failure(let error):
-                if error.isStale {
-                    await reportStale(error, tally: tally)
-                    return []
-                }
+    /// Takes one script's list: settles its open intents and bootstraps it. True when the script is ready
+    /// to plan; false when it sits this pass out, its work untouched (a failed list or master data). A
+    /// stale session is reported, which stops the pass's writes.
+    func prepare(_ session: ScriptSession, list: Result<[RemoteAccess], RemoteError>, tally: RunTally, now: Date) async -> Bool {
+        switch list {
+        case .failure(let error):
+            if error.isStale {
+                await reportStale(error, tally: tally)
+                return false
+            }
+            await tally.add(.failed)
+            await tally.add(.incomplete)
+            events.emit(.error, .listFailed, script: session.scriptId,
+                        "could not read TradingView's user list; script skipped this run: \(error)")
+            return false
+        case .success(let remote):
+            do {
+                try await settle(session, remote: remote, tally: tally, now: now)
+                try bootstrap(session, remote: remote, now: now)
+                return true
+            } catch {
                 await tally.add(.failed)
                 await tally.add(.incomplete)
-                events.emit(.error, .listFailed, script: session.scriptId,
-                            "could not read TradingView's user list; script skipped this run: \(error)")
-            case .success(let remote):
-                do {
-                    try await settle(session, remote: remote, tally: tally, now: now)
-                    try bootstrap(session, remote: remote, now: now)
-                    ready.append(session)
-                } catch {
-                    await tally.add(.failed)
-                    await tally.add(.incomplete)
-                    events.emit(.error, .storeFailed, script: session.scriptId, "script skipped this run: \(error)")
-                }
+                events.emit(.error, .storeFailed, script: session.scriptId, "script skipped this run: \(error)")
+                return false
             }
         }
-        return ready
-    }
-
-    private static func list(_ client: any TradingViewClient, _ scriptId: String) async -> Result<[RemoteAccess], RemoteError> {
-        do { return .success(try await client.listUsers(scriptId: scriptId)) } catch { return .failure(.wrap(error)) }
     }
 
     func reportStale(_ error: RemoteError, tally: RunTally) async {

@@ -136,90 +136,17 @@ public final class SyncEngine: Sendable {
         }
     }
 
-    /// The plan, and every known name (key -> TradingView spelling). The copies of the states it reads
-    /// end with this call: held during the writes, they would make each script's next commit copy it.
-    private func makePlan(_ ready: [ScriptSession], transactions: [Transaction], onlyRetries: Set<String>?,
-                          now: Date) -> (SyncPlan, [String: String]) {
-        var states = Dictionary(uniqueKeysWithValues: ready.map { ($0.scriptId, $0.state) })
-        if let only = onlyRetries {
-            for (sid, var s) in states {
-                s.retryQueue = s.retryQueue.filter { only.contains($0.key) }.mapValues { var r = $0; r.nextAttemptAt = now; return r }
-                states[sid] = s
-            }
-        }
-        var knownNames: [String: String] = [:]
-        for s in states.values { for (k, u) in s.users { knownNames[k] = u.username } }
-        let plan = SyncPlanner.plan(.init(transactions: transactions, products: settings.products, states: states, now: now,
-                                          knownNames: knownNames, maxAttempts: settings.maxAttempts))
-        return (plan, knownNames)
-    }
-
     /// The work of one pass over open sessions. Never throws: failures become retry or review items.
     /// `given`: transactions to plan besides (or, without `fetch`, instead of) WordPress's.
     func pass(_ sessions: [ScriptSession], fetch: Bool, given: [Transaction] = [], onlyRetries: Set<String>?,
               run: RunProgress) async -> SyncSummary {
         let tally = RunTally(run, events: events)
         let now = clock().wholeSeconds
-        let ready = await prepare(sessions, tally: tally, now: now)
-        guard await !tally.stale else { return await tally.summary }
-
-        var transactions = given
-        if fetch {
-            let since = Self.since(ready.map(\.state), overlap: settings.sinceOverlap, now: now)
-            do {
-                let batch = try await source.transactions(since: since)
-                transactions += batch.transactions
-                for r in batch.rejected {
-                    await tally.add(.skipped)
-                    events.emit(.warning, .transactionRejected, "WordPress record \(r.recordId ?? "?") skipped: \(r.reason)",
-                                fields: ["record": r.recordId ?? "", "reason": r.reason])
-                }
-            } catch {
-                await tally.add(.failed)
-                await tally.add(.incomplete)
-                events.emit(.error, .wordpressFailed, "could not fetch transactions: \(error)")
-            }
-        }
-
-        let (plan, knownNames) = makePlan(ready, transactions: transactions, onlyRetries: onlyRetries, now: now)
-        for id in plan.conflictingDuplicates {
-            await tally.add(.skipped)
-            events.emit(.warning, .transactionDuplicate, "transaction \(id) came twice with another user, product or status: only the first is used",
-                        fields: ["transaction": id])
-        }
-        for id in plan.futureDated {
-            events.emit(.warning, .transactionFuture, "transaction \(id) is dated after this run: applied, but its date is not kept as the last processed purchase",
-                        fields: ["transaction": id])
-        }
-        for id in plan.unmappedTransactions {
-            await tally.add(.skipped)
-            events.emit(.warning, .transactionUnmapped, "transaction \(id): its product entitles no configured script",
-                        fields: ["transaction": id])
-        }
-
-        let bySession = Dictionary(uniqueKeysWithValues: ready.map { ($0.scriptId, $0) })
-        let plans = plan.scripts.filter { bySession[$0.scriptId] != nil }
-        await tally.expect(plans.reduce(0) { $0 + $1.writes.count + $1.reviews.count })
-        let run = Run(engine: self, tally: tally, validator: NameValidator(client: client, known: knownNames),
+        let run = Run(engine: self, tally: tally, validator: NameValidator(client: client),
                       mail: MailLedger(file: settings.sentMailPath.map(SentMailFile.init)), now: now)
+        let plans = await runLanes(sessions, fetch: fetch, given: given, onlyRetries: onlyRetries, run: run, now: now)
 
-        for p in plans {
-            await tally.add(.skipped, p.ignored.count)
-            for review in p.reviews { await run.addPlannedReview(review, in: bySession[p.scriptId]!) }
-        }
-        let writes = plans.flatMap { p in p.writes.map { (bySession[p.scriptId]!, $0) } }
-        let intents = run.openIntentsAhead(writes)
-        await withTaskGroup(of: Void.self) { group in
-            var next = zip(writes, intents).makeIterator()
-            for _ in 0..<settings.concurrency {
-                guard let ((s, w), i) = next.next() else { break }
-                group.addTask { await run.execute(w, in: s, intents: i) }
-            }
-            while await group.next() != nil {
-                if let ((s, w), i) = next.next() { group.addTask { await run.execute(w, in: s, intents: i) } }
-            }
-        }
-
+        let bySession = Dictionary(uniqueKeysWithValues: sessions.map { ($0.scriptId, $0) })
         let failedStores = await tally.storeFailures
         for p in plans where !stopRequested && !failedStores.contains(p.scriptId) {
             // Only a WordPress read moves the since marker: given transactions may be newer than unread ones.

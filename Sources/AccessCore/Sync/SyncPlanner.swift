@@ -13,17 +13,21 @@ public enum SyncPlanner {
         public var knownNames: [String: String]
         /// A due retry item with this many attempts goes to review instead.
         public var maxAttempts: Int
+        /// Plan these scripts only (nil: every script); the transaction-wide lists (unmapped, future-dated,
+        /// conflicting duplicates) are the same either way. The engine plans each script once its list is read.
+        public var only: Set<String>?
 
         public init(transactions: [Transaction], products: [String: ProductConfig], states: [String: ScriptAccess],
-                    now: Date, knownNames: [String: String] = [:], maxAttempts: Int = 8) {
+                    now: Date, knownNames: [String: String] = [:], maxAttempts: Int = 8, only: Set<String>? = nil) {
             self.transactions = transactions; self.products = products; self.states = states
-            self.now = now; self.knownNames = knownNames; self.maxAttempts = maxAttempts
+            self.now = now; self.knownNames = knownNames; self.maxAttempts = maxAttempts; self.only = only
         }
     }
 
     public static func plan(_ input: Input) -> SyncPlan {
         let now = input.now.wholeSeconds
         let scriptIds = Set(input.products.values.flatMap { $0.scripts.map(\.scriptId) }).union(input.states.keys).sorted()
+            .filter { input.only?.contains($0) ?? true }
         var plans = Dictionary(uniqueKeysWithValues: scriptIds.map { ($0, ScriptPlan(scriptId: $0)) })
         var works: [String: [SyncWork]] = [:]
         var unmapped: [String] = []
@@ -46,8 +50,8 @@ public enum SyncPlanner {
             guard let product = input.products[tx.productId] else { unmapped.append(tx.id); continue }
             for entitlement in product.scripts {
                 let sid = entitlement.scriptId
+                guard var plan = plans[sid] else { continue }
                 let state = input.states[sid] ?? ScriptAccess(scriptId: sid)
-                var plan = plans[sid]!
                 defer { plans[sid] = plan }
                 if tx.status.entitles {
                     if isHandled(tx.id, in: state) { plan.alreadyHandled += 1; continue }

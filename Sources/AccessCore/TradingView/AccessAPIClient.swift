@@ -91,8 +91,9 @@ public struct AccessAPIClient: ContextualGrants, CallCounting {
             struct User: Decodable { var username: String; var expiry: String? }
             var users: [User]
         }
+        // One call, but a script's writes wait for it like for a list chain: it goes first at the gate.
         let body = try await get(RemoteURL.withQuery(RemoteURL.join(baseURL, paths.list), [("scriptId", scriptId)]),
-                                 endpoint: "tv.list", call: "list")
+                                 endpoint: "tv.list", call: "list", priority: .chain)
         guard let answer = try? JSONDecoder().decode(Answer.self, from: body) else {
             throw RemoteError.malformed("list answer is not {users: [...]}: \(ResponseSnippet.make(body, redacting: [apiKey]))")
         }
@@ -150,8 +151,9 @@ public struct AccessAPIClient: ContextualGrants, CallCounting {
         [(apiKeyHeader, apiKey), ("Accept", "application/json")]
     }
 
-    private func get(_ url: String, endpoint: String, call: String) async throws -> Data {
-        let response = try await http.send(HTTPRequest(method: "GET", url: url, headers: headers), endpoint: endpoint)
+    private func get(_ url: String, endpoint: String, call: String, priority: RequestPriority = .normal) async throws -> Data {
+        let response = try await http.send(HTTPRequest(method: "GET", url: url, headers: headers), endpoint: endpoint,
+                                           priority: priority)
         try check(response, call: call)
         return response.body
     }

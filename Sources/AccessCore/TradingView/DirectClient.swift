@@ -26,8 +26,6 @@ public struct DirectClient: TradingViewClient, CallCounting {
     static let origin = "https://www.tradingview.com"
     static let userAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
     static let noCookies = "no session cookies set: run `access-console cookies set`"
-    /// A guard against a server whose `next` never ends (30 per page: 300k users).
-    static let maxPages = 10_000
 
     public let baseURL: String
     public let paths: Paths
@@ -53,20 +51,24 @@ public struct DirectClient: TradingViewClient, CallCounting {
     }
 
     public func listUsers(scriptId: String) async throws -> [RemoteAccess] {
+        var chain = ListChain()
+        var cursor: ListCursor?
+        repeat {
+            cursor = try chain.add(try await listPage(scriptId: scriptId, after: cursor))
+        } while cursor != nil
+        return chain.users
+    }
+
+    public func listPage(scriptId: String, after cursor: ListCursor?) async throws -> ListPage {
         let session = try sessionCookies()
-        var url = RemoteURL.withQuery(RemoteURL.join(baseURL, paths.listUsers), [("limit", "30"), ("order_by", "-created")])
-        var users: [RemoteAccess] = []
-        var seen: Set<String> = []
-        for _ in 0..<Self.maxPages {
-            let response = try await post(url, form: [("pine_id", scriptId)], endpoint: "tv.list_users", session: session)
-            try check(response, call: "list_users", secrets: session.secrets)
-            let page = try DirectResponses.listPage(response.body)
-            users += page.users
-            guard let next = page.next else { return users }
-            url = RemoteURL.follow(next, base: baseURL, currentPath: paths.listUsers)
-            guard seen.insert(url).inserted else { throw RemoteError.malformed("list_users: next points back to a page already read") }
-        }
-        throw RemoteError.malformed("list_users: more than \(Self.maxPages) pages")
+        let url = cursor?.value ?? RemoteURL.withQuery(RemoteURL.join(baseURL, paths.listUsers), [("limit", "30"), ("order_by", "-created")])
+        // Each page's address comes with the one before: a chain, so its pages go first at the gate.
+        let response = try await post(url, form: [("pine_id", scriptId)], endpoint: "tv.list_users", session: session,
+                                      priority: .chain)
+        try check(response, call: "list_users", secrets: session.secrets)
+        let page = try DirectResponses.listPage(response.body)
+        return ListPage(users: page.users,
+                        next: page.next.map { ListCursor(RemoteURL.follow($0, base: baseURL, currentPath: paths.listUsers)) })
     }
 
     public func grant(scriptId: String, username: String, expiry: Date?) async throws -> GrantOutcome {
@@ -139,13 +141,14 @@ public struct DirectClient: TradingViewClient, CallCounting {
         return session
     }
 
-    private func post(_ url: String, form: [(String, String)], endpoint: String, session: SessionCookies) async throws -> HTTPResponse {
+    private func post(_ url: String, form: [(String, String)], endpoint: String, session: SessionCookies,
+                      priority: RequestPriority = .normal) async throws -> HTTPResponse {
         let headers = Self.browserHeaders() + [
             ("Cookie", Self.cookieHeader(session)),
             ("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"),
         ]
         let request = HTTPRequest(method: "POST", url: url, headers: headers, body: Data(FormEncoding.encode(form).utf8))
-        return try await http.send(request, endpoint: endpoint)
+        return try await http.send(request, endpoint: endpoint, priority: priority)
     }
 
     private func check(_ response: HTTPResponse, call: String, secrets: [String]) throws {

@@ -57,6 +57,9 @@ public protocol TradingViewClient: Sendable {
     func validate(username: String) async throws -> String?
     /// Every user with access to the script (all pages).
     func listUsers(scriptId: String) async throws -> [RemoteAccess]
+    /// One page of the script's list: the first when `cursor` is nil. Lets a caller use each page as it
+    /// comes (a first run learns names while a long list is still loading).
+    func listPage(scriptId: String, after cursor: ListCursor?) async throws -> ListPage
     /// expiry nil = lifetime.
     func grant(scriptId: String, username: String, expiry: Date?) async throws -> GrantOutcome
     /// expiry nil = lifetime.
@@ -64,4 +67,11 @@ public protocol TradingViewClient: Sendable {
     func remove(scriptId: String, username: String) async throws
     /// A cheap authenticated call that answers 200 only while the session is good.
     func checkSession() async throws -> SessionCheck
+}
+
+extension TradingViewClient {
+    /// For a service whose list is not paged: the whole list as one page.
+    public func listPage(scriptId: String, after cursor: ListCursor?) async throws -> ListPage {
+        ListPage(users: try await listUsers(scriptId: scriptId), next: nil)
+    }
 }
