@@ -75,3 +75,40 @@ import Testing
         #expect(shown.users["user3"]?.lastAction?.action == "extend")
     }
 }
+
+/// The string scanner skips eight bytes at a time; it must stop exactly where the byte-by-byte rules do.
+@Suite struct StringScanTests {
+    @Test func aWordEndsPlainTextExactlyWhenOneOfItsBytesWould() {
+        for b in 0...255 {
+            for at in 0..<8 {
+                var bytes = [UInt8](repeating: 0x61, count: 8)
+                bytes[at] = UInt8(b)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                let special = b == 0x22 || b == 0x5C || b < 0x20
+                #expect(JSONReader.endsPlainText(word) == special, "byte \(b) at \(at)")
+            }
+        }
+    }
+
+    @Test func stringsEndEscapeAndFailWhereverTheByteFalls() throws {
+        for length in 0..<20 {
+            let text = String(repeating: "x", count: length)
+            for (json, expected) in [("\"\(text)\" ", text), ("\"\(text)\\\"y\"", text + "\"y"), ("\"\(text)é\\\\\"", text + "é\\")] {
+                let bytes = Array(json.utf8)
+                let read = try bytes.withUnsafeBufferPointer { buf -> String in
+                    var reader = JSONReader(buf)
+                    return try reader.string()
+                }
+                #expect(read == expected)
+            }
+            let control = Array("\"\(text)\u{01}x\"".utf8)
+            #expect(throws: JSONReadError.self) {
+                try control.withUnsafeBufferPointer { buf in var reader = JSONReader(buf); _ = try reader.string() }
+            }
+            let open = Array("\"\(text)".utf8)
+            #expect(throws: JSONReadError.self) {
+                try open.withUnsafeBufferPointer { buf in var reader = JSONReader(buf); _ = try reader.string() }
+            }
+        }
+    }
+}

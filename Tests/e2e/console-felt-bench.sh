@@ -14,8 +14,19 @@ trap 'T kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
 TRACE="$TMP/trace"
 
 CONFIG=$("$BIN" bench --console-fixture "$USERS" --fixture-dir "$TMP/data") || { echo "| console felt: fixture | failed | | NO |"; exit 1; }
-T new-session -d -s felt -x 120 -y 40 "ACCESS_CONSOLE_TRACE='$TRACE' '$BIN' --config '$CONFIG' 2>/dev/null"
-if ! wait_for 60 grep -q '^first-data' "$TRACE"; then echo "| console felt: first frame | none in 60 s | | NO |"; exit 1; fi
+# The first frame is the median of three starts (a start on a shared machine varies by tens of ms);
+# the last start stays up for the keys.
+firsts=""
+for start in 1 2 3; do
+  T kill-server 2>/dev/null
+  rm -f "$TRACE"
+  T new-session -d -s felt -x 120 -y 40 "ACCESS_CONSOLE_TRACE='$TRACE' '$BIN' --config '$CONFIG' 2>/dev/null"
+  if ! wait_for 60 grep -q '^first-data' "$TRACE"; then echo "| console felt: first frame | none in 60 s | | NO |"; exit 1; fi
+  firsts="$firsts $(awk '$1 == "first-data" { print $2 }' "$TRACE")"
+  # Where the first wait went, from the last start: process start to UI ready, files read and
+  # indexed (the services), applied and drawn.
+  breakdown=$(awk '{ t[$1] = $2 } END { printf "ui ready %.0f, data in %.0f, on screen %.0f", t["ui-ready"], t["overview-arrived"], t["first-data"] }' "$TRACE")
+done
 pid=$(T list-panes -t felt -F '#{pane_pid}')
 lines() { wc -l < "$TRACE"; }
 # press KEY...: one key, then wait until its frame is traced.
@@ -44,8 +55,9 @@ row() { # row WHAT VALUE UNIT GOAL
   local verdict; verdict=$(ok "$2" "$4"); [ "$verdict" = yes ] || fails=$((fails + 1))
   echo "| console ${USERS} users: $1 | $2 $3 | < $4 $3 | $verdict |"
 }
-first=$(awk '$1 == "first-data" { print $2 }' "$TRACE")
-row "first frame with data (process start)" "$first" ms 300
+first=$(echo $firsts | tr ' ' '\n' | sort -n | sed -n 2p)
+row "first frame with data (process start), median of 3" "$first" ms 300
+echo "| console ${USERS} users: first frame, last start (ms since process start) | $breakdown | | |"
 for what in move page filter; do
   echo "| console ${USERS} users: key to screen, $what p50 | $(pct $what 50) ms | | |"
   row "key to screen, $what p95" "$(pct $what 95)" ms 20

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Everything one process needs, built from config.json: the wiring shared by the CLI, the daemon and
 /// the console. It holds no logic of its own; that lives in Actions, Sync and Session.
@@ -101,18 +100,13 @@ public final class AppRuntime: Sendable {
 
     /// The master data of every configured script as the files hold it, without taking any lock: the
     /// console keeps showing it while a sync (here or in a daemon) holds the scripts. For showing and
-    /// counting: the processed transaction ids are left out (`ScriptStore.PeekDetail.display`). Scripts
-    /// load side by side; the first error (in config order) is thrown.
+    /// counting: the processed transaction ids are left out, and all but each user's newest history
+    /// entry (`ScriptStore.PeekDetail.display`). One script after another: a big one is read in chunks
+    /// side by side already, and libdispatch runs a parallel loop inside another one serially.
     public func loadScripts() throws -> [ScriptAccess] {
-        let ids = config.scriptIds, directory = masterDataDirectory
-        let results = Mutex([Result<ScriptAccess, any Error>?](repeating: nil, count: ids.count))
-        DispatchQueue.concurrentPerform(iterations: ids.count) { i in
-            let r = Result { try ScriptStore.peek(directory: directory, scriptId: ids[i], detail: .display) }
-            results.withLock { $0[i] = r }
-        }
-        return try results.withLock { $0 }.enumerated().map { i, r in
-            var state = try r!.get()
-            if state.title == nil { state.title = config.title(ofScript: ids[i]) }
+        try config.scriptIds.map { id in
+            var state = try ScriptStore.peek(directory: masterDataDirectory, scriptId: id, detail: .display)
+            if state.title == nil { state.title = config.title(ofScript: id) }
             return state
         }
     }

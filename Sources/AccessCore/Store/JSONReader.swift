@@ -186,7 +186,11 @@ struct JSONReader {
         pos += 1
         let start = pos
         var escaped = false
+        let base = UnsafeRawPointer(p.baseAddress!)
         while pos < p.count {
+            // Eight bytes at a time past plain text: a snapshot is mostly string bytes.
+            while pos + 8 <= p.count, !Self.endsPlainText(base.loadUnaligned(fromByteOffset: pos, as: UInt64.self)) { pos += 8 }
+            guard pos < p.count else { break }
             let c = p[pos]
             if c == 0x22 { pos += 1; return (start, pos - 1, escaped) }
             if c == 0x5C { escaped = true; pos += 2; continue }
@@ -194,6 +198,14 @@ struct JSONReader {
             pos += 1
         }
         throw fail("unterminated string")
+    }
+
+    /// Whether any of the eight bytes is a quote, a backslash or a control character (below 0x20):
+    /// the zero-byte and less-than word tricks, exact for "is there one".
+    static func endsPlainText(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return hasZeroByte(w ^ (ones &* 0x22)) || hasZeroByte(w ^ (ones &* 0x5C)) || (w &- ones &* 0x20) & ~w & highs != 0
     }
 
     private func unescape(_ s: UnsafeBufferPointer<UInt8>, at offset: Int) throws -> String {

@@ -13,6 +13,9 @@ public enum ConsoleApp {
         }
         defer { pump.cancel() }
         let runner = EffectRunner(services: services)
+        // The first overview loads while the terminal starts: at 100k users it is most of the first wait.
+        let firstLoad = Task.detached { inbox.push(.result(.loadOverview, await runner.run(.loadOverview))) }
+        defer { firstLoad.cancel() }
         let box = StateBox(state)
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             let thread = Thread {
@@ -55,7 +58,6 @@ private struct UILoop {
         trace?.record("ui-ready", since: FrameTrace.processStart)
         state.size = terminal.size
         state.now = Date()
-        start([.loadOverview], terminal)
         var dirty = true
         var shownSecond = Int(state.now.timeIntervalSince1970)
         while !state.quitRequested {

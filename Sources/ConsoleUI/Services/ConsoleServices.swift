@@ -1,6 +1,5 @@
 import AccessCore
 import Foundation
-import Synchronization
 
 /// Everything the console asks of the core. `RuntimeServices` implements it over an AppRuntime's Actions.
 /// Errors are thrown values whose `description` (CustomStringConvertible) or `localizedDescription` is shown in the status line.
@@ -43,7 +42,7 @@ public struct ConsoleSnapshot: Sendable, Equatable {
     public var configPath: String
     public let scripts: [ScriptAccess]
     /// Each script's Users pane rows, by script id: built with the snapshot, where it is made (the
-    /// services' thread, the scripts side by side), never on the UI loop.
+    /// services' thread), never on the UI loop.
     public let usersIndex: [String: UsersIndex]
     public var session: SessionStatusInfo
     public var modes: ModeReport
@@ -53,13 +52,8 @@ public struct ConsoleSnapshot: Sendable, Equatable {
                 others: OtherProcesses = OtherProcesses()) {
         self.configPath = configPath; self.scripts = scripts; self.session = session; self.modes = modes
         self.others = others
-        let built = Mutex([UsersIndex?](repeating: nil, count: scripts.count))
-        DispatchQueue.concurrentPerform(iterations: scripts.count) { i in
-            let index = UsersIndex(users: scripts[i].users)
-            built.withLock { $0[i] = index }
-        }
-        let indexes = built.withLock { $0 }
-        usersIndex = Dictionary(zip(scripts.map(\.scriptId), indexes.map { $0 ?? .empty }), uniquingKeysWith: { a, _ in a })
+        // One script after another: a big one is built in parts side by side already.
+        usersIndex = Dictionary(scripts.map { ($0.scriptId, UsersIndex(users: $0.users)) }, uniquingKeysWith: { a, _ in a })
     }
 }
 
