@@ -25,6 +25,7 @@ struct SandboxRouter: Sendable {
             world.countCall(request.path)
             return world.decideFault(path: request.path)
         }
+        defer { world.withLock { $0.callAnswered() } }
         // A deadline with no tolerance: the default timer slack would add up to a millisecond a call,
         // and the benchmarks compare wall time against exactly this latency.
         if latencyMs > 0 {

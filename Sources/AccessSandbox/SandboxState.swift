@@ -16,10 +16,13 @@ public struct SandboxState: Codable, Sendable {
     public var sessionExpired: Bool
     /// How many WordPress transactions the sandbox serves.
     public var transactionCount: Int
+    /// The most requests it held at once (control routes excluded): what a client's concurrency cap
+    /// looks like from the server's side, without timing anything.
+    public var maxInFlight: Int
 
     enum CodingKeys: String, CodingKey {
         case access, writes, calls, mail, accounts, faults
-        case sessionExpired = "session_expired", transactionCount = "transaction_count"
+        case sessionExpired = "session_expired", transactionCount = "transaction_count", maxInFlight = "max_in_flight"
     }
 }
 

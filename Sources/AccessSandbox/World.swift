@@ -47,6 +47,8 @@ struct World: Sendable {
     var memberIds: [String: Int] = [:]
     var writes: [WriteRecord] = []
     var calls: [String: Int] = [:]
+    var inFlight = 0
+    var maxInFlight = 0
     var mail: [MailMessage] = []
     /// Bodies POSTed to `/__sandbox/sink` (an incoming-webhook stand-in for alerts), in order.
     var sink: [String] = []
@@ -124,7 +126,11 @@ struct World: Sendable {
 
     mutating func countCall(_ path: String) {
         calls[path, default: 0] += 1
+        inFlight += 1
+        maxInFlight = max(maxInFlight, inFlight)
     }
+
+    mutating func callAnswered() { inFlight -= 1 }
 
     func snapshot() -> SandboxState {
         var access: [String: [AccessEntry]] = [:]
@@ -135,6 +141,6 @@ struct World: Sendable {
         }
         return SandboxState(access: access, writes: writes, calls: calls, mail: mail, accounts: accounts.names,
                             faults: faults.settings, sessionExpired: session.expired,
-                            transactionCount: transactions.count)
+                            transactionCount: transactions.count, maxInFlight: maxInFlight)
     }
 }

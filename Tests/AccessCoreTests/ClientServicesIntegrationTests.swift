@@ -153,7 +153,7 @@ extension ClientIntegrationTests {
             #expect(batch.transactions.count == sandbox.snapshot().transactionCount)
             // Page 1, then 2-5 and 6-9 side by side: three round trips, not nine.
             #expect(elapsed >= 0.09)
-            #expect(elapsed < 0.27 + 0.5, "windows of pages, not one page at a time")
+            #expect(sandbox.snapshot().maxInFlight > 1, "windows of pages, not one page at a time")
         }
     }
 

@@ -25,6 +25,21 @@ import Testing
             #expect(state.users[key] != nil)
         }
         #expect(try decode(bytes) == state)
+        // And the chunked reader itself took it (on one core there is nothing to split across).
+        if ProcessInfo.processInfo.activeProcessorCount > 1 {
+            #expect(usersInChunks(bytes) == state.users)
+        }
+    }
+
+    /// The users object of a snapshot as `readUsersInChunks` reads it (nil: it declined).
+    private func usersInChunks(_ bytes: [UInt8]) -> [String: UserAccess]? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let key = text.range(of: "\"users\""), let open = text[key.upperBound...].firstIndex(of: "{") else { return nil }
+        let at = text.utf8.distance(from: text.utf8.startIndex, to: open)
+        return bytes.withUnsafeBufferPointer { buffer in
+            var r = JSONReader(buffer, at: at, depth: 1)
+            return SnapshotCodec.readUsersInChunks(&r, newestHistoryOnly: false)
+        }
     }
 
     @Test func aHandFormattedFileFallsBackToReadingInOneGo() throws {
@@ -35,6 +50,25 @@ import Testing
         let pretty = [UInt8](try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]))
         #expect(pretty.count > SnapshotCodec.chunkedUsersBytes)
         #expect(try decode(pretty) == state)
+        // Either way it must read like the whole: cut inside a user or at one, never a different result.
+        if let chunked = usersInChunks(pretty) { #expect(chunked == state.users) }
+    }
+
+    @Test func aChunkCutInsideAMemberIsRefused() throws {
+        let json = Array("{\"a\": {\"x\": 1,\n  \"y\": 2},\n  \"b\": {\"x\": 3}}".utf8)
+        let text = String(decoding: json, as: UTF8.self)
+        let insideA = text.utf8.distance(from: text.utf8.startIndex, to: try #require(text.range(of: "\"y\"")).lowerBound)
+        let atB = text.utf8.distance(from: text.utf8.startIndex, to: try #require(text.range(of: "\"b\"")).lowerBound)
+        try json.withUnsafeBufferPointer { buffer throws in
+            // The cut finder offers both places; only the one at a member reads.
+            #expect(JSONReader(buffer).memberStart(after: 1, before: json.count) == insideA)
+            var first = JSONReader(buffer, at: 1, depth: 1)
+            #expect(throws: JSONReadError.self) { _ = try first.members(stoppingAt: insideA) { r, _ in _ = try r.skipValue() } }
+            var good = JSONReader(buffer, at: 1, depth: 1)
+            #expect(try good.members(stoppingAt: atB) { r, _ in _ = try r.skipValue() } == atB)
+            var rest = JSONReader(buffer, at: atB, depth: 1)
+            #expect(try rest.members(stoppingAt: nil) { r, _ in _ = try r.skipValue() } == json.count)
+        }
     }
 
     @Test func damageInTheSecondHalfIsNamedAsTheOneGoReadNamesIt() throws {

@@ -98,6 +98,9 @@ actor RequestGate {
         }
     }
 
+    /// Callers waiting for a slot (for tests that order waiters without sleeping).
+    var waiting: Int { waiters.count }
+
     func release() {
         if let next = waiters.next() { next.resume() } else { available += 1 }
     }

@@ -18,7 +18,7 @@ extension SnapshotCodec {
     }
 
     /// nil (and `r` untouched) when the object is small, cannot be cut, or a chunk does not read.
-    private static func readUsersInChunks(_ r: inout JSONReader, newestHistoryOnly: Bool) -> [String: UserAccess]? {
+    static func readUsersInChunks(_ r: inout JSONReader, newestHistoryOnly: Bool) -> [String: UserAccess]? {
         var probe = r
         guard probe.peek() == 0x7B else { return nil }
         let bytes = probe.bytes, open = probe.pos, total = bytes.count - open
