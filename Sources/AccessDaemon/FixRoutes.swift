@@ -7,8 +7,8 @@ import NIOCore
 /// `server.public_base_url` is set). Limits, in order: requests per client address (`FixClientAddress`:
 /// the TCP peer, or the address a proxy on loopback put last in `X-Forwarded-For`), then, once the
 /// token's signature holds, requests per link. A POST must carry the same token in its hidden field as
-/// in its URL, come from our own origin when the browser says where from, and stay under `maxBodyBytes`.
-/// The token is a bearer secret: it is never logged.
+/// in its URL (the real guard: a page of another site cannot read it), come from our own origin when the
+/// browser says where from, and stay under `maxBodyBytes`. The token is a bearer secret: it is never logged.
 struct FixRoutes: Sendable {
     static let maxBodyBytes = 4_096
     let desk: FixLinkDesk
@@ -60,9 +60,13 @@ struct FixRoutes: Sendable {
     }
 
     /// A browser names the page a form came from (`Origin`, else `Referer`); when it does, it must be ours.
+    /// `Origin: null` names nothing: browsers send it for pages served with a strict referrer policy, from
+    /// `file:` pages and from privacy modes, so it counts as not said. `Sec-Fetch-Site: cross-site` (sent by
+    /// current browsers whatever the referrer policy) is refused.
     private func sameOrigin(_ request: Request) -> Bool {
+        if DaemonRoutes.header(request, "sec-fetch-site")?.lowercased() == "cross-site" { return false }
         guard let base = Self.origin(publicBaseURL) else { return true }
-        if let origin = DaemonRoutes.header(request, "origin") { return Self.origin(origin) == base }
+        if let origin = DaemonRoutes.header(request, "origin"), origin != "null" { return Self.origin(origin) == base }
         if let referer = DaemonRoutes.header(request, "referer") { return Self.origin(referer) == base }
         return true
     }
@@ -95,8 +99,9 @@ struct FixRoutes: Sendable {
         Response(status: status, headers: [
             .contentType: "text/html; charset=utf-8",
             .cacheControl: "no-store",
-            // The token is in the URL: no page it links to may see it.
-            .init("Referrer-Policy")!: "no-referrer",
+            // The token is in the URL: no other site may see it. Not `no-referrer`: with it, browsers send
+            // the form's POST with `Origin: null`, and our own origin is what the origin check wants to see.
+            .init("Referrer-Policy")!: "same-origin",
             .init("X-Content-Type-Options")!: "nosniff",
             .init("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))

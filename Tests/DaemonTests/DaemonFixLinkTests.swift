@@ -41,6 +41,9 @@ import Testing
         return String(decoding: Data(base64Encoded: String(b64)) ?? Data(), as: UTF8.self)
     }
 
+    /// What a real browser sends with the form's POST from our page.
+    static let browser = [("Origin", "null"), ("Sec-Fetch-Site", "same-origin")]
+
     func page(_ d: DaemonHarness, _ path: String) async throws -> (Int, String) {
         let (status, body) = try await d.request("GET", path)
         return (status, String(decoding: body, as: UTF8.self))
@@ -78,9 +81,13 @@ import Testing
             #expect(html.contains("<label for=\"username\">"))
             #expect(html.contains("tradingview.com/u/"))
 
+            // The pages keep the token to our own origin; a browser then posts the form as Chromium and Firefox
+            // do from such a page: `Origin: null`, `Sec-Fetch-Site: same-origin`.
+            let served = try await d.http.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(d.port)\(link)", headers: []))
+            #expect(served.headers["referrer-policy"] == "same-origin")
             // A name TradingView does not know: the form again, with the name and the reason.
-            (status, html) = try await post(d, link, name: "NoSuchTraderAtAll")
-            #expect(status == 422)
+            (status, html) = try await post(d, link, name: "NoSuchTraderAtAll", headers: Self.browser)
+            #expect(status == 422, "\(html)")
             #expect(html.contains("TradingView has no user named") && html.contains("NoSuchTraderAtAll") && html.contains("<form"))
 
             // Hostile text: markup, quotes, control characters come back escaped, never as markup.
@@ -93,13 +100,15 @@ import Testing
             #expect(try await post(d, link, name: "FixMeTrader", token: "").0 == 403)
             #expect(try await post(d, link, name: "FixMeTrader", token: String(try #require(links["later@example.com"]).dropFirst(5))).0 == 403)
             #expect(try await post(d, link, name: "FixMeTrader", headers: [("Origin", "https://evil.example")]).0 == 403)
+            #expect(try await post(d, link, name: "FixMeTrader", headers: [("Origin", "null"), ("Sec-Fetch-Site", "cross-site")]).0 == 403)
+            #expect(try await post(d, link, name: "FixMeTrader", headers: [("Referer", "https://evil.example/x")]).0 == 403)
             let big = Data(("token=x&username=" + String(repeating: "a", count: 5_000)).utf8)
             #expect(try await d.request("POST", link, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: big).0 == 413)
             #expect(d.sandbox.snapshot().writes.filter { $0.username.lowercased() == "fixmetrader" }.isEmpty)
 
             // The right name, as the customer might type it: TradingView's spelling granted on every script.
             let before = Date()
-            (status, html) = try await post(d, link, name: " @fixmetrader ", headers: [("Origin", DaemonHarness.publicBaseURL)])
+            (status, html) = try await post(d, link, name: " @fixmetrader ", headers: Self.browser)
             #expect(status == 200, "\(html)")
             #expect(html.contains("<strong class=\"canonical\">FixMeTrader</strong>"))
             let writes = d.sandbox.snapshot().writes.filter { $0.username.lowercased() == "fixmetrader" }
