@@ -15,10 +15,13 @@ struct FixRoutes: Sendable {
     let publicBaseURL: String
     let perAddress: FixRateLimiter
     let perLink: FixRateLimiter
+    /// One `fixlink.refused` line per client address and window for made-up links; the rest are only
+    /// counted (`accessconsole_fixlink_refused_total`), so nobody can fill the log without a real link.
+    let invalidNotices: FixRateLimiter
     let events: EventHub
 
-    static func limiters() -> (address: FixRateLimiter, link: FixRateLimiter) {
-        (FixRateLimiter(limit: 60, window: 600), FixRateLimiter(limit: 12, window: 600))
+    static func limiters() -> (address: FixRateLimiter, link: FixRateLimiter, invalidNotices: FixRateLimiter) {
+        (FixRateLimiter(limit: 60, window: 600), FixRateLimiter(limit: 12, window: 600), FixRateLimiter(limit: 1, window: 600))
     }
 
     func register(_ router: Router<DaemonRequestContext>) {
@@ -29,17 +32,28 @@ struct FixRoutes: Sendable {
     private func handle(_ request: Request, _ context: DaemonRequestContext, post: Bool) async -> Response {
         let address = FixClientAddress.key(peer: context.remoteAddress?.ipAddress,
                                            forwardedFor: DaemonRoutes.header(request, "x-forwarded-for"))
-        guard perAddress.allow("addr:" + address) else { return limited("client address") }
+        if let over = perAddress.allow("addr:" + address).over { return limited("client address", over) }
         let text = context.parameters.get("token") ?? ""
         let token: FixLinkToken
         switch desk.check(text) {
-        case .failure(let why): return page(FixPages.refused(why, support: desk.supportContact), status: why == .invalid ? .notFound : .gone)
-        case .success(let t): token = t
+        case .valid(let t): token = t
+        case .unavailable: return render(.unavailable, token: text)
+        case .refused(.invalid):
+            FixLinkCounters.refused("invalid")
+            if invalidNotices.allow(address).allowed {
+                events.emit(.info, .fixLinkRefused, "fix link refused: invalid (more from this client address in the next "
+                            + "10 minutes are only counted in accessconsole_fixlink_refused_total)", fields: ["reason": "invalid"])
+            }
+            return page(FixPages.refused(.invalid, support: desk.supportContact), status: .notFound)
+        case .refused(let why):
+            FixLinkCounters.refused(why.rawValue)
+            return page(FixPages.refused(why, support: desk.supportContact), status: .gone)
         }
-        guard perLink.allow("link:" + token.nonce) else { return limited("link") }
+        if let over = perLink.allow("link:" + token.nonce).over { return limited("link", over) }
         guard post else { return render(desk.open(token), token: text) }
 
         guard sameOrigin(request) else {
+            FixLinkCounters.refused("origin")
             events.emit(.warning, .fixLinkRefused, "fix link POST from another site refused", fields: ["reason": "origin", "transaction": token.transactionId])
             return page(FixPages.notAllowed(support: desk.supportContact), status: .forbidden)
         }
@@ -53,6 +67,7 @@ struct FixRoutes: Sendable {
         }
         let form = FormBody.parse(Data(body.readableBytesView))
         guard let hidden = form["token"], ConstantTime.equal(hidden, text) else {
+            FixLinkCounters.refused("form_token")
             events.emit(.warning, .fixLinkRefused, "fix link POST without its own token refused", fields: ["reason": "form token", "transaction": token.transactionId])
             return page(FixPages.notAllowed(support: desk.supportContact), status: .forbidden)
         }
@@ -85,11 +100,17 @@ struct FixRoutes: Sendable {
         case .refused: .gone
         case .unavailable: .serviceUnavailable
         }
+        if case .refused(let why) = fix { FixLinkCounters.refused(why.rawValue) }
         return page(FixPages.render(fix, token: token, support: desk.supportContact), status: status)
     }
 
-    private func limited(_ what: String) -> Response {
-        events.emit(.warning, .fixLinkLimited, "fix link requests over the limit per \(what)", fields: ["limit": what])
+    /// The 429 page. Only the first refusal of a key's window is logged: the rest are counted.
+    private func limited(_ what: String, _ verdict: FixRateLimiter.Verdict) -> Response {
+        FixLinkCounters.limited(what)
+        if verdict == .firstRefusal {
+            events.emit(.warning, .fixLinkLimited, "fix link requests over the limit per \(what) (more in this window are "
+                        + "only counted in accessconsole_fixlink_limited_total)", fields: ["limit": what])
+        }
         var response = page(FixPages.tooMany(), status: .tooManyRequests)
         response.headers[.retryAfter] = "600"
         return response

@@ -11,6 +11,7 @@ public final class FixLinkDesk: Sendable {
     let titles: @Sendable (String) -> String?
     let clock: @Sendable () -> Date
     let dryRun: Bool
+    private let keyTrouble = FixLinkKeyTrouble()
     /// Where a customer whose link does not work can write (`email.from`'s address); may be empty.
     public let supportContact: String
 
@@ -22,18 +23,21 @@ public final class FixLinkDesk: Sendable {
         self.dryRun = dryRun; self.supportContact = supportContact
     }
 
-    /// The link's token, checked: signature, expiry, used. Failures are logged with the reason only.
-    public func check(_ text: String) -> Result<FixLinkToken, FixLinkRefusal> {
+    /// The link's token, checked: signature, expiry, used. Refusals of real links are logged with the reason
+    /// only; made-up ones (`invalid`) are not, the caller counts them: anyone can send those.
+    public func check(_ text: String) -> FixLinkCheck {
         let signer: FixLinkSigner
         do { signer = try keys.signer() } catch {
-            actions.events.emit(.error, .fixLinkFailed, "fix links cannot be checked: \(error)")
-            return .failure(.invalid)
+            // Our trouble, not the link's: the customer sees "try again", the admin an error saying what to do.
+            keyTrouble.report(error, path: keys.path, events: actions.events, now: clock())
+            return .unavailable
         }
         switch signer.verify(text, now: clock()) {
+        case .failure(.invalid): return .refused(.invalid)
         case .failure(let why): return refuse(why, transaction: nil)
         case .success(let token):
             if used.contains(token) { return refuse(.used, transaction: token.transactionId) }
-            return .success(token)
+            return .valid(token)
         }
     }
 
@@ -96,10 +100,10 @@ public final class FixLinkDesk: Sendable {
         return .refused(.settled)
     }
 
-    private func refuse(_ why: FixLinkRefusal, transaction: String?) -> Result<FixLinkToken, FixLinkRefusal> {
+    private func refuse(_ why: FixLinkRefusal, transaction: String?) -> FixLinkCheck {
         actions.events.emit(.info, .fixLinkRefused, "fix link refused: \(why.rawValue)",
                             fields: ["reason": why.rawValue].merging(transaction.map { ["transaction": $0] } ?? [:]) { a, _ in a })
-        return .failure(why)
+        return .refused(why)
     }
 
     private func product(_ item: ReviewItem) -> String {
