@@ -209,3 +209,43 @@ import Testing
     }
 }
 
+@Suite struct FixLinkSubmitOrderTests {
+    /// Submits of one purchase never overlap; another purchase's are not held up by them.
+    @Test func submitsOfOnePurchaseRunOneAtATime() async {
+        let queue = OneSubmitPerPurchase()
+        let inside = Locked<(now: Int, most: Int, order: [Int])>((0, 0, []))
+        await withTaskGroup(of: Void.self) { group in
+            for i in 0..<40 {
+                group.addTask {
+                    await queue.run("4711") {
+                        inside.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+                        for _ in 0..<20 { await Task.yield() }  // give the others every chance to overlap
+                        inside.withLock { $0.now -= 1; $0.order.append(i) }
+                    }
+                }
+            }
+        }
+        let seen = inside.withLock { $0 }
+        #expect(seen.most == 1)
+        #expect(seen.order.count == 40)
+        #expect(queue.heldCount == 0)
+        // Another purchase's submit goes ahead while one is held.
+        let other = await queue.run("4711") { await queue.run("4712") { "ran" } }
+        #expect(other == "ran")
+    }
+
+    @Test func recentFixesKeepTheLastPagesOnly() {
+        let recent = RecentFixes(capacity: 2)
+        let page = FixDone(username: "A", grants: [], dryRun: false)
+        recent.remember("n1", page); recent.remember("n2", page); recent.remember("n3", page)
+        #expect(recent.page("n1") == nil && recent.page("n2") == page && recent.page("n3") == page)
+    }
+}
+
+/// A small lock-protected value for tests.
+final class Locked<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ value: T) { self.value = value }
+    func withLock<R>(_ body: (inout T) -> R) -> R { lock.lock(); defer { lock.unlock() }; return body(&value) }
+}

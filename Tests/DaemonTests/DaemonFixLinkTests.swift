@@ -219,6 +219,28 @@ import Testing
         }
     }
 
+    @Test func aDoubleClickGrantsOnceAndBothAnswersSaySo() async throws {
+        try await withDaemon(fixLinks: true) { (d: DaemonHarness) async throws in
+            d.sandbox.addAccount("TwinClicker")
+            let links = try await purchasesWithBadNames(d, [("twin@example.com", "TwinClikr")])
+            let link = try #require(links["twin@example.com"])
+            async let one = post(d, link, name: "TwinClicker", headers: Self.browser)
+            async let two = post(d, link, name: "TwinClicker", headers: Self.browser)
+            let answers = try await [one, two]
+            for (status, html) in answers {
+                // Never "could not finish": the first did it, the second waited and shows the same page.
+                #expect(status == 200, "\(status): \(html)")
+                #expect(html.contains("<strong class=\"canonical\">TwinClicker</strong>") && !html.contains("try again"))
+            }
+            let writes = d.sandbox.snapshot().writes.filter { $0.username == "TwinClicker" }
+            #expect(writes.count == 3 && Set(writes.map(\.pineId)) == Set(Self.bundle))
+            #expect(try openItems(d, "TwinClikr") == 0)
+            #expect(d.events("review-resolve.ok") == 3)
+            // Later the link is used: a plain page.
+            #expect(try await page(d, link).0 == 410)
+        }
+    }
+
     @Test func anUnreadableKeyShowsTryAgainAndTellsTheAdminWhatToDo() async throws {
         try await withDaemon(fixLinks: true, start: false) { (d: DaemonHarness) async throws in
             // A key file the daemon cannot use (damaged here; the same path as one another user made 0600).
