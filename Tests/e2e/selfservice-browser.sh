@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # The customer's fix-link page in a real browser (Debian's headless Chromium): sandbox and daemon as
 # their own processes, a purchase under a hostile mistyped name, the link taken from the mail in the
-# sandbox's SMTP sink. The page's text is asserted from Chromium's DOM and screenshots (a phone-sized
-# window) are written to .build/e2e-artifacts/ for a person to look at.
+# sandbox's SMTP sink. Screenshots (a phone-sized window) go to .build/e2e-artifacts/ for a person to look at.
+# What runs where:
+# - Chromium GETs the link from the daemon: the form (DOM asserted, fix-1-form.png) and, at the end, the
+#   "already used" page (fix-4-used.png).
+# - curl sends the form's POSTs (headless Chromium cannot submit a form without a script), with the headers
+#   a browser sends from the page (Origin: null, Sec-Fetch-Site: same-origin); Chromium then renders each
+#   saved answer from a file: the wrong-name form (fix-2-wrong-name.png) and the done page (fix-3-done.png).
+#   Those two are the daemon's HTML in Chromium, not a browser's own submit.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . Tests/e2e/lib.sh
