@@ -35,7 +35,7 @@ struct FixRoutes: Sendable {
         if let over = perAddress.allow("addr:" + address).over { return limited("client address", over) }
         let text = context.parameters.get("token") ?? ""
         let token: FixLinkToken
-        switch desk.check(text) {
+        switch desk.check(text, posted: post) {
         case .valid(let t): token = t
         case .unavailable: return render(.unavailable, token: text)
         case .refused(.invalid):

@@ -130,12 +130,14 @@ import Testing
             #expect(resolved["actor"] == ActorName.customerViaLink)
             #expect(resolved["message"]?.contains("by the customer (fix link)") == true)
 
-            // Works once: the same link now shows a plain page, never the form, and writes nothing more.
-            for (s, h) in [try await page(d, link), try await post(d, link, name: "FixMeTrader")] {
-                #expect(s == 410)
-                #expect(h.contains("already used") && !h.contains("<form"))
-            }
+            // Works once: opening the link now shows a plain page, never the form. The form sent again (a
+            // reload resends it) shows the same "done" page, whatever name it carries, and writes nothing more.
+            (status, html) = try await page(d, link)
+            #expect(status == 410 && html.contains("already used") && !html.contains("<form"))
+            (status, html) = try await post(d, link, name: "SomeoneElse", headers: Self.browser)
+            #expect(status == 200 && html.contains("<strong class=\"canonical\">FixMeTrader</strong>") && !html.contains("<form"))
             #expect(d.sandbox.snapshot().writes.filter { $0.username == "FixMeTrader" }.count == 3)
+            #expect(d.sandbox.snapshot().writes.filter { $0.username.lowercased() == "someoneelse" }.isEmpty)
 
             // The link is a bearer secret: nowhere in the daemon's output or log.
             let token = String(link.dropFirst(5))
@@ -143,6 +145,12 @@ import Testing
             #expect(!log.isEmpty && !log.contains(token) && !d.outputText.contains(token))
             let vault = d.dir.appendingPathComponent("vault/fix-link.key.enc").path
             #expect(FileManager.default.fileExists(atPath: vault))
+
+            // After a restart only the used record is left: a plain page for the POST too.
+            #expect(await d.terminate() != nil)
+            try await d.start()
+            (status, html) = try await post(d, link, name: "FixMeTrader", headers: Self.browser)
+            #expect(status == 410 && html.contains("already used") && !html.contains("<form"))
         }
     }
 
@@ -236,8 +244,13 @@ import Testing
             #expect(writes.count == 3 && Set(writes.map(\.pineId)) == Set(Self.bundle))
             #expect(try openItems(d, "TwinClikr") == 0)
             #expect(d.events("review-resolve.ok") == 3)
-            // Later the link is used: a plain page.
-            #expect(try await page(d, link).0 == 410)
+            // The same form sent once more (a reload resends it): the same page, nothing written again.
+            let again = try await post(d, link, name: "TwinClicker", headers: Self.browser)
+            #expect(again.0 == 200 && again.1.contains("<strong class=\"canonical\">TwinClicker</strong>"))
+            #expect(d.sandbox.snapshot().writes.filter { $0.username == "TwinClicker" }.count == 3)
+            // Opening the link shows the plain "already used" page.
+            let opened = try await page(d, link)
+            #expect(opened.0 == 410 && opened.1.contains("already used"))
         }
     }
 

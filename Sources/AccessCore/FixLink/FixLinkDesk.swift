@@ -26,8 +26,10 @@ public final class FixLinkDesk: Sendable {
     }
 
     /// The link's token, checked: signature, expiry, used. Refusals of real links are logged with the reason
-    /// only; made-up ones (`invalid`) are not, the caller counts them: anyone can send those.
-    public func check(_ text: String) -> FixLinkCheck {
+    /// only; made-up ones (`invalid`) are not, the caller counts them: anyone can send those. A used link
+    /// `posted` again right after its fix (a double-click's twin, a reload resending the form) passes, so
+    /// `submit` shows the same "done" page instead of "already used".
+    public func check(_ text: String, posted: Bool = false) -> FixLinkCheck {
         let signer: FixLinkSigner
         do { signer = try keys.signer() } catch {
             // Our trouble, not the link's: the customer sees "try again", the admin an error saying what to do.
@@ -38,7 +40,9 @@ public final class FixLinkDesk: Sendable {
         case .failure(.invalid): return .refused(.invalid)
         case .failure(let why): return refuse(why, transaction: nil)
         case .success(let token):
-            if used.contains(token) { return refuse(.used, transaction: token.transactionId) }
+            if used.contains(token) && !(posted && recent.page(token.nonce) != nil) {
+                return refuse(.used, transaction: token.transactionId)
+            }
             return .valid(token)
         }
     }
@@ -104,13 +108,14 @@ public final class FixLinkDesk: Sendable {
         return grants.isEmpty ? settled(token) : finished(token, FixDone(username: name, grants: grants, dryRun: dryRun))
     }
 
-    /// Records the link used (not in a dry run: nothing was changed) and remembers its page.
+    /// Records the link used (not in a dry run: nothing was changed) and remembers its page, first: a
+    /// `check` that sees the link used then always finds the page too.
     private func finished(_ token: FixLinkToken, _ done: FixDone) -> FixPage {
         if !dryRun {
+            recent.remember(token.nonce, done)
             do { try used.record(token, at: clock()) } catch {
                 actions.events.emit(.error, .fixLinkFailed, "fix link for purchase \(token.transactionId) could not be marked used: \(error)")
             }
-            recent.remember(token.nonce, done)
         }
         return .done(done)
     }
