@@ -113,6 +113,7 @@ extension Daemon {
                                clock: { clock.now() }, dryRun: dryRun, supportContact: support)
         let limits = FixRoutes.limiters()
         return FixRoutes(desk: desk, publicBaseURL: publicBaseURL, perAddress: limits.address, perLink: limits.link,
+                         invalidNotices: limits.invalidNotices,
                          events: runtime.events)
     }
 }

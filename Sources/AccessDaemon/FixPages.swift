@@ -38,6 +38,7 @@ enum FixPages {
         """)
     }
 
+    /// In a dry run nothing was granted or recorded: the link is not used up, so the page does not say so.
     static func done(_ done: FixDone) -> String {
         let e = HTMLText.escape
         let rows = done.grants.map { g in
@@ -50,7 +51,7 @@ enum FixPages {
         <ul>
         \(rows)
         </ul>
-        <p>The scripts appear under Invite-only scripts in TradingView's Indicators menu. This link is now used up.</p>
+        <p>The scripts appear under Invite-only scripts in TradingView's Indicators menu.\(done.dryRun ? "" : " This link is now used up.")</p>
         """)
     }
 

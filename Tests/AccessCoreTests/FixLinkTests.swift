@@ -78,12 +78,31 @@ import Testing
     @Test func theLimiterCountsPerKeyAndWindow() {
         let limiter = FixRateLimiter(limit: 3, window: 60, maxKeys: 2)
         let t0 = Date(timeIntervalSince1970: 1_000)
-        #expect((0..<3).allSatisfy { _ in limiter.allow("a", now: t0) })
-        #expect(!limiter.allow("a", now: t0.addingTimeInterval(59)))
-        #expect(limiter.allow("b", now: t0))
-        #expect(!limiter.allow("c", now: t0.addingTimeInterval(1)))  // full: a new key is refused, not let in
-        #expect(limiter.allow("a", now: t0.addingTimeInterval(60)))   // next window
-        #expect(limiter.allow("c", now: t0.addingTimeInterval(61)))   // b's window is over: room again
+        #expect((0..<3).allSatisfy { _ in limiter.allow("a", now: t0).allowed })
+        #expect(limiter.allow("a", now: t0.addingTimeInterval(59)) == .firstRefusal)
+        #expect(limiter.allow("a", now: t0.addingTimeInterval(59)) == .refused)
+        #expect(limiter.allow("b", now: t0) == .allowed)
+        #expect(limiter.allow("a", now: t0.addingTimeInterval(60)) == .allowed)   // next window
+        #expect(limiter.allow("c", now: t0.addingTimeInterval(61)) == .allowed)   // b's window is over: room again
+        #expect(limiter.keyCount == 2)
+    }
+
+    @Test func aFullTableDropsTheOldestWindowInsteadOfRefusingANewKey() {
+        // An attacker rotating addresses fills the table; a customer arriving next still gets in.
+        let limiter = FixRateLimiter(limit: 2, window: 600, maxKeys: 100)
+        let t0 = Date(timeIntervalSince1970: 1_000)
+        for i in 0..<100 { #expect(limiter.allow("attacker-\(i)", now: t0.addingTimeInterval(Double(i) / 10)).allowed) }
+        #expect(limiter.allow("customer", now: t0.addingTimeInterval(11)) == .allowed)
+        #expect(limiter.keyCount == 100)
+        // The oldest went: attacker-0 starts a fresh window, attacker-99 is still counted.
+        #expect(limiter.allow("attacker-99", now: t0.addingTimeInterval(12)) == .allowed)
+        #expect(limiter.allow("attacker-99", now: t0.addingTimeInterval(12)) == .firstRefusal)
+        #expect(limiter.allow("customer", now: t0.addingTimeInterval(12)) == .allowed)
+        #expect(limiter.allow("customer", now: t0.addingTimeInterval(12)) == .firstRefusal)
+        // Many more rotations keep the table (and its order list) bounded.
+        for i in 0..<10_000 { _ = limiter.allow("rotating-\(i)", now: t0.addingTimeInterval(20 + Double(i) / 100)) }
+        #expect(limiter.keyCount == 100 && limiter.orderCount <= 400)
+        #expect(limiter.allow("late-customer", now: t0.addingTimeInterval(200)) == .allowed)
     }
 
     @Test func formBodiesDecodePlusPercentAndKeepTheFirstOfAName() {
@@ -188,4 +207,45 @@ import Testing
         #expect(FixClientAddress.key(peer: "127.0.0.1", forwardedFor: "<script>") == "127.0.0.1")
         #expect(FixClientAddress.key(peer: nil, forwardedFor: "203.0.113.7") == "unknown")
     }
+}
+
+@Suite struct FixLinkSubmitOrderTests {
+    /// Submits of one purchase never overlap; another purchase's are not held up by them.
+    @Test func submitsOfOnePurchaseRunOneAtATime() async {
+        let queue = OneSubmitPerPurchase()
+        let inside = Locked<(now: Int, most: Int, order: [Int])>((0, 0, []))
+        await withTaskGroup(of: Void.self) { group in
+            for i in 0..<40 {
+                group.addTask {
+                    await queue.run("4711") {
+                        inside.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+                        for _ in 0..<20 { await Task.yield() }  // give the others every chance to overlap
+                        inside.withLock { $0.now -= 1; $0.order.append(i) }
+                    }
+                }
+            }
+        }
+        let seen = inside.withLock { $0 }
+        #expect(seen.most == 1)
+        #expect(seen.order.count == 40)
+        #expect(queue.heldCount == 0)
+        // Another purchase's submit goes ahead while one is held.
+        let other = await queue.run("4711") { await queue.run("4712") { "ran" } }
+        #expect(other == "ran")
+    }
+
+    @Test func recentFixesKeepTheLastPagesOnly() {
+        let recent = RecentFixes(capacity: 2)
+        let page = FixDone(username: "A", grants: [], dryRun: false)
+        recent.remember("n1", page); recent.remember("n2", page); recent.remember("n3", page)
+        #expect(recent.page("n1") == nil && recent.page("n2") == page && recent.page("n3") == page)
+    }
+}
+
+/// A small lock-protected value for tests.
+final class Locked<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ value: T) { self.value = value }
+    func withLock<R>(_ body: (inout T) -> R) -> R { lock.lock(); defer { lock.unlock() }; return body(&value) }
 }

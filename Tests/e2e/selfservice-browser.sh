@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # The customer's fix-link page in a real browser (Debian's headless Chromium): sandbox and daemon as
 # their own processes, a purchase under a hostile mistyped name, the link taken from the mail in the
-# sandbox's SMTP sink. The page's text is asserted from Chromium's DOM and screenshots (a phone-sized
-# window) are written to .build/e2e-artifacts/ for a person to look at.
+# sandbox's SMTP sink. Screenshots (a phone-sized window) go to .build/e2e-artifacts/ for a person to look at.
+# What runs where:
+# - Chromium GETs the link from the daemon: the form (DOM asserted, fix-1-form.png) and, at the end, the
+#   "already used" page (fix-4-used.png).
+# - curl sends the form's POSTs (headless Chromium cannot submit a form without a script), with the headers
+#   a browser sends from the page (Origin: null, Sec-Fetch-Site: same-origin); Chromium then renders each
+#   saved answer from a file: the wrong-name form (fix-2-wrong-name.png) and the done page (fix-3-done.png).
+#   Those two are the daemon's HTML in Chromium, not a browser's own submit.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . Tests/e2e/lib.sh
@@ -48,9 +54,11 @@ check "the hostile typed name is text, not markup" bash -c "grep -q '&lt;img src
 check "the form posts back to its own link" grep -qF "action=\"./${LINK##*/}\"" "$TMP/form.html"
 shot fix-1-form "$LINK"
 
-post() { # post NAME: the form as a browser sends it, from our own origin
-  curl -s -o "$TMP/post.html" -w '%{http_code}' -H "Origin: $BASE" --data-urlencode "token=${LINK##*/}" \
-    --data-urlencode "username=$1" "$LINK"
+# post NAME: the form's POST, by curl, with the headers the hardest real browser case carries: Chromium and
+# Firefox send `Origin: null` from a page with a strict referrer policy or under privacy settings.
+post() {
+  curl -s -o "$TMP/post.html" -w '%{http_code}' -H "Origin: null" -H "Sec-Fetch-Site: same-origin" \
+    --data-urlencode "token=${LINK##*/}" --data-urlencode "username=$1" "$LINK"
 }
 check "a name TradingView does not know: the form again (422)" [ "$(post NoSuchBrowserTrader)" = 422 ]
 cp "$TMP/post.html" "$TMP/wrong.html"

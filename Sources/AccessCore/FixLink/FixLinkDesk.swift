@@ -11,6 +11,9 @@ public final class FixLinkDesk: Sendable {
     let titles: @Sendable (String) -> String?
     let clock: @Sendable () -> Date
     let dryRun: Bool
+    private let keyTrouble = FixLinkKeyTrouble()
+    private let oneAtATime = OneSubmitPerPurchase()
+    private let recent = RecentFixes()
     /// Where a customer whose link does not work can write (`email.from`'s address); may be empty.
     public let supportContact: String
 
@@ -22,18 +25,25 @@ public final class FixLinkDesk: Sendable {
         self.dryRun = dryRun; self.supportContact = supportContact
     }
 
-    /// The link's token, checked: signature, expiry, used. Failures are logged with the reason only.
-    public func check(_ text: String) -> Result<FixLinkToken, FixLinkRefusal> {
+    /// The link's token, checked: signature, expiry, used. Refusals of real links are logged with the reason
+    /// only; made-up ones (`invalid`) are not, the caller counts them: anyone can send those. A used link
+    /// `posted` again right after its fix (a double-click's twin, a reload resending the form) passes, so
+    /// `submit` shows the same "done" page instead of "already used".
+    public func check(_ text: String, posted: Bool = false) -> FixLinkCheck {
         let signer: FixLinkSigner
         do { signer = try keys.signer() } catch {
-            actions.events.emit(.error, .fixLinkFailed, "fix links cannot be checked: \(error)")
-            return .failure(.invalid)
+            // Our trouble, not the link's: the customer sees "try again", the admin an error saying what to do.
+            keyTrouble.report(error, path: keys.path, events: actions.events, now: clock())
+            return .unavailable
         }
         switch signer.verify(text, now: clock()) {
+        case .failure(.invalid): return .refused(.invalid)
         case .failure(let why): return refuse(why, transaction: nil)
         case .success(let token):
-            if used.contains(token) { return refuse(.used, transaction: token.transactionId) }
-            return .success(token)
+            if used.contains(token) && !(posted && recent.page(token.nonce) != nil) {
+                return refuse(.used, transaction: token.transactionId)
+            }
+            return .valid(token)
         }
     }
 
@@ -45,8 +55,14 @@ public final class FixLinkDesk: Sendable {
     }
 
     /// A name sent from the form: re-shown with the reason when it is not a TradingView name, else every
-    /// open review item of the purchase resolved under TradingView's spelling.
+    /// open review item of the purchase resolved under TradingView's spelling. One at a time per purchase:
+    /// a second POST waits for the first, then finds the link used and shows the first's page.
     public func submit(_ token: FixLinkToken, typed: String) async -> FixPage {
+        await oneAtATime.run(token.transactionId) { await submitAlone(token, typed: typed) }
+    }
+
+    private func submitAlone(_ token: FixLinkToken, typed: String) async -> FixPage {
+        if let page = alreadyDone(token) { return page }
         guard let items = openItems(token) else { return .unavailable }
         guard let first = items.first else { return settled(token) }
         func again(_ problem: String) -> FixPage {
@@ -69,17 +85,39 @@ public final class FixLinkDesk: Sendable {
             } catch ActionError.invalidUsername {
                 return again("TradingView has no user named \u{201C}\(normalized)\u{201D}. Check the spelling on your profile page.")
             } catch {
-                // Logged by the action itself (review-resolve.failed); items already resolved stay resolved
-                // and the link keeps working for the rest.
-                return .unavailable
+                // Logged by the action itself (review-resolve.failed). Before saying "try again", look at what
+                // is left: another process may have finished the purchase meanwhile. Items already resolved
+                // stay resolved and the link keeps working for the rest.
+                return afterFailure(token, grants: grants, name: name)
             }
         }
+        return finished(token, FixDone(username: name, grants: grants, dryRun: dryRun))
+    }
+
+    /// The page for a link that already did its work: the same "done" page when this process showed it
+    /// lately, else "already used"; nil when the link is not used.
+    private func alreadyDone(_ token: FixLinkToken) -> FixPage? {
+        if let done = recent.page(token.nonce) { return .done(done) }
+        return used.contains(token) ? .refused(.used) : nil
+    }
+
+    /// A resolve failed part-way: "try again" only when something is still open for this purchase.
+    private func afterFailure(_ token: FixLinkToken, grants: [FixGrant], name: String) -> FixPage {
+        if let page = alreadyDone(token) { return page }
+        guard let left = openItems(token), left.isEmpty else { return .unavailable }
+        return grants.isEmpty ? settled(token) : finished(token, FixDone(username: name, grants: grants, dryRun: dryRun))
+    }
+
+    /// Records the link used (not in a dry run: nothing was changed) and remembers its page, first: a
+    /// `check` that sees the link used then always finds the page too.
+    private func finished(_ token: FixLinkToken, _ done: FixDone) -> FixPage {
         if !dryRun {
+            recent.remember(token.nonce, done)
             do { try used.record(token, at: clock()) } catch {
                 actions.events.emit(.error, .fixLinkFailed, "fix link for purchase \(token.transactionId) could not be marked used: \(error)")
             }
         }
-        return .done(FixDone(username: name, grants: grants, dryRun: dryRun))
+        return .done(done)
     }
 
     /// The purchase's open invalid-username items, by script; nil when master data cannot be read.
@@ -96,10 +134,10 @@ public final class FixLinkDesk: Sendable {
         return .refused(.settled)
     }
 
-    private func refuse(_ why: FixLinkRefusal, transaction: String?) -> Result<FixLinkToken, FixLinkRefusal> {
+    private func refuse(_ why: FixLinkRefusal, transaction: String?) -> FixLinkCheck {
         actions.events.emit(.info, .fixLinkRefused, "fix link refused: \(why.rawValue)",
                             fields: ["reason": why.rawValue].merging(transaction.map { ["transaction": $0] } ?? [:]) { a, _ in a })
-        return .failure(why)
+        return .refused(why)
     }
 
     private func product(_ item: ReviewItem) -> String {

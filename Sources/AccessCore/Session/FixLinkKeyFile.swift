@@ -43,16 +43,25 @@ public final class FixLinkKeyFile: @unchecked Sendable {
     }
 
     private func load() throws -> SymmetricKey? {
-        guard let sealed = FileManager.default.contents(atPath: path) else { return nil }
+        guard let sealed = FileManager.default.contents(atPath: path) else {
+            // There but unreadable (made by another user, mode 0600): say so, rather than try to make a
+            // new key over it and fail with a puzzling "exists".
+            guard access(path, F_OK) == 0 else { return nil }
+            throw VaultError.io(path: path, detail: "exists but cannot be read by this process's user (\(ProcessInfo.processInfo.userName)); "
+                                + "make it readable by the user every access-console command and the daemon run as")
+        }
         guard sealed.count > Self.magic.count, Array(sealed.prefix(Self.magic.count)) == Self.magic,
               let box = try? AES.GCM.SealedBox(combined: sealed.dropFirst(Self.magic.count)) else {
-            throw VaultError.corrupt(path: path)
+            throw VaultError.io(path: path, detail: "not a sealed fix-link key (damaged or truncated); restore it from a backup, "
+                                + "or delete it to have a new key made (links already mailed stop working)")
         }
         let plain: Data
         do { plain = try AES.GCM.open(box, using: try vaultKey()) } catch let e as VaultError { throw e } catch {
             throw VaultError.wrongKey(file: path, keyFile: vaultKeyPath)
         }
-        guard plain.count == 32 else { throw VaultError.corrupt(path: path) }
+        guard plain.count == 32 else {
+            throw VaultError.io(path: path, detail: "not a sealed fix-link key (wrong length); restore it from a backup, or delete it")
+        }
         return SymmetricKey(data: plain)
     }
 
