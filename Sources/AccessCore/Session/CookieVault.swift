@@ -30,10 +30,7 @@ public final class CookieVault: CookieProvider, @unchecked Sendable {
         guard let key = try VaultKey.resolve(environment: environment, keyFile: keyPath, create: false) else {
             throw VaultError.missingKey(file: cookiesPath, keyFile: keyPath)
         }
-        guard sealed.count > Self.magic.count, Array(sealed.prefix(Self.magic.count)) == Self.magic,
-              let box = try? AES.GCM.SealedBox(combined: sealed.dropFirst(Self.magic.count)) else {
-            throw VaultError.corrupt(path: cookiesPath)
-        }
+        guard let box = VaultSeal.box(in: sealed, magic: Self.magic) else { throw VaultError.corrupt(path: cookiesPath) }
         let plain: Data
         do { plain = try AES.GCM.open(box, using: key) } catch {
             throw VaultError.wrongKey(file: cookiesPath, keyFile: keyPath)
@@ -51,17 +48,11 @@ public final class CookieVault: CookieProvider, @unchecked Sendable {
         do { plain = try JSONEncoder.vault.encode(cookies) } catch {
             throw VaultError.io(path: cookiesPath, detail: "cannot encode cookies")
         }
-        let sealed: Data
-        do {
-            guard let combined = try AES.GCM.seal(plain, using: key).combined else {
-                throw VaultError.io(path: cookiesPath, detail: "cannot seal cookies")
-            }
-            sealed = combined
-        } catch let e as VaultError { throw e } catch {
-            throw VaultError.io(path: cookiesPath, detail: "cannot encrypt cookies")
+        guard let sealed = VaultSeal.seal(plain, magic: Self.magic, key: key) else {
+            throw VaultError.io(path: cookiesPath, detail: "cannot seal cookies")
         }
         do {
-            try DurableFile.replace(cookiesPath, with: Self.magic + Array(sealed), mode: 0o600)
+            try DurableFile.replace(cookiesPath, with: sealed, mode: 0o600)
         } catch let e as StoreError {
             throw VaultError.io(path: cookiesPath, detail: "\(e)")
         }

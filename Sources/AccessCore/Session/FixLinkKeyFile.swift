@@ -50,8 +50,7 @@ public final class FixLinkKeyFile: @unchecked Sendable {
             throw VaultError.io(path: path, detail: "exists but cannot be read by this process's user (\(ProcessInfo.processInfo.userName)); "
                                 + "make it readable by the user every access-console command and the daemon run as")
         }
-        guard sealed.count > Self.magic.count, Array(sealed.prefix(Self.magic.count)) == Self.magic,
-              let box = try? AES.GCM.SealedBox(combined: sealed.dropFirst(Self.magic.count)) else {
+        guard let box = VaultSeal.box(in: sealed, magic: Self.magic) else {
             throw VaultError.io(path: path, detail: "not a sealed fix-link key (damaged or truncated); restore it from a backup, "
                                 + "or delete it to have a new key made (links already mailed stop working)")
         }
@@ -67,20 +66,14 @@ public final class FixLinkKeyFile: @unchecked Sendable {
 
     private func create() throws -> SymmetricKey {
         let key = SymmetricKey(size: .bits256)
-        let sealed: Data
-        do {
-            guard let combined = try AES.GCM.seal(key.withUnsafeBytes { Data($0) }, using: try vaultKey()).combined else {
-                throw VaultError.io(path: path, detail: "cannot seal the fix-link key")
-            }
-            sealed = combined
-        } catch let e as VaultError { throw e } catch {
+        guard let sealed = VaultSeal.seal(key.withUnsafeBytes { Data($0) }, magic: Self.magic, key: try vaultKey()) else {
             throw VaultError.io(path: path, detail: "cannot seal the fix-link key")
         }
         let temp = path + ".tmp-\(getpid())-\(UUID().uuidString.prefix(8))"
         do {
             let fd = try DurableFile.openFile(temp, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
             defer { DurableFile.closeFile(fd) }
-            try (Self.magic + Array(sealed)).withUnsafeBytes { try DurableFile.writeAll(fd, $0, path: temp) }
+            try sealed.withUnsafeBytes { try DurableFile.writeAll(fd, $0, path: temp) }
             try DurableFile.sync(fd, path: temp)
         } catch {
             unlink(temp)
