@@ -53,7 +53,7 @@ extension ConsoleBenchmark {
         var best = (read: Double.infinity, index: Double.infinity)
         for _ in 0..<runs {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let scripts = try runtime.loadScripts()
+            let scripts = try runtime.loadSummaries()
             let t1 = DispatchTime.now().uptimeNanoseconds
             let snapshot = ConsoleSnapshot(configPath: configPath, scripts: scripts, session: SessionStatusInfo(status: .valid),
                                            modes: ModeReport(dryRun: false, readOnly: false, version: 1))

@@ -31,14 +31,15 @@ import Testing
         }
     }
 
-    /// The users object of a snapshot as `readUsersInChunks` reads it (nil: it declined).
+    /// The users object of a snapshot as the chunked reader reads it (nil: it declined).
     private func usersInChunks(_ bytes: [UInt8]) -> [String: UserAccess]? {
         let text = String(decoding: bytes, as: UTF8.self)
         guard let key = text.range(of: "\"users\""), let open = text[key.upperBound...].firstIndex(of: "{") else { return nil }
         let at = text.utf8.distance(from: text.utf8.startIndex, to: open)
         return bytes.withUnsafeBufferPointer { buffer in
             var r = JSONReader(buffer, at: at, depth: 1)
-            return SnapshotCodec.readUsersInChunks(&r, newestHistoryOnly: false)
+            let parts = SnapshotCodec.readMembersInChunks(&r) { r, key in (key, try SnapshotCodec.readUser(&r)) }
+            return parts.map { Dictionary($0.joined().map { $0 }, uniquingKeysWith: { _, later in later }) }
         }
     }
 
@@ -120,6 +121,27 @@ import Testing
                 let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
                 let special = b == 0x22 || b == 0x5C || b < 0x20
                 #expect(JSONReader.endsPlainText(word) == special, "byte \(b) at \(at)")
+            }
+        }
+    }
+
+    /// The scanner jumps to the lowest mark: it must be the first special byte whatever follows it
+    /// (a borrow may mark bytes above). Every pair of bytes at every pair of places, over plain text.
+    @Test func theLowestMarkIsTheFirstSpecialByte() {
+        func special(_ b: UInt8) -> Bool { b == 0x22 || b == 0x5C || b < 0x20 }
+        let samples: [UInt8] = [0x00, 0x01, 0x0A, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x61, 0x7F, 0x80, 0xA2, 0xDC, 0xFF]
+        for b1 in 0...255 {
+            for b2 in samples {
+                for i in 0..<8 {
+                    for j in 0..<8 where j != i {
+                        var bytes = [UInt8](repeating: 0x61, count: 8)
+                        bytes[i] = UInt8(b1); bytes[j] = b2
+                        let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                        let marks = JSONReader.specialBytes(word)
+                        let first = bytes.firstIndex(where: special)
+                        #expect((marks == 0 ? nil : marks.trailingZeroBitCount >> 3) == first, "bytes \(bytes)")
+                    }
+                }
             }
         }
     }

@@ -99,15 +99,25 @@ public final class AppRuntime: Sendable {
     }
 
     /// The master data of every configured script as the files hold it, without taking any lock: the
-    /// console keeps showing it while a sync (here or in a daemon) holds the scripts. For showing and
-    /// counting: the processed transaction ids are left out, and all but each user's newest history
-    /// entry (`ScriptStore.PeekDetail.display`). One script after another: a big one is read in chunks
-    /// side by side already, and libdispatch runs a parallel loop inside another one serially.
+    /// CLI's readers (export, queues) and the daemon's pages show it while a sync holds the scripts.
+    /// For showing and counting: the processed transaction ids are left out, and all but each user's
+    /// newest history entry (`ScriptStore.PeekDetail.display`). One script after another: a big one is
+    /// read in chunks side by side already, and libdispatch runs a parallel loop inside another one serially.
     public func loadScripts() throws -> [ScriptAccess] {
         try config.scriptIds.map { id in
             var state = try ScriptStore.peek(directory: masterDataDirectory, scriptId: id, detail: .display)
             if state.title == nil { state.title = config.title(ofScript: id) }
             return state
+        }
+    }
+
+    /// Every configured script as the console shows it (`ScriptSummary`: users in key order, newest
+    /// history entry only, no dictionary), read like `loadScripts`.
+    public func loadSummaries() throws -> [ScriptSummary] {
+        try config.scriptIds.map { id in
+            var summary = try ScriptStore.peekSummary(directory: masterDataDirectory, scriptId: id)
+            if summary.title == nil { summary.title = config.title(ofScript: id) }
+            return summary
         }
     }
 }

@@ -167,7 +167,7 @@ struct JSONReader {
         let start = pos
         guard pos < p.count else { throw fail("unexpected end of file") }
         switch p[pos] {
-        case 0x7B: try object { r, _ in try r.skipValue() }
+        case 0x7B: try rawKeyObject { r, _ in try r.skipValue() }   // keys not made into Strings
         case 0x5B: try array { r in try r.skipValue() }
         case 0x22: _ = try stringBounds()
         case 0x74, 0x66: _ = try bool()
@@ -188,8 +188,14 @@ struct JSONReader {
         var escaped = false
         let base = UnsafeRawPointer(p.baseAddress!)
         while pos < p.count {
-            // Eight bytes at a time past plain text: a snapshot is mostly string bytes.
-            while pos + 8 <= p.count, !Self.endsPlainText(base.loadUnaligned(fromByteOffset: pos, as: UInt64.self)) { pos += 8 }
+            // Eight bytes at a time past plain text (a snapshot is mostly string bytes), then straight
+            // to the first byte that is not: most strings end inside their first eight bytes.
+            while pos + 8 <= p.count {
+                let special = Self.specialBytes(base.loadUnaligned(fromByteOffset: pos, as: UInt64.self))
+                if special == 0 { pos += 8; continue }
+                pos += special.trailingZeroBitCount >> 3
+                break
+            }
             guard pos < p.count else { break }
             let c = p[pos]
             if c == 0x22 { pos += 1; return (start, pos - 1, escaped) }
@@ -200,12 +206,16 @@ struct JSONReader {
         throw fail("unterminated string")
     }
 
-    /// Whether any of the eight bytes is a quote, a backslash or a control character (below 0x20):
-    /// the zero-byte and less-than word tricks, exact for "is there one".
-    static func endsPlainText(_ w: UInt64) -> Bool {
+    /// Whether any of the eight bytes is a quote, a backslash or a control character (below 0x20).
+    static func endsPlainText(_ w: UInt64) -> Bool { specialBytes(w) != 0 }
+
+    /// The high bit of each of the eight bytes (loaded little-endian: the first byte lowest) that is a
+    /// quote, a backslash or a control character, by the zero-byte and less-than word tricks. A borrow
+    /// can mark a byte above a marked one, never below: the lowest mark is always the first such byte.
+    static func specialBytes(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        return hasZeroByte(w ^ (ones &* 0x22)) || hasZeroByte(w ^ (ones &* 0x5C)) || (w &- ones &* 0x20) & ~w & highs != 0
+        func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        return zeroBytes(w ^ (ones &* 0x22)) | zeroBytes(w ^ (ones &* 0x5C)) | ((w &- ones &* 0x20) & ~w & highs)
     }
 
     private func unescape(_ s: UnsafeBufferPointer<UInt8>, at offset: Int) throws -> String {

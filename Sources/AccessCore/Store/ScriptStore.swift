@@ -74,8 +74,10 @@ public final class ScriptStore: @unchecked Sendable {
         let generation = StoreGeneration.read(base + ".generation")
         let snapshotBytes = try DurableFile.readAll(snapshotPath)
         let journalBytes = try DurableFile.readAll(journalPath) ?? []
-        let (state, sequence, journal) = try load(scriptId: scriptId, generation: generation, snapshot: snapshotBytes,
-                                                  at: snapshotPath, journal: journalBytes, at: journalPath)
+        let (state, sequence, journal) = try withBuffer(snapshotBytes) { snapshot in
+            try load(scriptId: scriptId, generation: generation, snapshot: snapshot,
+                     at: snapshotPath, journal: journalBytes, at: journalPath, decode: decodeFull)
+        }
 
         let fd = try DurableFile.openFile(journalPath, O_WRONLY | O_APPEND | O_CREAT)
         let store = ScriptStore(scriptId: scriptId, snapshotPath: snapshotPath, journalPath: journalPath,
@@ -105,32 +107,48 @@ public final class ScriptStore: @unchecked Sendable {
     /// holds (skipped by their `seq`), never a snapshot older than a journal already emptied. A line
     /// being written is torn at the end and ignored.
     public static func peek(directory: URL, scriptId: String, detail: PeekDetail = .full) throws -> ScriptAccess {
+        var state: ScriptAccess = try peek(directory: directory, scriptId: scriptId) { bytes in
+            let snapshot = try SnapshotCodec.decode(bytes, detail: detail)
+            return (snapshot.state, snapshot.journalSequence)
+        }
+        if detail == .display { state.processedTransactions = [] }   // the journal's ids too: empty, never partial
+        return state
+    }
+
+    /// The script as the console shows it (see `ScriptSummary`), read the way `peek` reads.
+    public static func peekSummary(directory: URL, scriptId: String) throws -> ScriptSummary {
+        try peek(directory: directory, scriptId: scriptId, decode: SnapshotCodec.decodeSummary)
+    }
+
+    private static func peek<State: StoreReadable>(directory: URL, scriptId: String,
+                                                   decode: (UnsafeBufferPointer<UInt8>) throws -> (State, Int)) throws -> State {
         let base = directory.appendingPathComponent(ScriptFileName.encode(scriptId)).path
         let journalPath = base + ".journal", snapshotPath = base + ".json"
         // The marker first: it never names more than the files held when it was written, and they only grow.
         let generation = StoreGeneration.read(base + ".generation")
         let journalBytes = try DurableFile.readAll(journalPath) ?? []
-        var state = try load(scriptId: scriptId, generation: generation, snapshot: try DurableFile.readAll(snapshotPath),
-                        at: snapshotPath, journal: journalBytes, at: journalPath, detail: detail).state
-        if detail == .display { state.processedTransactions = [] }   // the journal's ids too: empty, never partial
-        return state
+        return try DurableFile.withContents(snapshotPath) { snapshot in
+            try load(scriptId: scriptId, generation: generation, snapshot: snapshot,
+                     at: snapshotPath, journal: journalBytes, at: journalPath, decode: decode).state
+        }
     }
 
     /// Snapshot plus the journal lines it does not hold yet; the journal's intact part, for `open` to cut to.
-    private static func load(scriptId: String, generation: StoreGeneration?, snapshot snapshotBytes: [UInt8]?,
-                             at snapshotPath: String, journal journalBytes: [UInt8], at journalPath: String, detail: PeekDetail = .full)
-        throws -> (state: ScriptAccess, sequence: Int, journal: JournalReader.Contents) {
-        var (state, sequence) = try readSnapshot(scriptId: scriptId, snapshotBytes, at: snapshotPath, detail: detail)
+    private static func load<State: StoreReadable>(
+        scriptId: String, generation: StoreGeneration?, snapshot snapshotBytes: UnsafeBufferPointer<UInt8>?, at snapshotPath: String,
+        journal journalBytes: [UInt8], at journalPath: String,
+        decode: (UnsafeBufferPointer<UInt8>) throws -> (State, Int)
+    ) throws -> (state: State, sequence: Int, journal: JournalReader.Contents) {
+        var (state, sequence) = try readSnapshot(scriptId: scriptId, snapshotBytes, at: snapshotPath, decode: decode)
         let journal: JournalReader.Contents
         do {
             journal = try JournalReader.read(journalBytes, path: journalPath, snapshotSequence: sequence, decoder: StoreJSON.decoder())
         } catch StoreError.corrupt(let path, let detail) {
             throw StoreError.corrupt(path: path, detail: "\(detail) (`access-console store repair --script \(scriptId)` keeps the lines before it and sets the rest aside)")
         }
-        for line in journal.lines where line.seq > sequence {
-            for change in line.changes { state.apply(change) }
-            sequence = line.seq
-        }
+        let newer = journal.lines.filter { $0.seq > sequence }
+        state.apply(newer.flatMap(\.changes))
+        sequence = newer.last?.seq ?? sequence
         if let generation, generation.scriptId == scriptId, sequence < generation.sequence {
             let what = snapshotBytes == nil ? "the snapshot is missing" : "the snapshot and journal end at change \(sequence)"
             throw StoreError.corrupt(path: snapshotPath, detail: "master data was lost: \(what) but the store had reached change "
@@ -141,18 +159,33 @@ public final class ScriptStore: @unchecked Sendable {
     }
 
     /// The snapshot's state and the last journal seq it holds; an empty state at seq 0 when there is none.
-    static func readSnapshot(scriptId: String, _ bytes: [UInt8]?, at snapshotPath: String, detail: PeekDetail = .full) throws -> (ScriptAccess, Int) {
-        guard let bytes else { return (ScriptAccess(scriptId: scriptId), 0) }
-        let snapshot: SnapshotCodec.Snapshot
+    static func readSnapshot(scriptId: String, _ bytes: [UInt8]?, at snapshotPath: String) throws -> (ScriptAccess, Int) {
+        try withBuffer(bytes) { try readSnapshot(scriptId: scriptId, $0, at: snapshotPath, decode: decodeFull) }
+    }
+
+    private static func withBuffer<R>(_ bytes: [UInt8]?, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+        guard let bytes else { return try body(nil) }
+        return try bytes.withUnsafeBufferPointer { try body($0) }
+    }
+
+    private static func decodeFull(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (ScriptAccess, Int) {
+        let snapshot = try SnapshotCodec.decode(bytes)
+        return (snapshot.state, snapshot.journalSequence)
+    }
+
+    private static func readSnapshot<State: StoreReadable>(scriptId: String, _ bytes: UnsafeBufferPointer<UInt8>?, at snapshotPath: String,
+                                                           decode: (UnsafeBufferPointer<UInt8>) throws -> (State, Int)) throws -> (State, Int) {
+        guard let bytes else { return (State(emptyScript: scriptId), 0) }
+        let snapshot: (state: State, sequence: Int)
         do {
-            snapshot = try bytes.withUnsafeBufferPointer { try SnapshotCodec.decode($0, detail: detail) }
+            snapshot = try decode(bytes)
         } catch let e as JSONReadError {
             throw StoreError.corrupt(path: snapshotPath, detail: "line \(lineNumber(of: e.offset, in: bytes)): \(e.message)")
         }
         guard snapshot.state.scriptId == scriptId else {
             throw StoreError.corrupt(path: snapshotPath, detail: "holds script \(snapshot.state.scriptId), expected \(scriptId)")
         }
-        return (snapshot.state, snapshot.journalSequence)
+        return snapshot
     }
 
     private init(scriptId: String, snapshotPath: String, journalPath: String, options: StoreOptions,
@@ -302,7 +335,7 @@ public final class ScriptStore: @unchecked Sendable {
 
     public var isClosed: Bool { mutex.withLock { journalFD < 0 } }
 
-    private static func lineNumber(of offset: Int, in bytes: [UInt8]) -> Int {
+    private static func lineNumber(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var line = 1
         for b in bytes[0..<min(offset, bytes.count)] where b == 0x0A { line += 1 }
         return line

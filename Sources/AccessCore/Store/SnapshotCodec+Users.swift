@@ -6,19 +6,30 @@ extension SnapshotCodec {
     /// (100k users are 50 MB).
     static let chunkedUsersBytes = 4 << 20
 
-    /// The users object next in `r`: read in chunks side by side when it is big and cuts cleanly at
-    /// user lines, else in one go. When any chunk fails it is read again in one go, which names the
-    /// damage with its exact place, so chunking never changes what a file means or how an error reads.
+    /// The users object next in `r`, for a sync or a `ScriptAccess` reader.
     static func readUsers(_ r: inout JSONReader, newestHistoryOnly: Bool) throws -> [String: UserAccess] {
-        if let users = readUsersInChunks(&r, newestHistoryOnly: newestHistoryOnly) { return users }
-        var entries: [(String, UserAccess)] = []
-        try r.object { r, key in entries.append((key, try readUser(&r, newestHistoryOnly: newestHistoryOnly))) }
-        var parts = [consume entries]
+        var parts = try readMembers(&r) { r, key in (key, try readUser(&r, newestHistoryOnly: newestHistoryOnly)) }
         return dictionary(moving: &parts)
     }
 
+    /// The users object next in `r` as summaries, in file order (for the console).
+    static func readUserSummaries(_ r: inout JSONReader) throws -> UserList {
+        UserList(parts: try readMembers(&r) { r, key in try readUserSummary(&r, key: key) })
+    }
+
+    /// The members of the object next in `r`, each read by `read`, in file order, in parts: read in
+    /// chunks side by side when the object is big and cuts cleanly at member lines, else in one go
+    /// (one part). When any chunk fails the object is read again in one go, which names the damage
+    /// with its exact place, so chunking never changes what a file means or how an error reads.
+    static func readMembers<T: Sendable>(_ r: inout JSONReader, _ read: @escaping @Sendable (inout JSONReader, String) throws -> T) throws -> [[T]] {
+        if let parts = readMembersInChunks(&r, read) { return parts }
+        var entries: [T] = []
+        try r.object { r, key in entries.append(try read(&r, key)) }
+        return [entries]
+    }
+
     /// nil (and `r` untouched) when the object is small, cannot be cut, or a chunk does not read.
-    static func readUsersInChunks(_ r: inout JSONReader, newestHistoryOnly: Bool) -> [String: UserAccess]? {
+    static func readMembersInChunks<T: Sendable>(_ r: inout JSONReader, _ read: @escaping @Sendable (inout JSONReader, String) throws -> T) -> [[T]]? {
         var probe = r
         guard probe.peek() == 0x7B else { return nil }
         let bytes = probe.bytes, open = probe.pos, total = bytes.count - open
@@ -31,26 +42,25 @@ extension SnapshotCodec {
             starts.append(s)
         }
         guard starts.count > 1 else { return nil }
-        typealias Chunk = (entries: [(String, UserAccess)], end: Int)
         let shared = SharedBytes(buffer: bytes), cuts = starts
-        let results = Mutex([Result<Chunk, any Error>?](repeating: nil, count: starts.count))
+        let results = Mutex([Result<(entries: [T], end: Int), any Error>?](repeating: nil, count: starts.count))
         DispatchQueue.concurrentPerform(iterations: starts.count) { k in
-            let result = Result { () throws -> Chunk in
+            let result = Result { () throws -> (entries: [T], end: Int) in
                 // Two levels deep: inside the snapshot's object and its users object.
                 var reader = JSONReader(shared.buffer, at: cuts[k], depth: 2)
-                var entries: [(String, UserAccess)] = []
+                var entries: [T] = []
                 entries.reserveCapacity(total / cuts.count / 300)   // a user line is 300-500 bytes
                 let end = try reader.members(stoppingAt: k + 1 < cuts.count ? cuts[k + 1] : nil) { r, key in
-                    entries.append((key, try readUser(&r, newestHistoryOnly: newestHistoryOnly)))
+                    entries.append(try read(&r, key))
                 }
                 return (entries, end)
             }
             results.withLock { $0[k] = result }
         }
         // Taken out of the lock (and each result dropped once read), so every part is this code's alone
-        // and `dictionary(moving:)` moves its users instead of copying them.
+        // and the caller moves its entries instead of copying them.
         var outcomes = results.withLock { r in defer { r = [] }; return r }
-        var parts: [[(String, UserAccess)]] = []
+        var parts: [[T]] = []
         var end = open
         for i in outcomes.indices {
             guard case .success(let chunk)? = outcomes[i] else { return nil }
@@ -59,7 +69,7 @@ extension SnapshotCodec {
             end = chunk.end
         }
         r.jump(to: end)
-        return dictionary(moving: &parts)
+        return parts
     }
 
     /// The snapshot's bytes, handed to the chunk readers: read-only, and they outlive every reader.

@@ -42,6 +42,24 @@ enum SnapshotCodec {
     /// `.display` reads what `ScriptStore.PeekDetail.display` promises: no processed ids, only the
     /// newest history entry of each user (the older ones are skipped as JSON, their fields not read).
     static func decode(_ data: UnsafeBufferPointer<UInt8>, detail: ScriptStore.PeekDetail = .full) throws -> Snapshot {
+        var users: [String: UserAccess] = [:]
+        var snapshot = try decode(data, processedIds: detail == .full) { r in
+            users = try readUsers(&r, newestHistoryOnly: detail == .display)
+        }
+        snapshot.state.users = users
+        return snapshot
+    }
+
+    /// The snapshot as the console shows it: users as summaries in file order (see `ScriptSummary`).
+    static func decodeSummary(_ data: UnsafeBufferPointer<UInt8>) throws -> (ScriptSummary, Int) {
+        var users = UserList()
+        let snapshot = try decode(data, processedIds: false) { r in users = try readUserSummaries(&r) }
+        return (ScriptSummary(script: snapshot.state, usersInFileOrder: users), snapshot.journalSequence)
+    }
+
+    /// Everything but the users object, which `readUsers` reads; `state.users` is left empty.
+    private static func decode(_ data: UnsafeBufferPointer<UInt8>, processedIds: Bool,
+                               readUsers: (inout JSONReader) throws -> Void) throws -> Snapshot {
         var r = JSONReader(data)
         var state = ScriptAccess(scriptId: "")
         var sequence = 0
@@ -66,12 +84,12 @@ enum SnapshotCodec {
             case "reviewQueue": state.reviewQueue = try codable([String: ReviewItem].self, &r)
             case "scriptId": state.scriptId = try r.string(); sawScriptId = true
             case "title": state.title = try r.optionalString()
-            case "processedTransactions" where detail == .display: try r.skipValue()
+            case "processedTransactions" where !processedIds: try r.skipValue()
             case "processedTransactions":
                 var ids: [String] = []
                 try r.array { r in ids.append(try r.string()) }
                 state.processedTransactions = Set(ids)
-            case "users": state.users = try readUsers(&r, newestHistoryOnly: detail == .display)
+            case "users": try readUsers(&r)
             default: try r.skipValue()  // written by a newer version: keep reading
             }
         }
@@ -122,12 +140,7 @@ enum SnapshotCodec {
             else if JSONReader.is(key, "grantedAt") { u.grantedAt = try r.optionalDate() }
             else if JSONReader.is(key, "history") {
                 if newestHistoryOnly {
-                    var newest: Range<Int>?
-                    try r.array { r in newest = try r.skipValue() }
-                    if let newest {
-                        var one = JSONReader(r.bytes, at: newest.lowerBound, depth: 4)
-                        u.history = [try readHistory(&one)]
-                    }
+                    if let newest = try readNewestHistory(&r) { u.history = [newest] }
                 } else {
                     try r.array { r in u.history.append(try readHistory(&r)) }
                 }
@@ -136,6 +149,31 @@ enum SnapshotCodec {
         }
         guard sawName else { throw JSONReadError(offset: start, message: "user without \"username\"") }
         return u
+    }
+
+    /// One user's summary: the fields the console shows, the rest skipped as JSON.
+    static func readUserSummary(_ r: inout JSONReader, key: String) throws -> UserSummary {
+        let start = r.pos
+        var u = UserSummary(key: key, username: "")
+        var sawName = false
+        try r.rawKeyObject { r, field in
+            if JSONReader.is(field, "username") { u.username = try r.string(); sawName = true }
+            else if JSONReader.is(field, "email") { u.email = try r.optionalString() }
+            else if JSONReader.is(field, "expiry") { u.expiry = try r.optionalDate() }
+            else if JSONReader.is(field, "history") { u.lastAction = try readNewestHistory(&r) }
+            else { try r.skipValue() }
+        }
+        guard sawName else { throw JSONReadError(offset: start, message: "user without \"username\"") }
+        return u
+    }
+
+    /// The last entry of a history array; the ones before it are skipped as JSON, their fields not read.
+    private static func readNewestHistory(_ r: inout JSONReader) throws -> HistoryEntry? {
+        var newest: Range<Int>?
+        try r.array { r in newest = try r.skipValue() }
+        guard let newest else { return nil }
+        var one = JSONReader(r.bytes, at: newest.lowerBound, depth: 4)
+        return try readHistory(&one)
     }
 
     private static func readHistory(_ r: inout JSONReader) throws -> HistoryEntry {

@@ -40,7 +40,7 @@ public protocol ConsoleServices: Sendable {
 /// What the console shows, loaded at start and after every action.
 public struct ConsoleSnapshot: Sendable, Equatable {
     public var configPath: String
-    public let scripts: [ScriptAccess]
+    public let scripts: [ScriptSummary]
     /// Each script's Users pane rows, by script id: built with the snapshot, where it is made (the
     /// services' thread), never on the UI loop.
     public let usersIndex: [String: UsersIndex]
@@ -48,12 +48,18 @@ public struct ConsoleSnapshot: Sendable, Equatable {
     public var modes: ModeReport
     public var others: OtherProcesses
 
-    public init(configPath: String, scripts: [ScriptAccess], session: SessionStatusInfo, modes: ModeReport,
+    public init(configPath: String, scripts: [ScriptSummary], session: SessionStatusInfo, modes: ModeReport,
                 others: OtherProcesses = OtherProcesses()) {
         self.configPath = configPath; self.scripts = scripts; self.session = session; self.modes = modes
         self.others = others
         // One script after another: a big one is built in parts side by side already.
         usersIndex = Dictionary(scripts.map { ($0.scriptId, UsersIndex(users: $0.users)) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// From whole scripts (tests, the bench's generated state).
+    public init(configPath: String, scripts: [ScriptAccess], session: SessionStatusInfo, modes: ModeReport,
+                others: OtherProcesses = OtherProcesses()) {
+        self.init(configPath: configPath, scripts: scripts.map(ScriptSummary.init), session: session, modes: modes, others: others)
     }
 }
 

@@ -89,8 +89,8 @@ public struct ConsoleState: Sendable, Equatable {
         log = LogState(capacity: options.logCapacity)
     }
 
-    public var scripts: [ScriptAccess] { snapshot?.scripts ?? [] }
-    public var currentScript: ScriptAccess? { scripts.first { $0.scriptId == selectedScript } }
+    public var scripts: [ScriptSummary] { snapshot?.scripts ?? [] }
+    public var currentScript: ScriptSummary? { scripts.first { $0.scriptId == selectedScript } }
     public var session: SessionStatusInfo? { snapshot?.session }
     /// What the header shows and the next write does: the services' mode.
     public var dryRun: Bool { modes?.dryRun ?? false }

@@ -2,54 +2,55 @@ import AccessCore
 import Foundation
 import Synchronization
 
-/// One script's users flattened for the Users pane, built once per snapshot where the snapshot is
-/// made (the services' thread), so a reload or a script switch at 100k users costs the UI loop
-/// nothing: the rows, a lowercase search blob, and the username order (the default sort).
-/// Immutable; `UsersTable` keeps the sort, filter and marks on top of it.
+/// One script's users for the Users pane, built once per snapshot where the snapshot is made (the
+/// services' thread), so a reload or a script switch at 100k users costs the UI loop nothing: the
+/// users, a lowercase search blob, and the username order (the default sort). Rows are made from the
+/// users when shown (a screenful), not 100k at a time. Immutable; `UsersTable` keeps the sort,
+/// filter and marks on top of it.
 public struct UsersIndex: Sendable, Equatable {
-    public let rows: [UserRow]
+    public let users: UserList
+    public var rows: LazyMapCollection<UserList, UserRow> { users.lazy.map(UserRow.init) }
     /// Lowercased "username email" of every row, back to back; `searchStart[i]..<searchStart[i+1]`,
     /// the username ending at `nameEnd[i]`.
     let searchBlob: [UInt8]
     let searchStart: [Int32]
     let nameEnd: [Int32]
+    /// Each row's expiry in seconds since 1970, lifetime as +infinity (the expiry sort, the
+    /// expiring-soon count).
+    public let expiries: [Double]
     /// Row indices by username, ascending.
     private(set) var byUsername: [Int32] = []
 
-    public static let empty = UsersIndex(users: [String: UserAccess]())
+    public static let empty = UsersIndex(users: UserList())
 
     /// Users given as a list (tests, samples): keyed as a script keys them, a later duplicate wins.
     public init(users: [UserAccess]) {
-        self.init(users: Dictionary(users.map { (Username.key($0.username), $0) }, uniquingKeysWith: { _, later in later }))
+        let keyed = Dictionary(users.map { (Username.key($0.username), $0) }, uniquingKeysWith: { _, later in later })
+        self.init(users: UserList(keyed.sorted { $0.key < $1.key }.map { UserSummary(key: $0.key, $0.value) }))
     }
 
-    /// A script's users. Many users are flattened in parts side by side (each part into its own slice
-    /// of the rows and its own blob, joined after).
-    public init(users: [String: UserAccess]) {
-        let values = users.values, n = values.count
-        let parts = n >= 20_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 4) : 1
-        var cuts = [values.startIndex]
-        for k in 1..<parts { cuts.append(values.index(cuts[k - 1], offsetBy: n / parts)) }
-        cuts.append(values.endIndex)
-        let bounds = cuts
-        let firstRow = (0..<parts).map { $0 * (n / parts) }
-        let built = Mutex([Part?](repeating: nil, count: parts))
-        let rows = [UserRow](unsafeUninitializedCapacity: n) { buffer, count in
-            let out = SharedRows(buffer: buffer)
-            DispatchQueue.concurrentPerform(iterations: parts) { k in
-                var part = Part(capacity: n / parts + 1)
-                var i = firstRow[k]
-                for u in values[bounds[k]..<bounds[k + 1]] {
-                    let r = UserRow(u)
-                    part.add(r)
-                    (out.buffer.baseAddress! + i).initialize(to: r)
-                    i += 1
-                }
-                built.withLock { $0[k] = part }
-            }
-            count = n
+    /// A script's users (in key order, as `ScriptSummary` holds them: the username order then comes
+    /// nearly sorted, which the sort finds in one pass). Many users are flattened in parts side by
+    /// side (each part into its own slice of the rows and its own blob, joined after).
+    public init(users: UserList) {
+        let n = users.count
+        // The list's parts (as read side by side) are the units of work; one big part is cut up.
+        let slices: [ArraySlice<UserSummary>]
+        if users.parts.count == 1, n >= 20_000 {
+            let whole = users.parts[0], k = min(ProcessInfo.processInfo.activeProcessorCount, 4)
+            slices = (0..<k).map { whole[(n * $0 / k)..<(n * ($0 + 1) / k)] }
+        } else {
+            slices = users.parts.map { $0[...] }
         }
-        var blob: [UInt8] = [], starts: [Int32] = [0], ends: [Int32] = []
+        let built = Mutex([Part?](repeating: nil, count: slices.count))
+        DispatchQueue.concurrentPerform(iterations: slices.count) { k in
+            var part = Part(capacity: slices[k].count)
+            for u in slices[k] { part.add(u) }
+            built.withLock { $0[k] = part }
+        }
+        var blob: [UInt8] = [], starts: [Int32] = [0], ends: [Int32] = [], expiries: [Double] = []
+        expiries.reserveCapacity(n)
+        blob.reserveCapacity(built.withLock { $0.reduce(0) { $0 + ($1?.blob.count ?? 0) } })
         starts.reserveCapacity(n + 1); ends.reserveCapacity(n)
         for part in built.withLock({ $0 }) {
             guard let part else { continue }
@@ -57,8 +58,9 @@ public struct UsersIndex: Sendable, Equatable {
             blob += part.blob
             for e in part.starts.dropFirst() { starts.append(base + e) }
             for e in part.ends { ends.append(base + e) }
+            expiries += part.expiries
         }
-        self.rows = rows; searchBlob = blob; searchStart = starts; nameEnd = ends
+        self.users = users; searchBlob = blob; searchStart = starts; nameEnd = ends; self.expiries = expiries
         byUsername = computeOrder(.username)
     }
 
@@ -67,35 +69,33 @@ public struct UsersIndex: Sendable, Equatable {
         var blob: [UInt8] = []
         var starts: [Int32] = [0]
         var ends: [Int32] = []
+        var expiries: [Double] = []
         init(capacity: Int) {
             blob.reserveCapacity(capacity * 32); starts.reserveCapacity(capacity + 1); ends.reserveCapacity(capacity)
+            expiries.reserveCapacity(capacity)
         }
-        mutating func add(_ r: UserRow) {
-            UsersIndex.appendLowercased(r.username, to: &blob)
+        mutating func add(_ u: UserSummary) {
+            UsersIndex.appendLowercased(u.username, to: &blob)
             ends.append(Int32(blob.count))
             blob.append(0x20)
-            UsersIndex.appendLowercased(r.email, to: &blob)
+            UsersIndex.appendLowercased(u.email ?? "", to: &blob)
+            expiries.append(u.expiry?.timeIntervalSince1970 ?? .infinity)
             starts.append(Int32(blob.count))
         }
     }
 
-    /// The rows being built: each part initializes its own range, and the init waits for all of them.
-    private struct SharedRows: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<UserRow> }
-
-    /// Row indices in ascending order of `key`, ties by username (rows come in hash order, which differs
-    /// from run to run: ties by row index would reorder equal expiries on every start).
+    /// Row indices in ascending order of `key`, ties by username (so equal expiries keep one order
+    /// whatever order the rows came in).
     /// Strings sort by an 8-byte prefix packed into an integer first: most comparisons of 100k rows
     /// are then one integer compare, not a string compare.
     func computeOrder(_ key: SortKey) -> [Int32] {
-        let n = rows.count
+        let n = users.count
         // A row's place by username; for the username order itself (unique keys) ties cannot happen.
         var rank = [Int32](repeating: 0, count: key == .username ? 0 : n)
         if key != .username { for (place, row) in byUsername.enumerated() { rank[Int(row)] = Int32(place) } }
         switch key {
         case .expiry, .lastAction:
-            let values: [Double] = key == .expiry
-                ? rows.map { $0.expiry?.timeIntervalSince1970 ?? .infinity }
-                : rows.map { $0.lastActionAt?.timeIntervalSince1970 ?? -.infinity }
+            let values: [Double] = key == .expiry ? expiries : users.map { $0.lastAction?.at.timeIntervalSince1970 ?? -.infinity }
             return values.withUnsafeBufferPointer { v in
                 rank.withUnsafeBufferPointer { rank in
                     (0..<Int32(n)).sorted { v[Int($0)] != v[Int($1)] ? v[Int($0)] < v[Int($1)] : rank[Int($0)] < rank[Int($1)] }
@@ -132,6 +132,9 @@ public struct UsersIndex: Sendable, Equatable {
         }
     }
 
+    /// The row of the user filed under `key`.
+    func row(key: String) -> Int32? { users.index(ofKey: key).map { Int32($0) } }
+
     /// Whether row `row`'s lowercase "username email" contains `needle` (lowercase bytes).
     func matches(_ row: Int32, _ needle: [UInt8]) -> Bool {
         let start = Int(searchStart[Int(row)]), end = Int(searchStart[Int(row) + 1])
@@ -159,9 +162,16 @@ public struct UsersIndex: Sendable, Equatable {
     /// `text` lowercased into `out`: ASCII byte by byte (names and emails nearly always are), anything
     /// else through Foundation.
     static func appendLowercased(_ text: String, to out: inout [UInt8]) {
-        let utf8 = text.utf8
-        if utf8.allSatisfy({ $0 < 0x80 }) {
-            for b in utf8 { out.append(b >= 0x41 && b <= 0x5A ? b + 32 : b) }
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            var high: UInt8 = 0
+            for b in bytes { high |= b }
+            guard high < 0x80 else { return false }
+            for b in bytes { out.append(b &- 0x41 < 26 ? b + 32 : b) }
+            return true
+        }
+        if ascii == true { return }
+        if ascii == nil, text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for b in text.utf8 { out.append(b &- 0x41 < 26 ? b + 32 : b) }
         } else {
             out.append(contentsOf: text.lowercased().utf8)
         }

@@ -38,7 +38,7 @@ public struct UserRow: Sendable, Equatable {
     public var lastAction: String
     public var lastActionAt: Date?
 
-    public init(_ u: UserAccess) {
+    public init(_ u: UserSummary) {
         username = u.username
         email = u.email ?? ""
         expiry = u.expiry
@@ -77,7 +77,7 @@ public enum UserStatus: Int, Sendable, Comparable {
 /// keystroke at 100k users costs a few milliseconds.
 public struct UsersTable: Sendable, Equatable {
     public private(set) var index = UsersIndex.empty
-    public var rows: [UserRow] { index.rows }
+    public var rows: LazyMapCollection<UserList, UserRow> { index.rows }
     public private(set) var sortColumn: UserColumn = .username
     public private(set) var ascending = true
     public private(set) var filter = ""
@@ -114,10 +114,10 @@ public struct UsersTable: Sendable, Equatable {
         orders = [.username: index.byUsername]
         filterHistory = []
         if !marked.isEmpty {   // a set of 100k keys costs more than the rest of a load
-            marked = marked.intersection(Set(rows.lazy.map { Username.key($0.username) }))
+            marked = marked.intersection(Set(index.users.lazy.map { Username.key($0.username) }))
         }
         resort()
-        if let keep, let i = visible.firstIndex(where: { rows[Int($0)].username == keep }) { cursor.selected = i }
+        if let keep, let i = visibleIndex(of: keep) { cursor.selected = i }
     }
 
     public mutating func sort(by column: UserColumn, ascending: Bool) {
@@ -153,7 +153,7 @@ public struct UsersTable: Sendable, Equatable {
             filterHistory.append(FilterResult(text: needle, visible: visible))
         }
         filter = text
-        if let keep, let i = visible.firstIndex(where: { rows[Int($0)].username == keep }) {
+        if let keep, let i = visibleIndex(of: keep) {
             cursor.selected = i
         } else {
             cursor.selected = 0; cursor.top = 0
@@ -163,7 +163,7 @@ public struct UsersTable: Sendable, Equatable {
     /// Usernames extend and revoke act on: the marked ones, or the selected one.
     public var targets: [String] {
         if !marked.isEmpty {
-            return rows.filter { marked.contains(Username.key($0.username)) }.map(\.username).sorted()
+            return index.users.filter { marked.contains(Username.key($0.username)) }.map(\.username).sorted()
         }
         return selected.map { [$0.username] } ?? []
     }
@@ -172,6 +172,13 @@ public struct UsersTable: Sendable, Equatable {
         guard let u = selected else { return }
         let k = Username.key(u.username)
         if marked.contains(k) { marked.remove(k) } else { marked.insert(k) }
+    }
+
+    /// Where `username` is shown, if it is: its row found by key, then its place among the shown
+    /// rows (integers compared, not 100k names).
+    private func visibleIndex(of username: String) -> Int? {
+        guard let row = index.row(key: Username.key(username)) else { return nil }
+        return visible.firstIndex(of: row)
     }
 
     public func isMarked(_ row: UserRow) -> Bool { !marked.isEmpty && marked.contains(Username.key(row.username)) }
