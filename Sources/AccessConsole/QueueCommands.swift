@@ -13,7 +13,7 @@ struct QueueCommand: AsyncParsableCommand {
         @Flag var json = false
         func run() async throws {
             let runtime = try openRuntime(global)
-            let scripts = try await runAction { try runtime.loadScripts() }
+            let scripts = try await runAction { try runtime.loadScripts(.queues) }
             let items = scripts.flatMap { s in s.retryQueue.values.sorted { $0.nextAttemptAt < $1.nextAttemptAt }.map { (s.scriptId, $0) } }
             if json { printJSON(items.map { $0.1 }); return }
             for (script, item) in items {
@@ -67,7 +67,7 @@ struct ReviewCommand: AsyncParsableCommand {
         @Flag var json = false
         func run() async throws {
             let runtime = try openRuntime(global)
-            let scripts = try await runAction { try runtime.loadScripts() }
+            let scripts = try await runAction { try runtime.loadScripts(.queues) }
             let items = scripts.flatMap { s in s.reviewQueue.values.sorted { $0.createdAt < $1.createdAt }.map { (s.scriptId, $0) } }
             if json { printJSON(items.map { $0.1 }); return }
             for (script, item) in items {

@@ -109,7 +109,7 @@ extension Daemon {
         let support = (runtime.config.email?.from).flatMap { try? MailMessageBuilder.checkSender($0, field: "email.from").address } ?? ""
         let desk = FixLinkDesk(actions: runtime.actions, keys: runtime.fixLinkKeys,
                                used: UsedFixLinks(path: runtime.masterDataDirectory.appendingPathComponent(".fix-links-used").path),
-                               scripts: { try runtime.loadScripts() }, titles: { runtime.config.title(ofScript: $0) },
+                               scripts: { try runtime.loadScripts(.queues) }, titles: { runtime.config.title(ofScript: $0) },
                                clock: { clock.now() }, dryRun: dryRun, supportContact: support)
         let limits = FixRoutes.limiters()
         return FixRoutes(desk: desk, publicBaseURL: publicBaseURL, perAddress: limits.address, perLink: limits.link,

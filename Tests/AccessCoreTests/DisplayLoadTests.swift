@@ -109,6 +109,30 @@ import Testing
         #expect(shown == expected)
         #expect(shown.users["user3"]?.lastAction?.action == "extend")
     }
+
+    /// `.queues`: the queues and run marks as the whole read has them, no users and no processed ids,
+    /// not even those of journal lines after the snapshot.
+    @Test func theQueuesViewLeavesOutTheUsers() throws {
+        let dir = try DemoWorkspace.temporaryDirectory(prefix: "queues-view")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let state = StoreBenchmark.fixture(users: 300, scriptId: "PUB;queues")
+        try DurableFile.createDirectory(dir)
+        let base = dir.appendingPathComponent(ScriptFileName.encode("PUB;queues")).path
+        try DurableFile.replace(base + ".json", with: try SnapshotCodec.encode(state, journalSequence: 0))
+        do {
+            let store = try ScriptStore.open(directory: dir, scriptId: "PUB;queues")
+            try store.commit([.upsertUser(UserAccess(username: "late", expiry: nil)), .markProcessed(transactionId: "t-late"),
+                              .dropRetry(id: "r2")])
+            store.close()
+        }
+        let full = try ScriptStore.peek(directory: dir, scriptId: "PUB;queues", detail: .full)
+        let queues = try ScriptStore.peek(directory: dir, scriptId: "PUB;queues", detail: .queues)
+        #expect(full.users["late"] != nil && full.retryQueue["r2"] == nil)
+        var expected = full
+        expected.users = [:]; expected.processedTransactions = []
+        #expect(queues == expected)
+        #expect(queues.reviewQueue.count == 20 && queues.retryQueue.count == 19)
+    }
 }
 
 /// The string scanner skips eight bytes at a time; it must stop exactly where the byte-by-byte rules do.

@@ -103,9 +103,10 @@ public final class AppRuntime: Sendable {
     /// For showing and counting: the processed transaction ids are left out, and all but each user's
     /// newest history entry (`ScriptStore.PeekDetail.display`). One script after another: a big one is
     /// read in chunks side by side already, and libdispatch runs a parallel loop inside another one serially.
-    public func loadScripts() throws -> [ScriptAccess] {
+    /// `.queues` leaves the users out too (counting and finding queue items).
+    public func loadScripts(_ detail: ScriptStore.PeekDetail = .display) throws -> [ScriptAccess] {
         try config.scriptIds.map { id in
-            var state = try ScriptStore.peek(directory: masterDataDirectory, scriptId: id, detail: .display)
+            var state = try ScriptStore.peek(directory: masterDataDirectory, scriptId: id, detail: detail)
             if state.title == nil { state.title = config.title(ofScript: id) }
             return state
         }

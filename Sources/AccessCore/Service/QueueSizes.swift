@@ -20,7 +20,7 @@ public final class QueueSizes: @unchecked Sendable {
     }
 
     public convenience init(runtime: AppRuntime, maxAge: Duration = .seconds(15)) {
-        self.init(maxAge: maxAge) { (try? runtime.loadScripts()) ?? [] }
+        self.init(maxAge: maxAge) { (try? runtime.loadScripts(.queues)) ?? [] }
     }
 
     public func counts() -> Counts {

@@ -97,9 +97,11 @@ public final class ScriptStore: @unchecked Sendable {
     }
 
     /// What a reader that only shows the data needs. `.display` leaves out what only a sync reads: the
-    /// processed transaction ids (empty) and all but the newest history entry of each user (what the
-    /// console, `export` and the queue commands show). At 100k users it loads in a fraction of the time.
-    public enum PeekDetail: Sendable { case full, display }
+    /// processed transaction ids (empty) and all but the newest history entry of each user (what
+    /// `export` and the queue commands show). `.queues` leaves out the users too (empty): the queues and
+    /// run marks, for `/metrics`, the alerts and the fix pages, which at 100k users would otherwise
+    /// read 100k users to count a dozen queue items. Both load in a fraction of the time.
+    public enum PeekDetail: Sendable { case full, display, queues }
 
     /// The script's state as the files hold it now, for readers (the console, `queue list`): no lock
     /// taken, nothing created or cut, so it works while a sync holds the script. The journal is read
@@ -111,7 +113,9 @@ public final class ScriptStore: @unchecked Sendable {
             let snapshot = try SnapshotCodec.decode(bytes, detail: detail)
             return (snapshot.state, snapshot.journalSequence)
         }
-        if detail == .display { state.processedTransactions = [] }   // the journal's ids too: empty, never partial
+        // The journal's ids and users too: empty, never partial.
+        if detail != .full { state.processedTransactions = [] }
+        if detail == .queues { state.users = [:] }
         return state
     }
 

@@ -40,10 +40,12 @@ enum SnapshotCodec {
 
     /// Throws `JSONReadError` (byte offset) or a Codable error for the queue parts.
     /// `.display` reads what `ScriptStore.PeekDetail.display` promises: no processed ids, only the
-    /// newest history entry of each user (the older ones are skipped as JSON, their fields not read).
+    /// newest history entry of each user (the older ones are skipped as JSON, their fields not read);
+    /// `.queues` skips the users as JSON (still checked, never read).
     static func decode(_ data: UnsafeBufferPointer<UInt8>, detail: ScriptStore.PeekDetail = .full) throws -> Snapshot {
         var users: [String: UserAccess] = [:]
         var snapshot = try decode(data, processedIds: detail == .full) { r in
+            if detail == .queues { try r.skipValue(); return }
             users = try readUsers(&r, newestHistoryOnly: detail == .display)
         }
         snapshot.state.users = users
