@@ -191,7 +191,9 @@ struct BenchCommand: AsyncParsableCommand {
                                              endpoints: .unreachable,
                                              cookies: nil, environment: [:])
         let config = try ConfigLoader.load(path: path, environment: [:])
-        try StoreBenchmark.writeFixture(users: users, scriptId: config.scriptIds[0], directory: dir.appendingPathComponent("masterData"))
+        // A journal of 300 lines after the snapshot, as a day of syncs leaves it: the console reads both.
+        try StoreBenchmark.writeFixture(users: users, scriptId: config.scriptIds[0], directory: dir.appendingPathComponent("masterData"),
+                                        journalLines: 300)
         return path
     }
 

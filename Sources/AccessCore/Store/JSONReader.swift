@@ -206,9 +206,6 @@ struct JSONReader {
         throw fail("unterminated string")
     }
 
-    /// Whether any of the eight bytes is a quote, a backslash or a control character (below 0x20).
-    static func endsPlainText(_ w: UInt64) -> Bool { specialBytes(w) != 0 }
-
     /// The high bit of each of the eight bytes (loaded little-endian: the first byte lowest) that is a
     /// quote, a backslash or a control character, by the zero-byte and less-than word tricks. A borrow
     /// can mark a byte above a marked one, never below: the lowest mark is always the first such byte.

@@ -73,12 +73,25 @@ public enum StoreBenchmark {
         return s
     }
 
-    /// Writes the benchmark script with `users` users as master data in `directory` (a snapshot, no journal).
-    public static func writeFixture(users: Int, scriptId: String, directory: URL) throws {
+    /// Writes the benchmark script with `users` users as master data in `directory`: a snapshot, and
+    /// `journalLines` journal lines after it (each a user's new expiry and history entry, spread over
+    /// the users, as a day of syncs leaves them before the journal is compacted).
+    public static func writeFixture(users: Int, scriptId: String, directory: URL, journalLines: Int = 0) throws {
         try DurableFile.createDirectory(directory)
         let base = directory.appendingPathComponent(ScriptFileName.encode(scriptId)).path
-        try DurableFile.replace(base + ".json", with: try SnapshotCodec.encode(fixture(users: users, scriptId: scriptId), journalSequence: 0))
+        let state = fixture(users: users, scriptId: scriptId)
+        try DurableFile.replace(base + ".json", with: try SnapshotCodec.encode(state, journalSequence: 0))
         try? FileManager.default.removeItem(atPath: base + ".journal")
+        guard journalLines > 0, users > 0 else { return }
+        let store = try ScriptStore.open(directory: directory, scriptId: scriptId)
+        defer { store.close() }
+        let at = Date(timeIntervalSince1970: 1_767_225_600)
+        for line in 0..<journalLines {
+            guard var user = state.users[Username.key("User\(line * users / journalLines)")] else { continue }
+            let entry = HistoryEntry(at: at, actor: "sync", action: "extend", expiry: at.addingTimeInterval(30 * 86_400), transactionId: "j\(line)")
+            user.expiry = entry.expiry
+            try store.commit([.upsertUser(user), .appendHistory(username: user.username, entry: entry)], durability: .deferred)
+        }
     }
 
     /// Resets VmHWM to the current RSS (Linux 4.0+), so each row's peak is its own load's.

@@ -41,7 +41,7 @@ public protocol ConsoleServices: Sendable {
 public struct ConsoleSnapshot: Sendable, Equatable {
     public var configPath: String
     public let scripts: [ScriptSummary]
-    /// Each script's Users pane rows, by script id: built with the snapshot, where it is made (the
+    /// Each script's Users pane index, by script id: built with the snapshot, where it is made (the
     /// services' thread), never on the UI loop.
     public let usersIndex: [String: UsersIndex]
     public var session: SessionStatusInfo

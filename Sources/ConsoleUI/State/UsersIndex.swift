@@ -31,7 +31,7 @@ public struct UsersIndex: Sendable, Equatable {
 
     /// A script's users (in key order, as `ScriptSummary` holds them: the username order then comes
     /// nearly sorted, which the sort finds in one pass). Many users are flattened in parts side by
-    /// side (each part into its own slice of the rows and its own blob, joined after).
+    /// side (each part into its own blob and expiry column, joined after).
     public init(users: UserList) {
         let n = users.count
         // The list's parts (as read side by side) are the units of work; one big part is cut up.

@@ -29,7 +29,8 @@ enum SortKey: Hashable, Sendable {
     }
 }
 
-/// One user as the table shows it, flattened once per snapshot so sorting and filtering stay cheap.
+/// One user as the table shows it, made from the user's summary when shown (sorting and filtering use
+/// the index's columns, not rows).
 public struct UserRow: Sendable, Equatable {
     public var username: String
     public var email: String
@@ -113,8 +114,8 @@ public struct UsersTable: Sendable, Equatable {
         self.index = index
         orders = [.username: index.byUsername]
         filterHistory = []
-        if !marked.isEmpty {   // a set of 100k keys costs more than the rest of a load
-            marked = marked.intersection(Set(index.users.lazy.map { Username.key($0.username) }))
+        if !marked.isEmpty {   // marks of users gone from the new snapshot are dropped (each looked up by key)
+            marked = marked.filter { index.row(key: $0) != nil }
         }
         resort()
         if let keep, let i = visibleIndex(of: keep) { cursor.selected = i }
@@ -163,7 +164,7 @@ public struct UsersTable: Sendable, Equatable {
     /// Usernames extend and revoke act on: the marked ones, or the selected one.
     public var targets: [String] {
         if !marked.isEmpty {
-            return index.users.filter { marked.contains(Username.key($0.username)) }.map(\.username).sorted()
+            return marked.compactMap { index.row(key: $0).map { index.users[Int($0)].username } }.sorted()
         }
         return selected.map { [$0.username] } ?? []
     }
