@@ -62,8 +62,9 @@ import Testing
         log.write(AccessEvent(kind: EventKind(name: "old"), message: "before", pid: 1))
         let tailer = LogTailer(path: path, interval: .milliseconds(20), skipPid: 4242)
         #expect(tailer.recent(10).map(\.name) == ["old"])
+        // Appended right after `follow` returns, before its task has looked once: "now" was taken
+        // when it returned, so nothing appended after that is lost.
         let stream = tailer.follow()
-        try await Task.sleep(for: .milliseconds(60))
         // Another process appends: one of ours to skip, one foreign, one torn line completed later.
         let mine = EventCoding.line(AccessEvent(kind: EventKind(name: "mine"), message: "m", pid: 4242))
         let theirs = EventCoding.line(AccessEvent(kind: EventKind(name: "daemon.sync"), message: "d", pid: 99))

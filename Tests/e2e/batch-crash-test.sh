@@ -67,13 +67,11 @@ state 18811 > "$TMP/ref-state.json"; state 18812 > "$TMP/crash-state.json"
 # from a sync afterwards; per CSV: the original rows unchanged but for the expiration column, no user
 # (script_id, username in any case) twice, and the same users in both. One line per difference after
 # the summary line.
-jq -n -r --slurpfile ref "$TMP/ref-state.json" --slurpfile crash "$TMP/crash-state.json" \
+jq -n -r -L Tests/e2e --slurpfile ref "$TMP/ref-state.json" --slurpfile crash "$TMP/crash-state.json" \
       --slurpfile final "$TMP/final.json" --slurpfile after "$TMP/sync-after.json" \
       --rawfile refcsv "$TMP/ref/users.csv" --rawfile reforig "$TMP/ref/users.orig.csv" \
       --rawfile crashcsv "$TMP/crash/users.csv" --rawfile crashorig "$TMP/crash/users.orig.csv" '
-  def when: if . == null or . == "" then null
-            else sub("\\.[0-9]+"; "") | sub("\\+00:00$"; "Z") | fromdateiso8601 end;
-  def users($s; $pine): ($s.access[$pine] // []) | map({key: .username, value: (.expiration | when)}) | from_entries;
+  include "compare";
   # RFC 4180 rows: quoted fields may hold commas, doubled quotes and line breaks; CRLF or LF line ends.
   def csv_rows:
     [scan("(\"(?:[^\"]|\"\")*\"|[^,\"\\r\\n]*)(,|\\r?\\n|$)")]
@@ -98,19 +96,9 @@ jq -n -r --slurpfile ref "$TMP/ref-state.json" --slurpfile crash "$TMP/crash-sta
   $ref[0] as $R | $crash[0] as $C
   | sheet("ref"; $refcsv; $reforig) as $rs | sheet("crash"; $crashcsv; $crashorig) as $cs
   | ($cs.keys | unique) as $ck | ($rs.keys | unique) as $rk
-  | [ ($R.access | keys[]) as $pine | users($R; $pine) as $r | users($C; $pine) as $c |
-        (if ($r | keys) != ($c | keys)
-         then "\($pine): users differ: only ref \((($r | keys) - ($c | keys))[:5]), only crash \((($c | keys) - ($r | keys))[:5])"
-         else empty end),
-        (($r | keys) - (($r | keys) - ($c | keys)) | .[] as $u | $r[$u] as $a | $c[$u] as $b |
-         if (($a == null) != ($b == null)) or ($a != null and $b != null and (($a - $b) | fabs) > 3600)
-         then "\($pine) \($u): reference \($a) crash \($b)" else empty end) ]
-  + (if ($C.writes | length) != ($R.writes | length)
-     then ["the crashed sandbox saw \($C.writes | length) writes, the reference \($R.writes | length): something applied twice or lost"]
-     else [] end)
+  | access_differences($R; $C) + write_count_difference($R; $C)
   + (if $final[0].remaining != 0 then ["final run left \($final[0].remaining) pending"] else [] end)
-  + ([$after[0].callsByEndpoint | to_entries[] | select(.key == "tv.add" or .key == "tv.modify_expiration" or .key == "tv.remove") | .value]
-     | add // 0 | if . > 0 then ["a sync after batch-grant wrote \(.) times"] else [] end)
+  + later_writes($after[0].callsByEndpoint; "a sync after batch-grant")
   + $rs.bad + $cs.bad
   + (if $ck != $rk then ["CSV users differ: \($ck | length) vs \($rk | length)"] else [] end)
   | "compared \([$R.access[] | length] | add) grants, \($C.writes | length) writes, \($ck | length) CSV rows",

@@ -44,23 +44,12 @@ state 18801 > "$TMP/ref-state.json"; state 18802 > "$TMP/crash-state.json"
 # The crashed run against the reference: same users with the same expiry (within an hour: the runs start
 # seconds apart, a double extension is days off), the same number of writes, nothing left to write,
 # the same review queue. One line per difference after the summary line.
-jq -n -r --slurpfile ref "$TMP/ref-state.json" --slurpfile crash "$TMP/crash-state.json" --slurpfile noop "$TMP/noop.json" \
+jq -n -r -L Tests/e2e --slurpfile ref "$TMP/ref-state.json" --slurpfile crash "$TMP/crash-state.json" --slurpfile noop "$TMP/noop.json" \
       --slurpfile rr "$TMP/ref-review.json" --slurpfile cr "$TMP/crash-review.json" '
-  def when: if . == null then null else (sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601) end;
-  def users($s; $pine): ($s.access[$pine] // []) | map({key: .username, value: (.expiration | when)}) | from_entries;
+  include "compare";
   $ref[0] as $R | $crash[0] as $C |
-  [ ($R.access | keys[]) as $pine | users($R; $pine) as $r | users($C; $pine) as $c |
-      (if ($r | keys) != ($c | keys)
-       then "\($pine): users differ: only ref \((($r | keys) - ($c | keys))[:5]), only crash \((($c | keys) - ($r | keys))[:5])"
-       else empty end),
-      (($r | keys) - (($r | keys) - ($c | keys)) | .[] as $u | $r[$u] as $a | $c[$u] as $b |
-       if (($a == null) != ($b == null)) or ($a != null and $b != null and (($a - $b) | fabs) > 3600)
-       then "\($pine) \($u): reference \($a) crash \($b)" else empty end) ]
-  + (if ($C.writes | length) != ($R.writes | length)
-     then ["the crashed sandbox saw \($C.writes | length) state-changing writes, the reference \($R.writes | length): something was applied twice or lost"]
-     else [] end)
-  + ([$noop[0].callsByEndpoint | to_entries[] | select(.key == "tv.add" or .key == "tv.modify_expiration" or .key == "tv.remove") | .value]
-     | add // 0 | if . > 0 then ["a run after completion still wrote \(.) times"] else [] end)
+  access_differences($R; $C) + write_count_difference($R; $C)
+  + later_writes($noop[0].callsByEndpoint; "a run after completion")
   + (if ($rr[0] | map(.id) | sort) != ($cr[0] | map(.id) | sort)
      then ["review queues differ: \($rr[0] | length) vs \($cr[0] | length)"] else [] end)
   | "compared \([$R.access[] | length] | add) grants, \($C.writes | length) writes in the crashed sandbox, \($cr[0] | length) review items",
