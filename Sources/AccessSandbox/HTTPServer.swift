@@ -15,12 +15,13 @@ struct SandboxRequestContext: RequestContext {
     }
 }
 
-/// Adapts Hummingbird requests to `SandboxRouter`.
+/// Adapts Hummingbird requests to a handler of `SandboxRequest`s (`SandboxRouter.handle`, or a test's
+/// own routes).
 struct SandboxHTTPResponder: HTTPResponder {
     typealias Context = SandboxRequestContext
     static let maxBodyBytes = 64 << 20
 
-    let router: SandboxRouter
+    let handle: @Sendable (SandboxRequest) async -> Reply
 
     func respond(to request: Request, context: SandboxRequestContext) async throws -> Response {
         var request = request
@@ -30,7 +31,7 @@ struct SandboxHTTPResponder: HTTPResponder {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
-        let reply = await router.handle(SandboxRequest(
+        let reply = await handle(SandboxRequest(
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
             headers: headers, body: Array(body.readableBytesView)))
         if reply.resetConnection {
@@ -55,10 +56,11 @@ struct ConnectionResetByFault: Error {}
 
 /// Starts the Hummingbird application in a task and returns once it listens, with the bound port.
 enum HTTPServer {
-    static func start(router: SandboxRouter, host: String, port: Int) async throws -> (port: Int, task: Task<Void, Never>) {
+    static func start(host: String, port: Int, handle: @escaping @Sendable (SandboxRequest) async -> Reply) async throws
+        -> (port: Int, task: Task<Void, Never>) {
         let (events, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let app = Application(
-            responder: SandboxHTTPResponder(router: router),
+            responder: SandboxHTTPResponder(handle: handle),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in continuation.yield(.success(channel.localAddress?.port ?? port)) },
             logger: Logger(label: "AccessSandbox", factory: { _ in SwiftLogNoOpLogHandler() }))

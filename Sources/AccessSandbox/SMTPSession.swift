@@ -1,7 +1,19 @@
+import Foundation
 import NIOCore
 
-/// One SMTP conversation: a line-based state machine that accepts everything (any AUTH succeeds)
-/// and hands each finished message to `deliver`. Credentials are read and dropped, never stored.
+/// Who the SMTP sink lets in and whom it takes mail for. The sandbox's: anyone, anything. A test of
+/// the mailer's failures gives a password (any other fails AUTH) and addresses to refuse at RCPT.
+struct SMTPPolicy: Sendable {
+    var password: String?
+    var refuses: @Sendable (String) -> Bool
+    init(password: String? = nil, refuses: @escaping @Sendable (String) -> Bool = { _ in false }) {
+        self.password = password; self.refuses = refuses
+    }
+}
+
+/// One SMTP conversation: a line-based state machine that accepts what `policy` lets in (by default
+/// any AUTH succeeds) and hands each finished message to `deliver`. Credentials are checked and
+/// dropped, never stored.
 final class SMTPSession: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -10,13 +22,16 @@ final class SMTPSession: ChannelInboundHandler {
 
     static let maxLineBytes = 1 << 20
     private let deliver: @Sendable (MailMessage) -> Void
+    private let policy: SMTPPolicy
     private var pending: [UInt8] = []
     private var mode = Mode.command
     private var sender: String?
     private var recipients: [String] = []
     private var dataLines: [String] = []
 
-    init(deliver: @escaping @Sendable (MailMessage) -> Void) { self.deliver = deliver }
+    init(policy: SMTPPolicy = SMTPPolicy(), deliver: @escaping @Sendable (MailMessage) -> Void) {
+        self.policy = policy; self.deliver = deliver
+    }
 
     func channelActive(context: ChannelHandlerContext) {
         reply(context, "220 sandbox.local ESMTP AccessSandbox")
@@ -41,9 +56,12 @@ final class SMTPSession: ChannelInboundHandler {
     private func handle(_ line: String, _ context: ChannelHandlerContext) {
         switch mode {
         case .data: dataLine(line, context)
-        case .authPlain, .authLoginPassword:
+        case .authPlain:
             mode = .command
-            reply(context, "235 2.7.0 Authentication successful")
+            authenticated(plain: line, context)
+        case .authLoginPassword:
+            mode = .command
+            authenticated(password: SMTPSession.base64(line), context)
         case .authLoginUser:
             mode = .authLoginPassword
             reply(context, "334 UGFzc3dvcmQ6")
@@ -66,7 +84,9 @@ final class SMTPSession: ChannelInboundHandler {
             reply(context, "250 2.1.0 OK")
         case "RCPT":
             guard sender != nil else { return reply(context, "503 5.5.1 MAIL first") }
-            recipients.append(SMTPSession.address(in: argument))
+            let address = SMTPSession.address(in: argument)
+            guard !policy.refuses(address) else { return reply(context, "550 5.1.1 No such user here") }
+            recipients.append(address)
             reply(context, "250 2.1.5 OK")
         case "DATA":
             guard sender != nil, !recipients.isEmpty else { return reply(context, "503 5.5.1 RCPT first") }
@@ -92,7 +112,7 @@ final class SMTPSession: ChannelInboundHandler {
         switch parts.first?.uppercased() {
         case "PLAIN":
             if parts.count > 1 {
-                reply(context, "235 2.7.0 Authentication successful")
+                authenticated(plain: String(parts[1]), context)
             } else {
                 mode = .authPlain
                 reply(context, "334 ")
@@ -107,6 +127,24 @@ final class SMTPSession: ChannelInboundHandler {
             }
         default: reply(context, "504 5.5.4 Unrecognized authentication type")
         }
+    }
+
+    /// AUTH PLAIN's base64 of "authzid NUL user NUL password".
+    private func authenticated(plain: String, _ context: ChannelHandlerContext) {
+        let fields = (SMTPSession.base64(plain) ?? "").split(separator: "\0", omittingEmptySubsequences: false)
+        authenticated(password: fields.count == 3 ? String(fields[2]) : nil, context)
+    }
+
+    private func authenticated(password: String?, _ context: ChannelHandlerContext) {
+        if policy.password == nil || password == policy.password {
+            reply(context, "235 2.7.0 Authentication successful")
+        } else {
+            reply(context, "535 5.7.8 Authentication credentials invalid")
+        }
+    }
+
+    private static func base64(_ text: String) -> String? {
+        Data(base64Encoded: text.trimmingCharacters(in: .whitespaces)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     private func dataLine(_ line: String, _ context: ChannelHandlerContext) {

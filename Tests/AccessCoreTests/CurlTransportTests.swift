@@ -5,9 +5,9 @@ import Testing
 /// Real libcurl against a loopback Python fixture: bodies, headers, timeouts, resets, refusals, retries, SMTP.
 @Suite(.serialized) struct CurlTransportTests {
     static func withFixture(_ body: (LoopbackFixtureServer) async throws -> Void) async throws {
-        let server = try LoopbackFixtureServer()
-        defer { server.stop() }
-        try await body(server)
+        let server = try await LoopbackFixtureServer.start()
+        do { try await body(server) } catch { await server.stop(); throw error }
+        await server.stop()
     }
 
     struct Echo: Decodable { var method: String; var headers: [String: String]; var body: String; var query: [String: String] }
@@ -111,8 +111,8 @@ import Testing
             struct Mail: Decodable { var from: String; var to: [String]; var data: String }
             let mails = try JSONDecoder().decode([Mail].self, from: inbox.body)
             #expect(mails.count == 1)
-            #expect(mails.first?.from == "<shop@example.com>")
-            #expect(mails.first?.to == ["<ann@example.com>"])
+            #expect(mails.first?.from == "shop@example.com")
+            #expect(mails.first?.to == ["ann@example.com"])
             #expect(mails.first?.data.contains("Subject: Username not found\r\n") == true)
             #expect(mails.first?.data.contains("Content-Type: text/html; charset=utf-8") == true)
 

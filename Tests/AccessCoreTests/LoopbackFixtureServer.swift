@@ -1,110 +1,87 @@
+import AccessCore
 import Foundation
+import NIOCore
+@testable import AccessSandbox
 
-/// A throwaway HTTP + SMTP server in Python on loopback, for exercising real libcurl (timeouts, resets,
-/// retries, SMTP delivery) without the sandbox. Routes:
-/// `/echo` (method, headers, body back as JSON), `/slow?s=N`, `/reset` (closes the socket unanswered),
-/// `/flaky?key=K&fail=N` (503 with Retry-After: 0 for the first N calls per key), `/mail` (what SMTP got).
-final class LoopbackFixtureServer: @unchecked Sendable {
-    let process = Process()
+/// An HTTP + SMTP server on loopback for exercising real libcurl (timeouts, resets, retries, SMTP
+/// delivery and its failures) without the sandbox's world: the sandbox's own Hummingbird server and
+/// SMTP sink with routes of their own. Routes: `/echo` (method, headers, body and query back as JSON),
+/// `/slow?s=N`, `/reset` (the connection closed unanswered), `/flaky?key=K&fail=N` (503 with
+/// Retry-After: 0 for the first N calls per key), `/mail` (what SMTP took). SMTP takes the password
+/// `smtp-pass` only and refuses recipients whose address holds "reject".
+final class LoopbackFixtureServer: Sendable {
     let httpURL: String
     let smtpURL: String
+    private let http: Task<Void, Never>
+    private let smtp: any Channel
 
-    static let script = #"""
-import http.server, json, socket, socketserver, sys, threading, time, urllib.parse, base64
-counts = {}; mail = []; lock = threading.Lock()
-class H(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a): pass
-    def reply(self, status, obj, headers={}):
-        body = json.dumps(obj).encode()
-        self.send_response(status)
-        for k, v in headers.items(): self.send_header(k, v)
-        self.send_header("Content-Type", "application/json"); self.send_header("Content-Length", str(len(body)))
-        self.end_headers(); self.wfile.write(body)
-    def handle_any(self):
-        u = urllib.parse.urlparse(self.path); q = dict(urllib.parse.parse_qsl(u.query))
-        n = int(self.headers.get("Content-Length") or 0); body = self.rfile.read(n) if n else b""
-        if u.path == "/echo":
-            self.reply(200, {"method": self.command, "headers": {k.lower(): v for k, v in self.headers.items()},
-                             "body": body.decode("latin-1"), "query": q}, {"X-Fixture": "Yes"})
-        elif u.path == "/slow":
-            time.sleep(float(q.get("s", "2"))); self.reply(200, {})
-        elif u.path == "/reset":
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-            self.connection.close(); self.close_connection = True
-        elif u.path == "/flaky":
-            with lock: counts[q["key"]] = counts.get(q["key"], 0) + 1; c = counts[q["key"]]
-            if c <= int(q.get("fail", "1")): self.reply(503, {"detail": "busy"}, {"Retry-After": "0"})
-            else: self.reply(200, {"calls": c})
-        elif u.path == "/mail":
-            with lock: self.reply(200, mail)
-        else: self.reply(404, {"detail": "no route"})
-    do_GET = do_POST = do_PUT = do_DELETE = handle_any
-class S(socketserver.ThreadingMixIn, http.server.HTTPServer): daemon_threads = True
-class SMTP(socketserver.StreamRequestHandler):
-    def handle(self):
-        w = lambda s: (self.wfile.write((s + "\r\n").encode()), self.wfile.flush())
-        w("220 fixture ESMTP"); frm = None; rcpt = []
-        while True:
-            line = self.rfile.readline().decode().rstrip("\r\n")
-            if not line: return
-            cmd = line.upper()
-            if cmd.startswith("EHLO"): w("250-fixture"); w("250 AUTH PLAIN LOGIN")
-            elif cmd.startswith("HELO"): w("250 fixture")
-            elif cmd.startswith("AUTH PLAIN"):
-                parts = line.split(" ")
-                if len(parts) > 2: cred = parts[2]
-                else: w("334 "); cred = self.rfile.readline().decode().strip()
-                user, pw = base64.b64decode(cred).split(b"\0")[1:3]
-                w("235 ok" if pw == b"smtp-pass" else "535 bad credentials")
-            elif cmd.startswith("MAIL FROM"): frm = line[10:]; w("250 ok")
-            elif cmd.startswith("RCPT TO"):
-                if "reject" in line: w("550 no such user")
-                else: rcpt.append(line[8:]); w("250 ok")
-            elif cmd == "DATA":
-                w("354 go"); data = []
-                while True:
-                    l = self.rfile.readline().decode()
-                    if l in (".\r\n", ".\n", ""): break
-                    data.append(l)
-                with lock: mail.append({"from": frm, "to": rcpt, "data": "".join(data)})
-                w("250 queued")
-            elif cmd == "QUIT": w("221 bye"); return
-            else: w("250 ok")
-class T(socketserver.ThreadingMixIn, socketserver.TCPServer): daemon_threads = True; allow_reuse_address = True
-h = S(("127.0.0.1", 0), H); m = T(("127.0.0.1", 0), SMTP)
-threading.Thread(target=m.serve_forever, daemon=True).start()
-print(h.server_address[1], m.server_address[1], flush=True)
-threading.Thread(target=lambda: (sys.stdin.read(), h.shutdown()), daemon=True).start()
-h.serve_forever()
-"""#
-
-    init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fixture-\(UUID().uuidString).py")
-        try Self.script.write(to: path, atomically: true, encoding: .utf8)
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", path.path]
-        process.standardOutput = output
-        // Closing our end of stdin tells the script to stop, even if the test process dies.
-        process.standardInput = Pipe()
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let ports = String(decoding: line, as: UTF8.self).split(whereSeparator: \.isWhitespace)
-        guard ports.count == 2 else { process.terminate(); throw CocoaError(.fileReadCorruptFile) }
-        httpURL = "http://127.0.0.1:\(ports[0])"
-        smtpURL = "smtp://127.0.0.1:\(ports[1])"
+    private struct Record: Sendable {
+        var calls: [String: Int] = [:]
+        var mail: [AccessSandbox.MailMessage] = []
     }
 
-    /// Kills the script and waits briefly for it. Not `waitUntilExit`: on Linux it spins a run loop.
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        for _ in 0..<200 where process.isRunning { usleep(10_000) }
+    private init(httpURL: String, smtpURL: String, http: Task<Void, Never>, smtp: any Channel) {
+        self.httpURL = httpURL; self.smtpURL = smtpURL; self.http = http; self.smtp = smtp
+    }
+
+    static func start() async throws -> LoopbackFixtureServer {
+        let record = Locked(Record())
+        let smtp = try await SMTPServer.start(host: "127.0.0.1", port: 0,
+                                              policy: SMTPPolicy(password: "smtp-pass", refuses: { $0.contains("reject") })) { message in
+            record.withLock { $0.mail.append(message) }
+        }
+        do {
+            let (port, task) = try await HTTPServer.start(host: "127.0.0.1", port: 0) { request in
+                await answer(request, record)
+            }
+            return LoopbackFixtureServer(httpURL: "http://127.0.0.1:\(port)", smtpURL: "smtp://127.0.0.1:\(smtp.localAddress?.port ?? 0)",
+                                         http: task, smtp: smtp)
+        } catch {
+            try? await smtp.close().get()
+            throw error
+        }
+    }
+
+    private static func answer(_ request: SandboxRequest, _ record: Locked<Record>) async -> Reply {
+        switch request.path {
+        case "/echo":
+            // The body as Latin-1: every byte comes back as one character, NULs included.
+            let body = String(request.body.map { Character(Unicode.Scalar($0)) })
+            let echo = JSONValue.object([
+                ("method", .string(request.method)),
+                ("headers", .object(request.headers.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                ("body", .string(body)),
+                ("query", .object(request.query.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            ])
+            var reply = Reply.json(200, echo)
+            reply.headers = [("X-Fixture", "Yes")]
+            return reply
+        case "/slow":
+            try? await Task.sleep(for: .seconds(Double(request.query["s"] ?? "2") ?? 2))
+            return .json(200, .object([]))
+        case "/reset":
+            return .reset
+        case "/flaky":
+            let key = request.query["key"] ?? "", fail = Int(request.query["fail"] ?? "1") ?? 1
+            let calls = record.withLock { r in r.calls[key, default: 0] += 1; return r.calls[key]! }
+            guard calls > fail else {
+                var reply = Reply.detail(503, "busy")
+                reply.headers = [("Retry-After", "0")]
+                return reply
+            }
+            return .json(200, .object([("calls", .int(calls))]))
+        case "/mail":
+            let mail = record.withLock { $0.mail }
+            let body = (try? JSONEncoder().encode(mail)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+            return Reply(status: 200, body: body)
+        default:
+            return .detail(404, "no route")
+        }
+    }
+
+    func stop() async {
+        http.cancel()
+        await http.value
+        try? await smtp.close().get()
     }
 }
