@@ -124,8 +124,8 @@ import Testing
     }
 }
 
-/// Reading a file's bytes: mapped when big, read in ranges side by side when big, read whole when
-/// small. Every way must give exactly the file's bytes.
+/// Reading a file's bytes: in ranges side by side when big, whole when small. Every way must give
+/// exactly the file's bytes.
 @Suite struct FileContentsTests {
     @Test func everyWayGivesTheFilesBytes() throws {
         let dir = try DemoWorkspace.temporaryDirectory(prefix: "contents")
@@ -137,7 +137,7 @@ import Testing
             try DurableFile.replace(path, with: bytes)
             #expect(try DurableFile.readAll(path) == bytes, "read, \(size) bytes")
             let seen = try DurableFile.withContents(path) { $0.map(Array.init) }
-            #expect(seen == bytes, "mapped, \(size) bytes")
+            #expect(seen == bytes, "contents, \(size) bytes")
         }
         let missing = dir.appendingPathComponent("absent").path
         #expect(try DurableFile.readAll(missing) == nil)

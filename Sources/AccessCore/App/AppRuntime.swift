@@ -113,12 +113,21 @@ public final class AppRuntime: Sendable {
     }
 
     /// Every configured script as the console shows it (`ScriptSummary`: users in key order, newest
-    /// history entry only, no dictionary), read like `loadScripts`.
-    public func loadSummaries() throws -> [ScriptSummary] {
-        try config.scriptIds.map { id in
-            var summary = try ScriptStore.peekSummary(directory: masterDataDirectory, scriptId: id)
+    /// history entry only, no dictionary), read like `loadScripts`. A script whose files do not read
+    /// comes empty, with why (`unreadable`, by script id): one damaged file must not hide the others.
+    public func loadSummaries() -> (scripts: [ScriptSummary], unreadable: [String: String]) {
+        var unreadable: [String: String] = [:]
+        let scripts = config.scriptIds.map { id in
+            var summary: ScriptSummary
+            do {
+                summary = try ScriptStore.peekSummary(directory: masterDataDirectory, scriptId: id)
+            } catch {
+                summary = ScriptSummary(ScriptAccess(scriptId: id))
+                unreadable[id] = String(describing: error)
+            }
             if summary.title == nil { summary.title = config.title(ofScript: id) }
             return summary
         }
+        return (scripts, unreadable)
     }
 }

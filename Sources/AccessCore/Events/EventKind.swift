@@ -80,6 +80,18 @@ public enum EventKind: Hashable, Sendable {
 
     /// Events that end a run of the engine.
     public var endsRun: Bool { self == .runDone || self == .runFailed }
+
+    /// Events that tell of a change to master data (users, queues): a reader showing it is out of date.
+    public var changesMasterData: Bool {
+        switch self {
+        case .writeApplied, .retryAdded, .reviewAdded, .reviewDismissed, .intentSettled, .bootstrapDone, .storeRepaired:
+            return true
+        case .actionDone(let a):
+            return a != .validate && a != .reviewEmail
+        default:
+            return false
+        }
+    }
 }
 
 /// The manual actions of AccessActions, as named in their events and the audit trail.

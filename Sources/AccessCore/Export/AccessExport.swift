@@ -10,7 +10,7 @@ public enum AccessExport {
         public var email: String
         /// ISO-8601; empty = lifetime.
         public var expiry: String
-        /// Whole days until the expiry (negative once lapsed); nil = lifetime.
+        /// Days from today to the expiry's day, UTC (`DaysLeft`; negative once lapsed); nil = lifetime.
         public var daysLeft: Int?
         /// `active`, `expired` or `lifetime`.
         public var status: String
@@ -21,7 +21,7 @@ public enum AccessExport {
     public static func rows(_ scripts: [ScriptAccess], now: Date) -> [Row] {
         scripts.flatMap { s in
             s.users.values.sorted { $0.username.lowercased() < $1.username.lowercased() }.map { u in
-                let days = u.expiry.map { Int(($0.timeIntervalSince(now) / 86_400).rounded(.up)) }
+                let days = u.expiry.map { DaysLeft.until($0, now: now) }
                 let last = u.history.last   // appended in order: the newest is last
                 return Row(scriptId: s.scriptId, script: clean(s.title ?? s.scriptId), username: clean(u.username),
                            email: clean(u.email ?? ""), expiry: u.expiry.map(ISODate.format) ?? "", daysLeft: days,

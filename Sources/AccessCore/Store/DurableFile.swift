@@ -103,35 +103,10 @@ enum DurableFile {
         return bytes
     }
 
-    /// The file's bytes for `body` (nil when there is no file). A big file is mapped read-only rather
-    /// than copied: no 50 MB copy and no fresh pages to fault in, which in a VM is most of what reading
-    /// costs (~3 ms instead of ~30 at 100k users). Only for files this product replaces by rename and
-    /// never rewrites in place (snapshots), and only for a reader that may stop: a file cut in place by
-    /// someone else while mapped faults the reader (SIGBUS).
+    /// The file's bytes for `body` (nil when there is no file). Read, not mapped: a snapshot someone
+    /// rewrites in place (`cp backup.json` over it) while a reader maps it would kill the reader
+    /// (SIGBUS); a copy read while it changes at worst does not parse, and says so.
     static func withContents<R>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) throws -> R {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd >= 0 {
-            defer { close(fd) }
-            var st = stat()
-            if fstat(fd, &st) == 0, st.st_size >= 1 << 20 {
-                let size = Int(st.st_size)
-                #if os(Linux)
-                let flags = MAP_PRIVATE | MAP_POPULATE   // all pages at once: no fault per page later
-                #else
-                let flags = MAP_PRIVATE
-                #endif
-                if let map = mmap(nil, size, PROT_READ, flags, fd, 0), map != MAP_FAILED {
-                    defer { munmap(map, size) }
-                    return try body(UnsafeBufferPointer(start: map.assumingMemoryBound(to: UInt8.self), count: size))
-                }
-            }
-        }
-        // Small, absent or not mappable: read (which also names any error).
-        return try withReadContents(path, body)
-    }
-
-    /// The file's bytes for `body` (nil when there is no file), read (copied).
-    static func withReadContents<R>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) throws -> R {
         guard let bytes = try readAll(path) else { return try body(nil) }
         return try bytes.withUnsafeBufferPointer { try body($0) }
     }

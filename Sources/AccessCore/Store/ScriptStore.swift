@@ -109,7 +109,7 @@ public final class ScriptStore: @unchecked Sendable {
     /// holds (skipped by their `seq`), never a snapshot older than a journal already emptied. A line
     /// being written is torn at the end and ignored.
     public static func peek(directory: URL, scriptId: String, detail: PeekDetail = .full) throws -> ScriptAccess {
-        var state: ScriptAccess = try peek(directory: directory, scriptId: scriptId, mapped: false) { bytes in
+        var state: ScriptAccess = try peek(directory: directory, scriptId: scriptId) { bytes in
             let snapshot = try SnapshotCodec.decode(bytes, detail: detail)
             return (snapshot.state, snapshot.journalSequence)
         }
@@ -119,26 +119,22 @@ public final class ScriptStore: @unchecked Sendable {
         return state
     }
 
-    /// The script as the console shows it (see `ScriptSummary`), read the way `peek` reads, with the
-    /// snapshot mapped rather than copied (`DurableFile.withContents`): a snapshot rewritten in place
-    /// by something outside the product while the console reads it would stop the console. The
-    /// daemon's and the CLI's readers (`peek`) copy, so they cannot be stopped that way.
+    /// The script as the console shows it (see `ScriptSummary`), read the way `peek` reads.
     public static func peekSummary(directory: URL, scriptId: String) throws -> ScriptSummary {
-        try peek(directory: directory, scriptId: scriptId, mapped: true, decode: SnapshotCodec.decodeSummary)
+        try peek(directory: directory, scriptId: scriptId, decode: SnapshotCodec.decodeSummary)
     }
 
-    private static func peek<State: StoreReadable>(directory: URL, scriptId: String, mapped: Bool,
+    private static func peek<State: StoreReadable>(directory: URL, scriptId: String,
                                                    decode: (UnsafeBufferPointer<UInt8>) throws -> (State, Int)) throws -> State {
         let base = directory.appendingPathComponent(ScriptFileName.encode(scriptId)).path
         let journalPath = base + ".journal", snapshotPath = base + ".json"
         // The marker first: it never names more than the files held when it was written, and they only grow.
         let generation = StoreGeneration.read(base + ".generation")
         let journalBytes = try DurableFile.readAll(journalPath) ?? []
-        func read(_ snapshot: UnsafeBufferPointer<UInt8>?) throws -> State {
+        return try DurableFile.withContents(snapshotPath) { snapshot in
             try load(scriptId: scriptId, generation: generation, snapshot: snapshot,
                      at: snapshotPath, journal: journalBytes, at: journalPath, decode: decode).state
         }
-        return mapped ? try DurableFile.withContents(snapshotPath, read) : try DurableFile.withReadContents(snapshotPath, read)
     }
 
     /// Snapshot plus the journal lines it does not hold yet; the journal's intact part, for `open` to cut to.

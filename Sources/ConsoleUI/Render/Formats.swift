@@ -48,9 +48,12 @@ public enum Formats {
         return "\(s / (365 * 86_400))y"
     }
 
-    /// Whole days from now until `date` (negative once past).
-    public static func daysLeft(_ date: Date, now: Date) -> Int {
-        Int((date.timeIntervalSince(now) / 86_400).rounded(.down))
+    /// Days from today to `date`'s day, UTC (negative once past): `DaysLeft`, as `export` counts them.
+    public static func daysLeft(_ date: Date, now: Date) -> Int { DaysLeft.until(date, now: now) }
+
+    /// A count for a narrow column: exact up to 999,999 (7 characters), then 1.2M.
+    public static func shortCount(_ n: Int) -> String {
+        abs(n) < 1_000_000 ? count(n) : String(format: "%.1fM", Double(n) / 1_000_000)
     }
 
     /// 100000 -> 100,000.

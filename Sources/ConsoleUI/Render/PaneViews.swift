@@ -11,7 +11,7 @@ enum PaneViews {
         Box.draw(&screen, rect, title: title(.scripts, "\(s.scripts.count)"), focused: focused)
         let scripts = s.scripts
         let table = Table(columns: [TableColumn("Script", width: 8, flex: 1, priority: 20),
-                                    TableColumn("Users", width: 6, alignRight: true, priority: 15),
+                                    TableColumn("Users", width: 7, alignRight: true, priority: 15),
                                     TableColumn("≤7d", width: 4, alignRight: true, priority: 12),
                                     TableColumn("Rev", width: 3, alignRight: true, priority: 5),
                                     TableColumn("Rty", width: 3, alignRight: true, priority: 4)],
@@ -22,7 +22,9 @@ enum PaneViews {
             case 0:
                 let name = (sc.title?.isEmpty == false ? sc.title! : sc.scriptId)
                 return (name, Style(bold: sc.scriptId == s.selectedScript))
-            case 1: return (Formats.count(sc.users.count), .plain)
+            case 1:
+                if s.snapshot?.unreadable[sc.scriptId] != nil { return ("error", Style(fg: .red, bold: true)) }
+                return (Formats.shortCount(sc.users.count), .plain)
             case 2:
                 let n = s.expiringSoon[sc.scriptId] ?? 0
                 return (String(n), n > 0 ? Style(fg: .yellow) : .plain)
@@ -35,6 +37,7 @@ enum PaneViews {
     static func users(_ screen: inout Screen, _ s: ConsoleState, _ rect: Rect, _ focused: Bool) {
         let u = s.users
         var extra = s.currentScript.map { ($0.title?.isEmpty == false ? $0.title! : $0.scriptId) } ?? "no script"
+        if let id = s.selectedScript, s.snapshot?.unreadable[id] != nil { extra += " · unreadable: see the Log" }
         extra += " · " + (u.filter.isEmpty ? Formats.count(u.rows.count) : "\(Formats.count(u.count)) of \(Formats.count(u.rows.count))")
         if !u.filter.isEmpty || s.modal == .filter(.users) { extra += " · /" + u.filter + (s.modal == .filter(.users) ? "▏" : "") }
         if !u.marked.isEmpty { extra += " · \(u.marked.count) marked" }

@@ -44,13 +44,15 @@ public struct ConsoleSnapshot: Sendable, Equatable {
     /// Each script's Users pane index, by script id: built with the snapshot, where it is made (the
     /// services' thread), never on the UI loop.
     public let usersIndex: [String: UsersIndex]
+    /// Scripts whose files did not read (shown empty), and why, by script id.
+    public var unreadable: [String: String]
     public var session: SessionStatusInfo
     public var modes: ModeReport
     public var others: OtherProcesses
 
-    public init(configPath: String, scripts: [ScriptSummary], session: SessionStatusInfo, modes: ModeReport,
-                others: OtherProcesses = OtherProcesses()) {
-        self.configPath = configPath; self.scripts = scripts; self.session = session; self.modes = modes
+    public init(configPath: String, scripts: [ScriptSummary], unreadable: [String: String] = [:], session: SessionStatusInfo,
+                modes: ModeReport, others: OtherProcesses = OtherProcesses()) {
+        self.configPath = configPath; self.scripts = scripts; self.unreadable = unreadable; self.session = session; self.modes = modes
         self.others = others
         // One script after another: a big one is built in parts side by side already.
         usersIndex = Dictionary(scripts.map { ($0.scriptId, UsersIndex(users: $0.users)) }, uniquingKeysWith: { a, _ in a })

@@ -29,8 +29,8 @@ public final class RuntimeServices: ConsoleServices {
     public func loadOverview() async throws -> ConsoleSnapshot {
         // Modes first: a report is as old as its oldest part.
         let modes = self.modes.withLock { $0 }
-        let scripts = try runtime.loadSummaries()
-        return ConsoleSnapshot(configPath: runtime.configPath, scripts: scripts,
+        let (scripts, unreadable) = runtime.loadSummaries()
+        return ConsoleSnapshot(configPath: runtime.configPath, scripts: scripts, unreadable: unreadable,
                                session: RuntimeSummaries.session(runtime.session.status()), modes: modes,
                                others: await otherProcesses())
     }

@@ -71,6 +71,11 @@ public struct ConsoleState: Sendable, Equatable {
     public var status: StatusMessage?
     /// Remote effects started and not yet answered.
     public var inFlight: [Effect] = []
+    /// Another process (a CLI command, a daemon) changed master data outside a run this console
+    /// follows: the next tick reloads (at most one reload a second, however many events come).
+    public var othersChangedData = false
+    /// This process, to tell its own events (its writes reload when they answer) from others'.
+    public var ownPid: Int32 = ProcessInfo.processInfo.processIdentifier
     public var quitRequested = false
     /// Users expiring within 7 days, per script: counted when data arrives and once a minute, never
     /// per frame (it is O(users)).

@@ -85,9 +85,11 @@ extension ConsoleReducer {
         case .sortNext:
             let next = UserColumn(rawValue: (s.users.sortColumn.rawValue + 1) % UserColumn.allCases.count)!
             s.users.sort(by: next, ascending: true)
+            s.users.cursor.clamp(count: s.users.count, height: s.listHeight(.users))
             setInfo(&s, "sorted by \(next.title)")
         case .sortReverse:
             s.users.sort(by: s.users.sortColumn, ascending: !s.users.ascending)
+            s.users.cursor.clamp(count: s.users.count, height: s.listHeight(.users))
             setInfo(&s, "sorted by \(s.users.sortColumn.title) \(s.users.ascending ? "ascending" : "descending")")
         case .reviewFix:
             guard let r = s.selectedReview else { setError(&s, "the review queue is empty"); return [] }

@@ -92,6 +92,10 @@ extension ConsoleReducer {
         for e in events {
             s.log.buffer.append(e)
             if s.runs.take(e) { reload = true }
+            // A run's changes show when it ends (above); a lone write of another process shows at the next tick.
+            else if e.pid != s.ownPid, e.kind.changesMasterData, !s.runs.active.values.contains(where: { $0.pid == e.pid }) {
+                s.othersChangedData = true
+            }
             switch e.kind {
             case .sessionStale:
                 s.snapshot?.session.status = .stale
@@ -101,6 +105,7 @@ extension ConsoleReducer {
             default: break
             }
         }
+        if reload { s.othersChangedData = false }
         return reload ? [.loadOverview] : []
     }
 }

@@ -25,6 +25,10 @@ public enum ConsoleReducer {
             effects = []
             if let st = s.status, now.timeIntervalSince(st.at) >= StatusMessage.lifetime { s.status = nil }
             if now.timeIntervalSince(s.expiringCountedAt) >= 60 { countExpiring(&s) }
+            if s.othersChangedData, !s.inFlight.contains(.loadOverview) {
+                s.othersChangedData = false
+                effects.append(.loadOverview)
+            }
             if now.timeIntervalSince(s.lockPolledAt) >= 2 {
                 s.lockPolledAt = now
                 effects.append(.pollLock)
@@ -84,7 +88,12 @@ public enum ConsoleReducer {
 
     /// Rebuilds the derived tables from a new snapshot, keeping selections where they still exist.
     static func apply(_ s: inout ConsoleState, _ snap: ConsoleSnapshot) {
+        let before = s.snapshot?.unreadable ?? [:]
         s.snapshot = snap
+        // A script that does not read is shown empty; why goes to the Log once, not on every reload.
+        for (id, why) in snap.unreadable.sorted(by: { $0.key < $1.key }) where before[id] != why {
+            logError(&s, "\(scriptName(s, id)) is not shown: \(why)")
+        }
         s.modes = ModeReport.newest(s.modes, snap.modes)
         s.runs.lock(heldBy: snap.others.lockHolder)
         s.daemon = snap.others.daemon

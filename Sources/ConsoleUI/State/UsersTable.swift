@@ -121,9 +121,13 @@ public struct UsersTable: Sendable, Equatable {
         if let keep, let i = visibleIndex(of: keep) { cursor.selected = i }
     }
 
+    /// Sorts, keeping the selected user selected (wherever the new order puts it): the next `e` or
+    /// `r` must act on the user the admin had selected, not on whoever lands on that row.
     public mutating func sort(by column: UserColumn, ascending: Bool) {
+        let keep = selected?.username
         sortColumn = column; self.ascending = ascending
         resort()
+        if let keep, let i = visibleIndex(of: keep) { cursor.selected = i }
     }
 
     private mutating func resort() {
