@@ -124,8 +124,8 @@ import Testing
     }
 }
 
-/// Reading a file's bytes: in ranges side by side when big, whole when small. Every way must give
-/// exactly the file's bytes.
+/// Reading a file's bytes: mapped when over 1 MB, read in ranges side by side when big, whole when
+/// small. Every way must give exactly the file's bytes.
 @Suite struct FileContentsTests {
     @Test func everyWayGivesTheFilesBytes() throws {
         let dir = try DemoWorkspace.temporaryDirectory(prefix: "contents")
@@ -142,6 +142,36 @@ import Testing
         let missing = dir.appendingPathComponent("absent").path
         #expect(try DurableFile.readAll(missing) == nil)
         #expect(try DurableFile.withContents(missing) { $0 == nil })
+    }
+
+    /// A big file rewritten in place while mapped (what `cp backup.json` over a snapshot does): the
+    /// pages past its new end are gone, which would be a SIGBUS. The reader sees zeros instead, and
+    /// the mapping says it was torn, so `withContents` reads the file again.
+    @Test func aFileCutWhileMappedIsTornNotACrash() throws {
+        let dir = try DemoWorkspace.temporaryDirectory(prefix: "cut-while-mapped")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("snapshot.json").path
+        var mapped = false, zeros = 0
+        var torn: Int?
+        // Other tests map files too: wait for a free slot (the body runs only when mapped).
+        for _ in 0..<1000 where !mapped {
+            try DurableFile.replace(path, with: [UInt8](repeating: 0x61, count: 3 << 20))
+            let fd = open(path, O_RDONLY)
+            defer { close(fd) }
+            torn = GuardedMapping.with(fd: fd, size: 3 << 20) { bytes -> Int in
+                mapped = true
+                // Rewritten in place, as cp does: cut to nothing, then the new content.
+                let out = open(path, O_WRONLY | O_TRUNC)
+                _ = "fresh".withCString { write(out, $0, 5) }
+                close(out)
+                zeros = bytes.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+                return zeros
+            }
+        }
+        #expect(mapped)
+        #expect(zeros >= (3 << 20) - 4096, "past the cut the reader saw zeros: \(zeros)")
+        #expect(torn == nil, "torn: the caller reads the file again")
+        #expect(try DurableFile.withContents(path) { $0.map { Array($0) } } == Array("fresh".utf8))
     }
 }
 

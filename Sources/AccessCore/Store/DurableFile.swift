@@ -103,10 +103,18 @@ enum DurableFile {
         return bytes
     }
 
-    /// The file's bytes for `body` (nil when there is no file). Read, not mapped: a snapshot someone
-    /// rewrites in place (`cp backup.json` over it) while a reader maps it would kill the reader
-    /// (SIGBUS); a copy read while it changes at worst does not parse, and says so.
+    /// The file's bytes for `body` (nil when there is no file). A file over 1 MB is mapped
+    /// (`GuardedMapping`: ~3 ms instead of ~30 for 50 MB, and faster to parse); when it cannot be, or
+    /// was cut while mapped (rewritten in place by someone else), it is read and `body` runs again.
     static func withContents<R>(_ path: String, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) throws -> R {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            defer { close(fd) }
+            var st = stat()
+            if fstat(fd, &st) == 0, st.st_size >= 1 << 20, let result = try GuardedMapping.with(fd: fd, size: Int(st.st_size), { try body($0) }) {
+                return result
+            }
+        }
         guard let bytes = try readAll(path) else { return try body(nil) }
         return try bytes.withUnsafeBufferPointer { try body($0) }
     }
