@@ -80,6 +80,7 @@ enum DurableFile {
         // in ranges side by side: copying it out of the page cache and faulting in the new pages take
         // one core ~30 ms at 50 MB, the first thing the console waits for.
         let size = Int(st.st_size)
+        guard size > 0 else { return [] }
         let parts = size >= 8 << 20 ? min(ProcessInfo.processInfo.activeProcessorCount, 4) : 1
         let got = Mutex([Result<Int, StoreError>](repeating: .success(0), count: parts))
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, initialized in
