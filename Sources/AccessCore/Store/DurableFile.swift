@@ -78,7 +78,7 @@ enum DurableFile {
         guard fstat(fd, &st) == 0 else { throw StoreError.io(path: path, detail: "cannot stat: \(errnoText())") }
         // Uninitialized: zero-filling 50 MB first would cost as much as reading it. A big file is read
         // in ranges side by side: copying it out of the page cache and faulting in the new pages take
-        // one core ~30 ms at 50 MB, the first thing the console waits for.
+        // one core ~30 ms at 50 MB (a sync's load, or a snapshot that could not be mapped).
         let size = Int(st.st_size)
         guard size > 0 else { return [] }
         let parts = size >= 8 << 20 ? min(ProcessInfo.processInfo.activeProcessorCount, 4) : 1
@@ -116,7 +116,12 @@ enum DurableFile {
                 return result
             }
         }
-        guard let bytes = try readAll(path) else { return try body(nil) }
+        return try withBuffer(try readAll(path), body)
+    }
+
+    /// `bytes` as a buffer for `body` (nil stays nil: no file).
+    static func withBuffer<R>(_ bytes: [UInt8]?, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+        guard let bytes else { return try body(nil) }
         return try bytes.withUnsafeBufferPointer { try body($0) }
     }
 

@@ -74,7 +74,7 @@ public final class ScriptStore: @unchecked Sendable {
         let generation = StoreGeneration.read(base + ".generation")
         let snapshotBytes = try DurableFile.readAll(snapshotPath)
         let journalBytes = try DurableFile.readAll(journalPath) ?? []
-        let (state, sequence, journal) = try withBuffer(snapshotBytes) { snapshot in
+        let (state, sequence, journal) = try DurableFile.withBuffer(snapshotBytes) { snapshot in
             try load(scriptId: scriptId, generation: generation, snapshot: snapshot,
                      at: snapshotPath, journal: journalBytes, at: journalPath, decode: decodeFull)
         }
@@ -164,12 +164,7 @@ public final class ScriptStore: @unchecked Sendable {
 
     /// The snapshot's state and the last journal seq it holds; an empty state at seq 0 when there is none.
     static func readSnapshot(scriptId: String, _ bytes: [UInt8]?, at snapshotPath: String) throws -> (ScriptAccess, Int) {
-        try withBuffer(bytes) { try readSnapshot(scriptId: scriptId, $0, at: snapshotPath, decode: decodeFull) }
-    }
-
-    private static func withBuffer<R>(_ bytes: [UInt8]?, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
-        guard let bytes else { return try body(nil) }
-        return try bytes.withUnsafeBufferPointer { try body($0) }
+        try DurableFile.withBuffer(bytes) { try readSnapshot(scriptId: scriptId, $0, at: snapshotPath, decode: decodeFull) }
     }
 
     private static func decodeFull(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (ScriptAccess, Int) {

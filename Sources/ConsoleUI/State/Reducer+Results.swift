@@ -48,7 +48,7 @@ extension ConsoleReducer {
             setInfo(&s, m.dryRun ? "dry run on: writes are logged, none is sent" : "dry run off: writes go to TradingView")
             return []
         case .others(let others):
-            s.runs.lock(heldBy: others.lockHolder)
+            s.runs.lock(heldBy: others.lockHolder, ownPid: s.ownPid)
             s.daemon = others.daemon
             return []
         case .failed(let message):

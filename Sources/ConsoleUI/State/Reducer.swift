@@ -95,7 +95,7 @@ public enum ConsoleReducer {
             logError(&s, "\(scriptName(s, id)) is not shown: \(why)")
         }
         s.modes = ModeReport.newest(s.modes, snap.modes)
-        s.runs.lock(heldBy: snap.others.lockHolder)
+        s.runs.lock(heldBy: snap.others.lockHolder, ownPid: s.ownPid)
         s.daemon = snap.others.daemon
         if s.selectedScript == nil || !snap.scripts.contains(where: { $0.scriptId == s.selectedScript }) {
             s.selectedScript = snap.scripts.first?.scriptId

@@ -25,8 +25,9 @@ public struct UsersIndex: Sendable, Equatable {
 
     /// Users given as a list (tests, samples): keyed as a script keys them, a later duplicate wins.
     public init(users: [UserAccess]) {
-        let keyed = Dictionary(users.map { (Username.key($0.username), $0) }, uniquingKeysWith: { _, later in later })
-        self.init(users: UserList(keyed.sorted { $0.key < $1.key }.map { UserSummary(key: $0.key, $0.value) }))
+        var script = ScriptAccess(scriptId: "")
+        for u in users { script.apply(.upsertUser(u)) }
+        self.init(users: ScriptSummary(script).users)
     }
 
     /// A script's users (in key order, as `ScriptSummary` holds them: the username order then comes
