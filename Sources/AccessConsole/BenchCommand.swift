@@ -11,14 +11,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The config to base the sync benchmark on.") var config: String = "config.json"
     @Option(help: "Generated WordPress transactions for the sync benchmark.") var transactions: Int = 400
     @Option(help: "Injected TradingView latency in ms.") var latencyMs: Int = 20
-    @Option(help: "Measure one group only: sync, batch, store, console or daemon (all when absent).") var only: BenchGroup?
+    @Option(help: "Measure one group only: sync, batch, store, console, daemon or poll (all when absent).") var only: BenchGroup?
     @Option(help: "Purchases sent through the daemon's webhook.") var purchases: Int = 100
 
     @Option(help: "Only write a data folder with one script of this many users for the console bench, and print its config path.")
     var consoleFixture: Int?
     @Option(help: "Where --console-fixture writes (default: a new temporary folder).") var fixtureDir: String?
 
-    enum BenchGroup: String, ExpressibleByArgument, CaseIterable { case sync, batch, store, console, daemon }
+    enum BenchGroup: String, ExpressibleByArgument, CaseIterable { case sync, batch, store, console, daemon, poll }
 
     func run() async throws {
         if let users = consoleFixture {
@@ -33,6 +33,11 @@ struct BenchCommand: AsyncParsableCommand {
         if only == nil || only == .daemon {
             do { try await DaemonBench(config: config, latencyMs: latencyMs, purchases: purchases).rows(into: &table) } catch {
                 table.add("daemon", "failed: \(error)", "", false)
+            }
+        }
+        if only == nil || only == .poll {
+            do { try await PollBench(config: config, purchases: 50).rows(into: &table) } catch {
+                table.add("daemon, polling only", "failed: \(error)", "", false)
             }
         }
         print(table.render())

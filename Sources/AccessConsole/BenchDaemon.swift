@@ -93,10 +93,10 @@ final class BenchDaemonProcess: @unchecked Sendable {
     private let lines = NSLock()
     private var output = Data()
 
-    static func start(config: String) async throws -> BenchDaemonProcess {
+    static func start(config: String, startupSync: Bool = false) async throws -> BenchDaemonProcess {
         let d = BenchDaemonProcess()
         d.process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        d.process.arguments = ["daemon", "--config", config, "--listen", "127.0.0.1:0", "--no-startup-sync"]
+        d.process.arguments = ["daemon", "--config", config, "--listen", "127.0.0.1:0"] + (startupSync ? [] : ["--no-startup-sync"])
         let pipe = Pipe()
         d.process.standardOutput = pipe
         d.process.standardError = FileHandle.nullDevice

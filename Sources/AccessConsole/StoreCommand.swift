@@ -36,7 +36,7 @@ struct StoreCommand: AsyncParsableCommand {
 
     struct Rebuild: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "After master data was lost: start it again from TradingView's list, marking every purchase WordPress lists as processed.")
+            abstract: "After master data was lost: start it again as a first run: TradingView's list compared with every purchase WordPress lists (covered: recorded, no write; under-granted: one write; more than paid: review, never cut).")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The script's pine id.") var script: String
         @Flag var json = false
@@ -45,7 +45,8 @@ struct StoreCommand: AsyncParsableCommand {
             let report = try await runAction { try await runtime.actions.rebuild(script: script) }
             if json { printJSON(report); return }
             print(Listing.record(["rebuilt", script, "\(report.users) users from TradingView",
-                                  "\(report.processed) purchases marked processed"]))
+                                  "\(report.adopted) already covered", "\(report.writes) written",
+                                  "\(report.excess) granted more than paid (review)", "\(report.processed) purchases processed"]))
             report.setAside.forEach { print(Listing.record(["set-aside", $0])) }
         }
     }

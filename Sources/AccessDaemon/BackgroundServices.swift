@@ -35,6 +35,30 @@ struct SchedulerService: Service {
     }
 }
 
+/// Without webhooks a purchase would wait for the next interval: every `scheduler.poll_seconds` one small
+/// MemberPress call (`WordPressClient.newestSignature`) shows whether anything was bought, and a change asks
+/// for a sync at once. Idle, that is one WordPress call per period.
+struct PollService: Service {
+    let coordinator: RunCoordinator
+    let wordpress: WordPressClient
+    let period: Duration
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            var last = try? await wordpress.newestSignature()
+            while !Task.isCancelled {
+                try await Task.sleep(for: period)
+                // A failed probe changes nothing: the interval's sync still runs and reports WordPress errors.
+                guard let signature = try? await wordpress.newestSignature() else { continue }
+                if let previous = last, previous != signature {
+                    _ = await coordinator.requestSync(dryRun: false, trigger: "poll")
+                }
+                last = signature
+            }
+        }
+    }
+}
+
 /// Looks at the alert conditions every `check` and sends what the monitor decides.
 struct AlertService: Service {
     let runtime: AppRuntime

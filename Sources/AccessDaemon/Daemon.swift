@@ -75,6 +75,10 @@ public enum Daemon {
             SchedulerService(coordinator: coordinator, interval: .seconds(max(1, config.scheduler.intervalMinutes) * 60),
                              syncAtStart: options.syncAtStart),
         ]
+        let pollSeconds = config.scheduler.pollSeconds ?? 30
+        if pollSeconds > 0, config.wordpress.style == .memberpress {
+            services.append(PollService(coordinator: coordinator, wordpress: runtime.wordpress, period: .seconds(pollSeconds)))
+        }
         if let alerts = config.alerts {
             // Incoming-webhook URLs carry their secret in the path (Slack, Discord): never log them.
             if let url = alerts.webhookUrl {

@@ -75,4 +75,18 @@ public final class Sandbox: Sendable {
 
     /// Back to the seed data: no faults, the start session, no writes, calls or mail.
     public func reset() { router.reset() }
+
+    /// How the MemberPress listing orders, pages and which headers it sends.
+    public func setMemberPressListing(_ listing: MemberPressListing) { router.world.withLock { $0.memberPressListing = listing } }
+
+    /// Changes a transaction's status later (an offline payment completed, a refund); `expiresAt` nil leaves it.
+    @discardableResult
+    public func setTransactionStatus(id: Int, status: String, expiresAt: Date?? = nil) -> Bool {
+        router.world.withLock { $0.setTransactionStatus(id: id, status: status, expiresAt: expiresAt) }
+    }
+
+    /// Access TradingView already grants before this product is installed (a live business): not a write.
+    public func seedGrant(pineId: String, username: String, expiration: Date?, created: Date = Date()) -> Bool {
+        router.world.withLock { $0.seedGrant(pineId: pineId, username: username, expiration: expiration, created: created) }
+    }
 }

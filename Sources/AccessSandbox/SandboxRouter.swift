@@ -49,6 +49,9 @@ struct SandboxRouter: Sendable {
         case ("POST", "/__sandbox/session"): return world.withLock { $0.sessionRoute(request) }
         case ("POST", "/__sandbox/transactions"): return world.withLock { $0.transactionsRoute(request) }
         case ("POST", "/__sandbox/accounts"): return world.withLock { $0.accountsRoute(request) }
+        case ("POST", "/__sandbox/memberpress"): return world.withLock { $0.memberPressListingRoute(request) }
+        case ("POST", "/__sandbox/transaction-status"): return world.withLock { $0.transactionStatusRoute(request) }
+        case ("POST", "/__sandbox/grants"): return world.withLock { $0.grantsRoute(request) }
         case ("POST", "/__sandbox/sink"):
             return world.withLock { world in
                 world.sink.append(String(decoding: request.body, as: UTF8.self))

@@ -61,3 +61,64 @@ extension World {
         return .json(201, .object([("status", .string("ok"))]))
     }
 }
+
+extension World {
+    mutating func memberPressListingRoute(_ request: SandboxRequest) -> Reply {
+        guard let listing = request.decodeJSON(MemberPressListing.self) else {
+            return .detail(400, "memberpress: body must be {\"default_order\": \"desc\"|\"asc\", \"honour_order\": bool, \"totals_headers\": bool, \"default_per_page\": N, \"max_per_page\": N}")
+        }
+        memberPressListing = listing
+        return .ok
+    }
+
+    struct StatusBody: Decodable {
+        let id: Int
+        let status: String
+        let expiresAt: String?
+        enum CodingKeys: String, CodingKey { case id, status, expiresAt = "expires_at" }
+    }
+
+    mutating func transactionStatusRoute(_ request: SandboxRequest) -> Reply {
+        guard let body = request.decodeJSON(StatusBody.self) else {
+            return .detail(400, "transaction-status: body must be {\"id\": N, \"status\": \"complete\", \"expires_at\": optional}")
+        }
+        let expires: Date?? = body.expiresAt.map { Timestamps.parseWordPress($0) }
+        guard setTransactionStatus(id: body.id, status: body.status, expiresAt: expires) else {
+            return .detail(404, "no transaction \(body.id)")
+        }
+        return .ok
+    }
+
+    struct GrantBody: Decodable {
+        let pineId: String
+        let username: String
+        let expiration: String?
+        enum CodingKeys: String, CodingKey { case pineId = "pine_id", username, expiration }
+    }
+
+    /// `POST /__sandbox/grants` `[{"pine_id", "username", "expiration" (ISO-8601, null = lifetime)}]`.
+    mutating func grantsRoute(_ request: SandboxRequest) -> Reply {
+        guard let body = request.decodeJSON([GrantBody].self) else {
+            return .detail(400, "grants: body must be a JSON array of {\"pine_id\", \"username\", \"expiration\"}")
+        }
+        for g in body {
+            let expiration = g.expiration.flatMap { try? Date.ISO8601FormatStyle().parse($0) }
+            guard seedGrant(pineId: g.pineId, username: g.username, expiration: expiration, created: Date()) else {
+                return .detail(400, "grants: unknown pine_id or account \(g.username)")
+            }
+        }
+        return .ok
+    }
+
+    /// Access that exists before our product writes anything: set directly, never in `writes`.
+    mutating func seedGrant(pineId: String, username: String, expiration: Date?, created: Date) -> Bool {
+        guard let account = accounts.exact(username), scripts[pineId] != nil else { return false }
+        scripts[pineId]?.grants[account.username] = Grant(
+            id: nextGrantId, username: account.username, lowerName: account.username.lowercased(),
+            expiration: expiration, created: created)
+        scripts[pineId]?.everHad.insert(account.username)
+        nextGrantId += 1
+        listCache[pineId] = nil
+        return true
+    }
+}

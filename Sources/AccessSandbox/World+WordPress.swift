@@ -15,7 +15,8 @@ extension World {
         return .json(200, .array(records))
     }
 
-    /// `GET /wp-json/mp/v1/transactions?page=&per_page=&status=`: by id ascending, numbers as strings.
+    /// `GET /wp-json/mp/v1/transactions?page=&per_page=&status=&order=&order_dir=`: ordered and paged as
+    /// `memberPressListing` says (newest first, ten a page by default), numbers as strings, the totals headers.
     func memberPressTransactions(_ request: SandboxRequest) -> Reply {
         guard request.header("memberpress-api-key") == memberpressKey else {
             return .json(401, .object([
@@ -24,13 +25,29 @@ extension World {
                 ("data", .object([("status", .int(401))])),
             ]))
         }
+        let listing = memberPressListing
         let page = max(Int(request.query["page"] ?? "") ?? 1, 1)
-        let perPage = max(Int(request.query["per_page"] ?? "") ?? 10, 1)
+        let perPage = listing.perPage(request.query["per_page"])
         let status = request.query["status"].flatMap { $0.isEmpty ? nil : $0 }
-        let matching = status.map { wanted in transactions.filter { $0.status == wanted } } ?? transactions
-        let start = (page - 1) * perPage
-        let slice = start < matching.count ? matching[start..<min(start + perPage, matching.count)] : []
-        return .json(200, .array(slice.map(memberPressRecord)))
+        var matching = status.map { wanted in transactions.filter { $0.status == wanted } } ?? transactions
+        if !listing.ascending(orderDir: request.query["order_dir"]) { matching.reverse() }
+        let (start, overflow) = (page - 1).multipliedReportingOverflow(by: perPage)
+        let slice = !overflow && start < matching.count ? matching[start..<min(start + min(perPage, matching.count), matching.count)] : []
+        var reply = Reply.json(200, .array(slice.map(memberPressRecord)))
+        if listing.totalsHeaders {
+            let pages = perPage == Int.max ? 1 : (matching.count + perPage - 1) / perPage
+            reply.headers = [("X-WP-Total", String(matching.count)), ("X-WP-TotalPages", String(pages))]
+        }
+        return reply
+    }
+
+    /// Changes a transaction's status, as an admin completing an offline payment or refunding does:
+    /// `created_at` stays, the id keeps its place in the listing.
+    mutating func setTransactionStatus(id: Int, status: String, expiresAt: Date??) -> Bool {
+        guard let i = transactions.firstIndex(where: { $0.id == id }) else { return false }
+        transactions[i].status = status
+        if let expiresAt { transactions[i].expiresAt = expiresAt }
+        return true
     }
 
     static let memberPressTransactionPrefix = "/wp-json/mp/v1/transactions/"

@@ -45,6 +45,8 @@ struct World: Sendable {
     var transactions: [SandboxTransaction]
     /// MemberPress member ids by lowercased email, assigned in transaction order.
     var memberIds: [String: Int] = [:]
+    /// How the MemberPress listing orders and pages (newest first by default, as the add-on does).
+    var memberPressListing = MemberPressListing()
     var writes: [WriteRecord] = []
     var calls: [String: Int] = [:]
     var inFlight = 0

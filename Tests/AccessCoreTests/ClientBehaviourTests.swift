@@ -217,8 +217,9 @@ import Testing
         let batch = try await client.transactions(since: nil)
         #expect(batch.transactions.map(\.id) == ["11", "12", "21", "22", "31"])
         // Page 1 alone, then pages 2-5 together: page 3 is short, so 4 and 5 (empty) end the run.
-        #expect(transport.requests[0].url == "http://wp.test/wp-json/mp/v1/transactions?page=1&per_page=2&status=complete")
-        #expect(transport.requests.map(\.url).sorted() == (1...5).map { "http://wp.test/wp-json/mp/v1/transactions?page=\($0)&per_page=2&status=complete" })
+        // Newest first is asked for; this server ignores it (ids ascending), and without a `since` reads it all.
+        #expect(transport.requests[0].url == "http://wp.test/wp-json/mp/v1/transactions?page=1&per_page=2&order=id&order_dir=DESC&status=complete")
+        #expect(transport.requests.map(\.url).sorted() == (1...5).map { "http://wp.test/wp-json/mp/v1/transactions?page=\($0)&per_page=2&order=id&order_dir=DESC&status=complete" })
         #expect(header(transport.requests[0], "MEMBERPRESS-API-KEY") == "mp-key")
         #expect(client.callCounts() == ["wp.transactions": 5])
     }
@@ -260,7 +261,7 @@ import Testing
         let since = ISODate.parse("2025-02-01T00:00:00Z")!
         let batch = try await cursorClient(tail, dir).transactions(since: since)
         #expect(batch.transactions.map(\.id) == (96...103).map(String.init))
-        #expect(Listing.pages(tail) == [10, 11], "the page the listing ended on and the next, nothing before")
+        #expect(Listing.pages(tail) == [1, 10, 11], "page 1 (shows the order: ascending), the page the listing ended on and the next")
     }
 
     @Test func aCursorStepsBackWhileEarlierPagesMayHoldNewPurchases() async throws {
@@ -272,8 +273,8 @@ import Testing
         let tail = moved.transport()
         let batch = try await cursorClient(tail, dir).transactions(since: ISODate.parse("2025-02-01T00:00:00Z")!)
         #expect(batch.transactions.map(\.id) == (71...95).map(String.init))
-        #expect(Listing.pages(tail) == [6, 7, 8, 9, 10, 11],
-                "10 and 11 first, then 6-9 together; reading starts at 7, the latest page that starts before since")
+        #expect(Listing.pages(tail) == [1, 6, 7, 8, 9, 10, 11],
+                "page 1 (the order), 10 and 11, then 6-9 together; reading starts at 7, the latest page that starts before since")
     }
 
     @Test func aCursorPastTheEndOrForAnotherPageSizeLosesNothing() async throws {

@@ -256,7 +256,10 @@ struct SandboxTests {
             }
             #expect(sizes == [15, 15, 10])
             #expect(Set(ids).count == 40)
-            let first = try await curl(["-H", key, "\(path)?page=1&per_page=1"]).array.first ?? [:]
+            // Newest first by default, as the add-on's defaults say; `order_dir=ASC` gives the oldest.
+            let newest = try await curl(["-H", key, "\(path)?page=1&per_page=1"])
+            #expect(newest.array.first?["id"] as? String == ids.first && ids.first == "40")
+            let first = try await curl(["-H", key, "\(path)?page=1&per_page=1&order=id&order_dir=ASC"]).array.first ?? [:]
             #expect(first["amount"] as? String == "29.00")
             let member = first["member"] as? [String: Any] ?? [:]
             #expect(member["id"] is String)

@@ -233,15 +233,20 @@ struct EngineRig {
         #expect(rig.log.names().contains("write.dryrun"))
     }
 
-    @Test func bootstrapsFromTheListOnceThenExtends() async throws {
+    @Test func aFirstRunComparesTheListWithThePurchasesOnce() async throws {
         let rig = EngineRig()
         var fresh = ScriptAccess(scriptId: F.script); fresh.bootstrapped = false
         rig.data.put(fresh)
-        rig.tv.users[F.script] = ["fay": RemoteAccess(username: "Fay", expiry: F.date(2025, 2, 15))]
-        let s = try await rig.engine([F.tx("1", "fay")]).run(dryRun: false)
+        // Fay holds less than her purchase of Jan 30 entitles (1M: Feb 28), Gus holds more than his.
+        rig.tv.users[F.script] = ["fay": RemoteAccess(username: "Fay", expiry: F.date(2025, 2, 15)),
+                                  "gus": RemoteAccess(username: "Gus", expiry: F.date(2025, 9, 1))]
+        let s = try await rig.engine([F.tx("1", "fay"), F.tx("2", "Gus")]).run(dryRun: false)
         #expect(rig.tv.lists == 1 && rig.tv.validations == 0)
-        #expect(s.extended == 1 && rig.tv.writes == ["modify Fay"])
-        #expect(rig.state.bootstrapped && rig.state.user("fay")?.expiry == F.date(2025, 3, 15))
+        #expect(s.extended == 1 && rig.tv.writes == ["modify Fay"], "one write, up to what was paid; Gus is not cut")
+        #expect(rig.state.bootstrapped && rig.state.user("fay")?.expiry == F.date(2025, 2, 28))
+        #expect(rig.state.user("gus")?.expiry == F.date(2025, 9, 1) && rig.state.processedTransactions.contains("2"))
+        #expect(rig.state.reviewQueue["excess:gus"]?.reason == .excess)
+        #expect(rig.state.retryQueue.isEmpty, "the write's carrier item is dropped when it lands")
         _ = try await rig.engine([]).run(dryRun: false)
         #expect(rig.tv.lists == 1, "bootstrapped scripts are not listed again")
     }

@@ -51,17 +51,19 @@ final class TestRig: @unchecked Sendable {
 
     /// `tvRetries`: HTTP-level attempts per TradingView call (1 lets every injected fault reach the engine).
     /// `backoffBase`: seconds before a failed item is due again (0 = due on the next run).
-    static func make(tvRetries: Int = 3, backoffBase: TimeInterval = 60, seed: AccessSandbox.Seed = .demo) async throws -> TestRig {
+    /// `configure`: changes to the repo's config.json before the clients are made (page size, terms).
+    static func make(tvRetries: Int = 3, backoffBase: TimeInterval = 60, seed: AccessSandbox.Seed = .demo,
+                     configure: (inout AppConfig) -> Void = { _ in }) async throws -> TestRig {
         // The seed's expiries and the engine's "now" share one instant, so expected dates are exact.
         let start = Date().wholeSeconds
         let sandbox = try await Sandbox.start(SandboxOptions(seed: seed, referenceDate: start))
-        do { return try TestRig(sandbox: sandbox, start: start, tvRetries: tvRetries, backoffBase: backoffBase) } catch {
+        do { return try TestRig(sandbox: sandbox, start: start, tvRetries: tvRetries, backoffBase: backoffBase, configure: configure) } catch {
             await sandbox.shutdown()
             throw error
         }
     }
 
-    private init(sandbox: Sandbox, start: Date, tvRetries: Int, backoffBase: TimeInterval) throws {
+    private init(sandbox: Sandbox, start: Date, tvRetries: Int, backoffBase: TimeInterval, configure: (inout AppConfig) -> Void) throws {
         self.sandbox = sandbox
         var config = try ConfigLoader.load(path: Self.repoConfigPath, environment: [:])
         config.wordpress.baseUrl = sandbox.baseURL
@@ -70,6 +72,7 @@ final class TestRig: @unchecked Sendable {
         config.tradingview.rateLimitPerMinute = 100_000
         config.tradingview.timeoutSeconds = 5
         config.email?.smtpUrl = sandbox.smtpURL
+        configure(&config)
         self.config = config
 
         dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("synctest-\(UUID().uuidString)")
@@ -85,7 +88,10 @@ final class TestRig: @unchecked Sendable {
 
         clock = RigClock(start)
         client = try TradingViewClientFactory.make(config: config.tradingview, cookies: vault, environment: [:])
-        source = try WordPressClient.make(config: config.wordpress, environment: [:])
+        // Wired as AppRuntime wires it: the listing cursor and the pending watch beside master data.
+        source = try WordPressClient.make(config: config.wordpress, environment: [:],
+                                          cursorFile: MemberPressCursorFile(path: masterData.appendingPathComponent(".memberpress-cursor").path),
+                                          watchFile: PendingWatchFile(path: masterData.appendingPathComponent(".memberpress-watch").path))
         let mailer = try SMTPMailer(config: config.email!, environment: [:])
         var settings = SyncSettings(config: config)
         settings.backoffBase = backoffBase

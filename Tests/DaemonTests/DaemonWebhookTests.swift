@@ -44,7 +44,9 @@ import Testing
             let until = try #require(three.last?.expiration)
             #expect(until > now.addingTimeInterval(55 * 86_400))
             #expect(writes("HookPending").isEmpty)
-            #expect(d.sandbox.snapshot().writes.count == 2 + three.count)
+            // The first webhook of a fresh install is also the first run: it compares TradingView with the whole
+            // history (the seed's purchases), once.
+            #expect(d.sandbox.snapshot().writes.filter { $0.username.hasPrefix("Hook") }.count == 2 + three.count)
             #expect(d.events("webhook.unconfirmed") >= 2)
             let counts = try await d.status()["webhooks"] as? [String: Any]
             let paid = (counts?["counts"] as? [String: [String: Int]])?["paid"]
@@ -54,10 +56,11 @@ import Testing
             #expect(file.isRunning && file.listen == "127.0.0.1:\(d.port)")
 
             // A refund: confirmed, then manual review as in sync; no write.
+            let reviewsBefore = try #require((try await d.status()["queues"] as? [String: Int])?["review"])
             let refunded = d.sandbox.addTransactions([tx("HookBuyerOne", "refunded", 10)])[0]
             #expect(try await d.webhook("transaction-refunded", id: "\(refunded)") == 200)
             try await settled(d, applied: 1, kind: "refunded")
-            #expect(try await d.status()["queues"] as? [String: Int] == ["retry": 0, "review": 1])
+            #expect(try await d.status()["queues"] as? [String: Int] == ["retry": 0, "review": reviewsBefore + 1])
             #expect(writes("HookBuyerOne").count == 1)
 
             // A poll afterwards sees the same purchases and writes nothing more for them.
@@ -68,7 +71,7 @@ import Testing
             _ = try await eventually("the poll to finish") { () -> Bool? in
                 ((try await d.status())["last_run"] as? [String: Any])?["id"] as? Int == run ? true : nil
             }
-            #expect(d.sandbox.snapshot().writes.count > before)  // the seed's purchases
+            #expect(d.sandbox.snapshot().writes.count == before, "the first run already did the seed's purchases")
             #expect(writes("HookBuyerOne").count == 1)
             #expect(writes("HookBuyerTwo").count == 1)
             #expect(writes("HookBuyerThree").count == three.count)

@@ -76,7 +76,17 @@ extension AccessActions {
         let after: AccessState
         switch kind {
         case .revoke: after = .none
-        case .grant, .extend: after = before.applying(term!, stacking: kind == .extend, now: now)
+        case .grant, .extend:
+            // The memberpress term has no length of its own: only a purchase's end (a review item's) says how long.
+            if term == .purchase {
+                guard let end = covers.first?.purchaseEnd else {
+                    throw ActionError.notConfigured("the memberpress term comes from a purchase's expires_at: give a length like 1M, 1Y or lifetime")
+                }
+                after = before.raised(to: end, now: now)
+            } else {
+                after = before.applying(term!, stacking: kind == .extend, now: now)
+            }
+            guard after != .none else { throw ActionError.notConfigured("the purchase's term ended: nothing to grant") }
         }
         let operation: RemoteOperation = kind == .revoke ? .revoke : (before.isActive(at: now) ? .extend : .grant)
         let cmd = WriteCommand(scriptId: session.scriptId, operation: operation, username: name, before: before, after: after,

@@ -59,7 +59,7 @@ extension AccessActions {
                 let stacking = settings.products[item.productId]?.scripts.first { $0.scriptId == script }?.stacking ?? false
                 let work = SyncWork(workId: item.id, transactionId: item.transactionId, scriptId: script, typedName: name,
                                     email: item.email.isEmpty ? nil : item.email, wpUsername: nil, productId: item.productId,
-                                    term: term, stacking: stacking, createdAt: item.createdAt)
+                                    term: term, stacking: stacking, createdAt: item.createdAt, purchaseEnd: item.purchaseEnd)
                 let report = try await change(session, user: name, kind: stacking ? .extend : .grant, term: term, covers: [work])
                 let by = actorName == ActorName.customerViaLink ? " by the customer (fix link)" : ""
                 return (report, "review \(id) resolved as \(name)\(by): \(report.detail)")

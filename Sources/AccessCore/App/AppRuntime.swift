@@ -59,8 +59,11 @@ public final class AppRuntime: Sendable {
         let tvConfig = config.tradingview
         do {
             tradingView = try TradingViewClientFactory.make(config: tvConfig, cookies: vault, environment: environment)
+            let pendingDays = config.wordpress.pendingMaxDays ?? 14
             wordpress = try WordPressClient.make(config: config.wordpress, environment: environment, cursorFile: MemberPressCursorFile(
-                path: masterDataDirectory.appendingPathComponent(".memberpress-cursor").path))
+                path: masterDataDirectory.appendingPathComponent(".memberpress-cursor").path),
+                watchFile: pendingDays == 0 ? nil : PendingWatchFile(path: masterDataDirectory.appendingPathComponent(".memberpress-watch").path,
+                                                                     maxAge: TimeInterval(pendingDays) * 86_400))
         } catch {
             throw issue(error is RemoteError ? "tradingview" : "wordpress", String(describing: error))
         }

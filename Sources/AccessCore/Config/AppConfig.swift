@@ -55,7 +55,10 @@ public struct WordPressConfig: Codable, Sendable {
     public var caBundle: String?
     /// Retries of a failed page (timeouts, resets, 5xx, 429); the defaults of `RetryConfig` when absent.
     public var retries: RetryConfig? = nil
+    /// How long a payment seen pending is re-read by id before it is given up (default 14; 0: not watched).
+    public var pendingMaxDays: Int? = nil
     enum CodingKeys: String, CodingKey {
+        case pendingMaxDays = "pending_max_days"
         case baseUrl = "base_url"
         case style
         case transactionsEndpoint = "transactions_endpoint"
@@ -169,11 +172,15 @@ public struct SchedulerConfig: Codable, Sendable {
     public var retryQueue: RetryQueueConfig?
     /// WordPress is asked for transactions since the last processed one minus this (late records).
     public var sinceOverlapMinutes: Int?
+    /// The daemon asks MemberPress for its newest purchase this often (one small call) and syncs when it
+    /// changed: a purchase reaches TradingView in under a minute without webhooks. Default 30; 0: off.
+    public var pollSeconds: Int? = nil
     enum CodingKeys: String, CodingKey {
         case intervalMinutes = "interval_minutes"
         case dryRun = "dry_run"
         case retryQueue = "retry_queue"
         case sinceOverlapMinutes = "since_overlap_minutes"
+        case pollSeconds = "poll_seconds"
     }
 }
 

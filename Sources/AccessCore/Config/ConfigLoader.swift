@@ -45,7 +45,8 @@ public enum ConfigLoader {
         if let wp = v.object(doc, "wordpress", at: "") {
             let p = "wordpress"
             v.only(wp, at: p, ["base_url", "style", "transactions_endpoint", "since_param", "auth", "status_filter", "per_page",
-                               "timeout_seconds", "username_field", "product_field", "ca_bundle", "retries"])
+                               "timeout_seconds", "username_field", "product_field", "ca_bundle", "retries", "pending_max_days"])
+            _ = v.integer(wp, "pending_max_days", at: p, range: 0...365)
             v.url(wp, "base_url", at: p, schemes: ["http", "https"])
             let style = v.oneOf(wp, "style", at: p, ["since_endpoint", "memberpress"])
             v.endpoint(wp, "transactions_endpoint", at: p, required: true)
@@ -138,7 +139,8 @@ public enum ConfigLoader {
         }
 
         if let s = v.object(doc, "scheduler", at: "") {
-            v.only(s, at: "scheduler", ["interval_minutes", "dry_run", "since_overlap_minutes", "retry_queue"])
+            v.only(s, at: "scheduler", ["interval_minutes", "dry_run", "since_overlap_minutes", "retry_queue", "poll_seconds"])
+            _ = v.integer(s, "poll_seconds", at: "scheduler", range: 0...3600)
             _ = v.integer(s, "interval_minutes", at: "scheduler", range: 1...10_080, required: true)
             v.bool(s, "dry_run", at: "scheduler", required: true)
             _ = v.integer(s, "since_overlap_minutes", at: "scheduler", range: 0...10_080)

@@ -8,6 +8,8 @@ public enum EventKind: Hashable, Sendable {
     case writeApplied(RemoteOperation), writeDryRun, writeUnchanged, writeFailed
     case retryAdded, reviewAdded, reviewDismissed, mailSent, mailFailed
     case intentSettled, bootstrapDone
+    // A first run on a live business; purchases found late; a WordPress read that cannot show it is whole.
+    case adoptDone, transactionLate, transactionWatchExpired, wordpressIncomplete
     case listFailed, storeFailed, wordpressFailed, transactionRejected, transactionUnmapped
     case transactionDuplicate, transactionFuture, mailSkipped, storeRepaired
     case sessionValid, sessionStale, cookiesSaved, cookiesRejected
@@ -31,7 +33,9 @@ public enum EventKind: Hashable, Sendable {
         .writeDryRun: "write.dryrun", .writeUnchanged: "write.unchanged", .writeFailed: "write.failed",
         .retryAdded: "retry.added", .reviewAdded: "review.added", .reviewDismissed: "review.dismissed",
         .mailSent: "mail.sent", .mailFailed: "email.failed", .intentSettled: "intent.settled",
-        .bootstrapDone: "bootstrap.done", .listFailed: "list.failed", .storeFailed: "store.failed",
+        .bootstrapDone: "bootstrap.done", .adoptDone: "adopt.done", .transactionLate: "transaction.late",
+        .transactionWatchExpired: "transaction.watch_expired", .wordpressIncomplete: "wordpress.incomplete",
+        .listFailed: "list.failed", .storeFailed: "store.failed",
         .wordpressFailed: "wordpress.failed", .transactionRejected: "transaction.rejected",
         .transactionUnmapped: "transaction.unmapped", .transactionDuplicate: "transaction.duplicate",
         .transactionFuture: "transaction.future", .mailSkipped: "email.skipped", .storeRepaired: "store.repaired", .sessionValid: "session.ok", .sessionStale: "session.stale",
@@ -84,7 +88,7 @@ public enum EventKind: Hashable, Sendable {
     /// Events that tell of a change to master data (users, queues): a reader showing it is out of date.
     public var changesMasterData: Bool {
         switch self {
-        case .writeApplied, .retryAdded, .reviewAdded, .reviewDismissed, .intentSettled, .bootstrapDone, .storeRepaired:
+        case .writeApplied, .retryAdded, .reviewAdded, .reviewDismissed, .intentSettled, .bootstrapDone, .adoptDone, .storeRepaired:
             return true
         case .actionDone(let a):
             return a != .validate && a != .reviewEmail

@@ -7,11 +7,16 @@ public enum AccessTerm: Hashable, Sendable {
     case months(Int)
     case years(Int)
     case lifetime
+    /// The purchase's own term: MemberPress's `expires_at` of the transaction (`"term": "memberpress"` in
+    /// config), so TradingView shows the date the customer's WordPress account page shows. Its expiry
+    /// comes from the transaction, never from a start date (`expiry(from:)` is nil: use `PurchaseEnd`).
+    case purchase
 
     /// Parses `7D`, `2W`, `1M`, `3M`, `6M`, `1Y`, `lifetime` (case-insensitive).
     public init?(_ text: String) {
         let t = text.trimmingCharacters(in: .whitespaces).uppercased()
         if t == "LIFETIME" || t == "LIFE" { self = .lifetime; return }
+        if t == "MEMBERPRESS" { self = .purchase; return }
         guard let unit = t.last, let n = Int(t.dropLast()), n > 0, n <= 10_000 else { return nil }
         switch unit {
         case "D": self = .days(n)
@@ -28,6 +33,7 @@ public enum AccessTerm: Hashable, Sendable {
         case .months(let n): return "\(n)M"
         case .years(let n): return "\(n)Y"
         case .lifetime: return "lifetime"
+        case .purchase: return "memberpress"
         }
     }
 
@@ -46,7 +52,7 @@ public enum AccessTerm: Hashable, Sendable {
         case .days(let n): return cal.date(byAdding: .day, value: n, to: start)
         case .months(let n): return cal.date(byAdding: .month, value: n, to: start)
         case .years(let n): return cal.date(byAdding: .year, value: n, to: start)
-        case .lifetime: return nil
+        case .lifetime, .purchase: return nil
         }
     }
 }
@@ -56,7 +62,7 @@ extension AccessTerm: Codable {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let term = AccessTerm(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "expected a term like 7D, 1M, 3M, 1Y or lifetime, got \"\(text)\""))
+                debugDescription: "expected a term like 7D, 1M, 3M, 1Y, lifetime or memberpress, got \"\(text)\""))
         }
         self = term
     }

@@ -38,6 +38,8 @@ public enum ReviewReason: String, Codable, Sendable, Hashable {
     case invalidUsername = "invalid_username"
     case refund
     case conflict
+    /// A first run found TradingView granting more than the purchases entitle: left alone, never cut.
+    case excess
 }
 
 /// A transaction a person has to decide on: the engine will not retry it by itself.
@@ -52,9 +54,13 @@ public struct ReviewItem: Codable, Sendable, Hashable, Identifiable {
     public var detail: String
     public var createdAt: Date
     public var emailSentAt: Date?
+    /// For a `.purchase` term: the purchase's own end (nil with that term = it never ends).
+    public var purchaseEnds: Date?
 
     public init(id: String, reason: ReviewReason, typedName: String, email: String, transactionId: String,
-                productId: String, term: AccessTerm?, detail: String, createdAt: Date, emailSentAt: Date? = nil) {
+                productId: String, term: AccessTerm?, detail: String, createdAt: Date, emailSentAt: Date? = nil,
+                purchaseEnds: Date? = nil) {
+        self.purchaseEnds = purchaseEnds
         self.id = id; self.reason = reason; self.typedName = typedName; self.email = email
         self.transactionId = transactionId; self.productId = productId; self.term = term
         self.detail = detail; self.createdAt = createdAt; self.emailSentAt = emailSentAt
@@ -81,15 +87,24 @@ public struct RetryItem: Codable, Sendable, Hashable, Identifiable {
     /// the expiry a customer gets does not drift by the time spent retrying. nil in items queued
     /// before this field existed (they use the attempt's time).
     public var plannedAt: Date?
+    /// For a `.purchase` term: the purchase's own end (nil with that term = it never ends).
+    public var purchaseEnds: Date?
+    /// Found in the purchase history by a first run: a name TradingView does not know is reviewed without
+    /// the customer mail (nil: mailed as usual).
+    public var quiet: Bool?
 
     public init(id: String, operation: RemoteOperation, username: String, email: String?, term: AccessTerm?,
                 transactionId: String?, attempts: Int, nextAttemptAt: Date, lastError: String, createdAt: Date,
-                plannedAt: Date? = nil) {
+                plannedAt: Date? = nil, purchaseEnds: Date? = nil, quiet: Bool? = nil) {
+        self.quiet = quiet
         self.id = id; self.operation = operation; self.username = username; self.email = email
         self.term = term; self.transactionId = transactionId; self.attempts = attempts
         self.nextAttemptAt = nextAttemptAt; self.lastError = lastError; self.createdAt = createdAt
-        self.plannedAt = plannedAt
+        self.plannedAt = plannedAt; self.purchaseEnds = purchaseEnds
     }
+
+    /// The end a `.purchase`-term item carries.
+    var purchaseEnd: PurchaseEnd? { PurchaseEnd.carried(term: term, purchaseEnds) }
 }
 
 /// A remote write recorded before it is sent; settled by asking TradingView after a crash.
@@ -133,4 +148,19 @@ public struct ScriptAccess: Codable, Sendable, Hashable {
     }
 
     public func user(_ name: String) -> UserAccess? { users[Username.key(name)] }
+}
+
+extension ReviewItem {
+    /// The end a `.purchase`-term item carries.
+    var purchaseEnd: PurchaseEnd? { PurchaseEnd.carried(term: term, purchaseEnds) }
+}
+
+extension PurchaseEnd {
+    /// A queue item's stored end: only a `.purchase` term has one, and nil there means it never ends.
+    static func carried(term: AccessTerm?, _ date: Date?) -> PurchaseEnd? {
+        term == .purchase ? (date.map { .until($0) } ?? .never) : nil
+    }
+
+    /// The date to store for it (nil for `.never`).
+    var storedDate: Date? { if case .until(let d) = self { return d }; return nil }
 }

@@ -18,6 +18,9 @@ public struct StoreRepairReport: Sendable {
     /// One summary per set-aside line (`line 7, seq 12: upsertUser Alice, markProcessed tx-9`), as far as
     /// each can still be read; these changes are no longer in the master data.
     public var lost: [String]
+    /// The set-aside lines recorded processed purchases or granted users: the store stays closed until
+    /// `store rebuild` (a sync would otherwise apply those purchases a second time).
+    public var lostProcessed = false
 
     public var repaired: Bool { quarantinePath != nil }
 }
@@ -49,11 +52,17 @@ extension ScriptStore {
             throw StoreError.io(path: journalPath, detail: "cannot cut the damaged lines: \(DurableFile.errnoText())")
         }
         try DurableFile.sync(fd, path: journalPath)
-        // The changes set aside are given up knowingly: the generation marker must not call them lost.
-        let kept = max(sequence, contents.lines.last?.seq ?? 0)
-        StoreGeneration.write(StoreGeneration(scriptId: scriptId, sequence: kept), to: base + ".generation")
         report.quarantinePath = quarantine
         report.lost = describe(rest, firstLine: (damage?.line ?? contents.lines.count + 1))
+        // Lines that marked purchases processed cannot be redone by hand: without them the next sync would
+        // apply those purchases again. The generation marker then still names them, so the store stays
+        // closed until `store rebuild` compares TradingView with the purchases. Other changes set aside
+        // are given up knowingly: the marker must not call them lost.
+        report.lostProcessed = report.lost.contains { $0.contains("markProcessed") || $0.contains("upsertUser") || $0.contains("unreadable") }
+        if !report.lostProcessed {
+            let kept = max(sequence, contents.lines.last?.seq ?? 0)
+            StoreGeneration.write(StoreGeneration(scriptId: scriptId, sequence: kept), to: base + ".generation")
+        }
         return report
     }
 

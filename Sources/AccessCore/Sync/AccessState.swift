@@ -29,7 +29,10 @@ public enum AccessState: Hashable, Sendable {
     /// The state after one purchase of `term`. Lifetime is never shortened and a lifetime purchase makes
     /// it lifetime; stacking extends from max(now, current expiry); without stacking the expiry becomes
     /// max(current, now + term), so a purchase never takes days away.
+    /// A `.purchase` term has no length of its own: without the purchase's end it changes nothing
+    /// (`applying(_ purchase:at:)` carries the end).
     public func applying(_ term: AccessTerm, stacking: Bool, now: Date) -> AccessState {
+        if term == .purchase { return self }
         if self == .lifetime || term.isLifetime { return .lifetime }
         guard case .until(let current) = self else { return Self.from(term, start: now) }
         if stacking { return Self.from(term, start: max(now, current)) }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The counters of one run, shared by its concurrent tasks; emits the run's progress as work completes.
 actor RunTally {
-    enum Counter: Sendable { case processed, granted, extended, revoked, review, retry, failed, skipped, incomplete }
+    enum Counter: Sendable { case processed, granted, extended, revoked, review, retry, failed, skipped, incomplete, adopted }
 
     private(set) var summary: SyncSummary
     private(set) var stale = false
@@ -26,6 +26,7 @@ actor RunTally {
         case .failed: summary.failed += n
         case .skipped: summary.skipped += n
         case .incomplete: summary.incomplete += n
+        case .adopted: summary.adopted += n
         }
     }
 

@@ -44,6 +44,7 @@ extension SyncEngine {
                 guard let event = await group.next() else { break }
                 await lanes.take(event)
             }
+            lanes.acknowledgeWatched()
             return lanes.plans
         }
     }
@@ -54,13 +55,17 @@ extension SyncEngine {
 
     /// One script's plan from its master data, the purchases, and the names known good so far.
     static func lanePlan(_ state: ScriptAccess, transactions: [Transaction], products: [String: ProductConfig],
-                         knownNames: [String: String], onlyRetries: Set<String>?, maxAttempts: Int, now: Date) -> ScriptPlan {
+                         knownNames: [String: String], onlyRetries: Set<String>?, maxAttempts: Int, now: Date,
+                         adopting: [RemoteAccess]? = nil, actor: String = "sync", fresh: Set<String> = []) -> ScriptPlan {
         var state = state
         if let only = onlyRetries {
             state.retryQueue = state.retryQueue.filter { only.contains($0.key) }.mapValues { var r = $0; r.nextAttemptAt = now; return r }
         }
-        let plan = SyncPlanner.plan(.init(transactions: transactions, products: products, states: [state.scriptId: state], now: now,
-                                          knownNames: knownNames, maxAttempts: maxAttempts, only: [state.scriptId]))
+        var input = SyncPlanner.Input(transactions: transactions, products: products, states: [state.scriptId: state], now: now,
+                                      knownNames: knownNames, maxAttempts: maxAttempts, only: [state.scriptId],
+                                      adopting: adopting.map { [state.scriptId: $0] } ?? [:], actor: actor)
+        input.fresh = fresh
+        let plan = SyncPlanner.plan(input)
         return plan.scripts.first { $0.scriptId == state.scriptId } ?? ScriptPlan(scriptId: state.scriptId)
     }
 }
@@ -77,6 +82,12 @@ struct PassLanes {
     let order: [ScriptSession]
     var board: LaneBoard
     var transactions: [Transaction]
+    /// Paid purchases and refunds the read passed dated before `since`: planned, never reported as new.
+    var older: [Transaction] = []
+    /// Once-pending payments with a final status, to acknowledge once master data handled them.
+    var watched: Set<String> = []
+    /// Purchases given to the pass (the daemon's webhooks): live, so a first run mails about them.
+    let fresh: Set<String>
     let onlyRetries: Set<String>?
     let waitForFetch: Bool
     let now: Date
@@ -87,6 +98,8 @@ struct PassLanes {
     private var inFlight = 0
     /// The lists being read, page by page.
     private var chains: [String: ListChain] = [:]
+    /// TradingView's lists of scripts never bootstrapped: their first plan is an adoption.
+    private var adoptLists: [String: [RemoteAccess]] = [:]
     /// Pages to ask for next: (script, cursor; nil for the first page).
     private var pageRequests: [(String, ListCursor?)]
 
@@ -100,6 +113,7 @@ struct PassLanes {
         self.board = LaneBoard(listing: needy, haveTransactions: !waitForFetch)
         self.pageRequests = needy.map { ($0, nil) }
         self.transactions = transactions; self.onlyRetries = onlyRetries; self.waitForFetch = waitForFetch; self.now = now
+        self.fresh = Set(transactions.map(\.id))
     }
 
     /// Scripts that need no list are ready at once; without a WordPress read the purchases are too.
@@ -133,6 +147,18 @@ struct PassLanes {
             await listed(sid, .failure(error))
         case .fetched(.success(let batch)):
             transactions += batch.transactions
+            older += batch.older.filter { $0.status.entitles || $0.status.needsReview }
+            watched.formUnion(batch.watched)
+            for note in batch.notes {
+                switch note.kind {
+                case .incomplete:
+                    await tally.add(.incomplete)
+                    events.emit(.warning, .wordpressIncomplete, "WordPress read not shown whole: \(note.message); the next run reads again",
+                                fields: ["detail": note.message])
+                case .watchExpired:
+                    events.emit(.warning, .transactionWatchExpired, note.message, fields: ["transaction": note.transactionId ?? ""])
+                }
+            }
             for r in batch.rejected {
                 await tally.add(.skipped)
                 events.emit(.warning, .transactionRejected, "WordPress record \(r.recordId ?? "?") skipped: \(r.reason)",
@@ -154,8 +180,14 @@ struct PassLanes {
     /// A script's whole list, or why it could not be read: settle, bootstrap, and the lane is ready.
     private mutating func listed(_ sid: String, _ list: Result<[RemoteAccess], RemoteError>) async {
         let session = sessions[sid]!
-        if await engine.prepare(session, list: list, tally: tally, now: now) {
-            board.ready(sid, users: session.read(\.users))
+        if await engine.prepare(session, list: list, tally: tally, now: now, adopt: waitForFetch) {
+            if case .success(let remote) = list, !session.read(\.bootstrapped) {
+                adoptLists[sid] = remote
+                board.ready(sid, users: Dictionary(remote.map { (Username.key($0.username), UserAccess(username: $0.username, expiry: $0.expiry)) },
+                                                   uniquingKeysWith: { a, _ in a }))
+            } else {
+                board.ready(sid, users: session.read(\.users))
+            }
         } else {
             board.dropped(sid)
         }
@@ -180,11 +212,44 @@ struct PassLanes {
     }
 
     private mutating func plan(_ session: ScriptSession) async {
-        let (txs, known, settings, only, now) = (transactions, board.knownNames, engine.settings, onlyRetries, now)
+        let (txs, known, settings, only, now) = (older + transactions, board.knownNames, engine.settings, onlyRetries, now)
+        let (adopting, actor, fresh) = (adoptLists.removeValue(forKey: session.scriptId), engine.actor, self.fresh)
         // Read in place: a copy of the state held during the writes would make each commit copy it.
         let p = session.read { state in
             SyncEngine.lanePlan(state, transactions: txs, products: settings.products, knownNames: known,
-                                onlyRetries: only, maxAttempts: settings.maxAttempts, now: now)
+                                onlyRetries: only, maxAttempts: settings.maxAttempts, now: now, adopting: adopting, actor: actor,
+                                fresh: fresh)
+        }
+        if let adoption = p.adoption {
+            do { try session.commit(adoption.changes) } catch {
+                await tally.storeFailed(session.scriptId)
+                events.emit(.error, .storeFailed, script: session.scriptId, "first run could not be recorded; script skipped: \(error)")
+                return
+            }
+            await tally.add(.adopted, adoption.adopted)
+            await tally.add(.processed, adoption.ended)
+            events.emit(.notice, .adoptDone, script: session.scriptId,
+                        "first run: \(adoption.adopted) users already hold what they paid for (no write), \(p.writes.count) under-granted "
+                        + "(one write each), \(adoption.excess) granted more than paid (review, not cut), \(adoption.ended) purchases ended before this run",
+                        fields: ["adopted": "\(adoption.adopted)", "writes": "\(p.writes.count)", "excess": "\(adoption.excess)",
+                                 "ended": "\(adoption.ended)", "listOnly": "\(adoption.listOnly)"])
+        }
+        if !p.ended.isEmpty {
+            let changes = session.read { RemoteWriter.doneChanges(for: p.ended.map(\.workId), state: $0) }
+            do { try session.commit(changes) } catch {
+                await tally.storeFailed(session.scriptId)
+                events.emit(.error, .storeFailed, script: session.scriptId, "could not record ended purchases: \(error)")
+            }
+            await tally.add(.processed, p.ended.count)
+            for w in p.ended {
+                events.emit(.notice, .writeUnchanged, script: session.scriptId, user: w.typedName,
+                            "purchase \(w.workId) ended before it was applied: nothing to grant", fields: ["transaction": w.workId])
+            }
+        }
+        for id in p.late {
+            events.emit(.notice, .transactionLate, script: session.scriptId,
+                        "transaction \(id) is dated before the last processed purchase and was never applied: applied now",
+                        fields: ["transaction": id])
         }
         plans.append(p)
         await tally.expect(p.writes.count + p.reviews.count)
@@ -199,6 +264,29 @@ struct PassLanes {
         let pairs = writes.map { (sessions[$0.scriptId]!, $0) }
         let intents = run.openIntentsAhead(pairs)
         for ((session, write), i) in zip(pairs, intents) { queue.append((session, write, i)) }
+    }
+
+    /// Tells the source which once-pending payments master data now holds (processed or queued in every
+    /// script their product entitles, or entitling none), so it stops re-reading them. Not in a dry run:
+    /// nothing was kept.
+    func acknowledgeWatched() {
+        guard !watched.isEmpty, !order.contains(where: \.dryRun) else { return }
+        let products = engine.settings.products
+        var done = Set<String>()
+        for tx in transactions where watched.contains(tx.id) {
+            let scripts = products[tx.productId]?.scripts.map(\.scriptId) ?? []
+            let handled = scripts.allSatisfy { sid in
+                guard let session = sessions[sid] else { return false }
+                return session.read { state in
+                    tx.status.needsReview
+                        ? state.processedTransactions.contains(SyncPlanner.refundReviewId(tx.id))
+                            || state.reviewQueue[SyncPlanner.refundReviewId(tx.id)] != nil
+                        : SyncPlanner.isHandled(tx.id, in: state)
+                }
+            }
+            if handled || !(tx.status.entitles || tx.status.needsReview) { done.insert(tx.id) }
+        }
+        engine.source.acknowledge(done)
     }
 
     /// What the purchases alone say, once per pass: duplicates, future dates, products no script has.

@@ -7,7 +7,10 @@ extension SyncEngine {
     /// Takes one script's list: settles its open intents and bootstraps it. True when the script is ready
     /// to plan; false when it sits this pass out, its work untouched (a failed list or master data). A
     /// stale session is reported, which stops the pass's writes.
-    func prepare(_ session: ScriptSession, list: Result<[RemoteAccess], RemoteError>, tally: RunTally, now: Date) async -> Bool {
+    /// `adopt`: a script never bootstrapped is left for its first plan, which compares the list with the
+    /// whole purchase history (`Adoption`); without a WordPress read (a batch) the list is taken as it is.
+    func prepare(_ session: ScriptSession, list: Result<[RemoteAccess], RemoteError>, tally: RunTally, now: Date,
+                 adopt: Bool) async -> Bool {
         switch list {
         case .failure(let error):
             if error.isStale {
@@ -22,7 +25,7 @@ extension SyncEngine {
         case .success(let remote):
             do {
                 try await settle(session, remote: remote, tally: tally, now: now)
-                try bootstrap(session, remote: remote, now: now)
+                if !adopt { try bootstrap(session, remote: remote, now: now) }
                 return true
             } catch {
                 await tally.add(.failed)
@@ -62,7 +65,8 @@ extension SyncEngine {
         }
     }
 
-    /// Takes TradingView's list as the starting master data of a script that has none.
+    /// Takes TradingView's list as the starting master data of a script that has none (a batch: its dump
+    /// is the history, applied by the batch's own rules).
     private func bootstrap(_ session: ScriptSession, remote: [RemoteAccess], now: Date) throws {
         guard !session.read(\.bootstrapped) else { return }
         let changes: [AccessChange] = session.read { state in

@@ -44,10 +44,11 @@ public final class SyncEngine: Sendable {
 
     public var stopRequested: Bool { stopSwitch.isSet }
 
-    /// One full run over every configured script. Throws only when master data cannot be opened.
-    public func run(dryRun: Bool) async throws -> SyncSummary {
+    /// One full run over every configured script (or the given ones: `store rebuild`). Throws only when
+    /// master data cannot be opened.
+    public func run(scripts: [String]? = nil, dryRun: Bool) async throws -> SyncSummary {
         try await running(.sync, dryRun: dryRun) { run in
-            let sessions = try await openSessions(settings.scriptIds, dryRun: dryRun)
+            let sessions = try await openSessions(scripts ?? settings.scriptIds, dryRun: dryRun)
             defer { sessions.forEach { $0.close() } }
             return await pass(sessions, fetch: true, onlyRetries: nil, run: run)
         }
@@ -65,7 +66,10 @@ public final class SyncEngine: Sendable {
             defer { sessions.forEach { $0.close() } }
             var seen = Set<String>()
             let unique = transactions.filter { seen.insert($0.id).inserted }
-            return await pass(sessions, fetch: false, given: unique, onlyRetries: [], run: run)
+            // A script's first run needs the whole purchase history to compare with TradingView's list
+            // (`Adoption`): a webhook that arrives first reads WordPress too, once.
+            let firstRun = kind == .webhook && sessions.contains { !$0.state.bootstrapped }
+            return await pass(sessions, fetch: firstRun, given: unique, onlyRetries: firstRun ? nil : [], run: run)
         }
     }
 

@@ -15,6 +15,10 @@ public struct PlannedWrite: Sendable, Hashable {
     public var after: AccessState
     /// The work it settles, in (createdAt, id) order.
     public var covers: [SyncWork]
+    /// Work of a first run (`Adoption`) found in the purchase history: a name TradingView does not know goes
+    /// to review without a mail (a live business's customers may have been told before, and a lost folder
+    /// must not mail them again; the admin mails from the review item). A webhook's live purchase is mailed.
+    public var unmailed: Set<String> = []
 
     /// A known user whose access the purchases do not change (lifetime, or already later): no remote call.
     public var changesNothing: Bool { before == after && before != .none && operation != .revoke }
@@ -44,6 +48,14 @@ public struct ScriptPlan: Sendable, Hashable {
     public var deferredRetries: Int = 0
     /// The newest purchase this plan accounts for; the script's since marker moves here after the run.
     public var newestCreatedAt: Date?
+    /// Paid purchases dated before the script's since marker and never handled (a payment completed late,
+    /// a listing that shifted): planned like the others, each named in the log.
+    public var late: [String] = []
+    /// Work that grants nothing (a memberpress-term purchase whose end has passed): processed, never written.
+    public var ended: [SyncWork] = []
+    /// A first run (adoption): master data from TradingView's list and the purchases it already covers,
+    /// committed in one durable line before any write; nil in a steady-state plan.
+    public var adoption: AdoptionResult?
 
     public init(scriptId: String) { self.scriptId = scriptId }
 }

@@ -16,11 +16,20 @@ public enum SyncPlanner {
         /// Plan these scripts only (nil: every script); the transaction-wide lists (unmapped, future-dated,
         /// conflicting duplicates) are the same either way. The engine plans each script once its list is read.
         public var only: Set<String>?
+        /// Scripts never bootstrapped, with TradingView's list: planned by adoption (`Adoption.plan`), not
+        /// by the steady-state rules, so a live business's access is compared, not granted again.
+        public var adopting: [String: [RemoteAccess]]
+        /// Who the adoption's history entries name.
+        public var actor: String
+        /// Purchases that arrived live (the daemon's webhooks), not read from history: a first run mails these.
+        public var fresh: Set<String> = []
 
         public init(transactions: [Transaction], products: [String: ProductConfig], states: [String: ScriptAccess],
-                    now: Date, knownNames: [String: String] = [:], maxAttempts: Int = 8, only: Set<String>? = nil) {
+                    now: Date, knownNames: [String: String] = [:], maxAttempts: Int = 8, only: Set<String>? = nil,
+                    adopting: [String: [RemoteAccess]] = [:], actor: String = "sync") {
             self.transactions = transactions; self.products = products; self.states = states
             self.now = now; self.knownNames = knownNames; self.maxAttempts = maxAttempts; self.only = only
+            self.adopting = adopting; self.actor = actor
         }
     }
 
@@ -50,20 +59,26 @@ public enum SyncPlanner {
             guard let product = input.products[tx.productId] else { unmapped.append(tx.id); continue }
             for entitlement in product.scripts {
                 let sid = entitlement.scriptId
-                guard var plan = plans[sid] else { continue }
+                guard var plan = plans[sid], input.adopting[sid] == nil else { continue }
                 let state = input.states[sid] ?? ScriptAccess(scriptId: sid)
                 defer { plans[sid] = plan }
                 if tx.status.entitles {
                     if isHandled(tx.id, in: state) { plan.alreadyHandled += 1; continue }
                     plan.newestCreatedAt = max(plan.newestCreatedAt ?? markerDate, markerDate)
+                    if let marker = state.lastProcessedAt, tx.createdAt < marker { plan.late.append(tx.id) }
                     guard Username.normalize(tx.tradingViewUsername) != nil else {
                         plan.reviews.append(invalidName(tx, term: entitlement.term, now: now))
+                        continue
+                    }
+                    if entitlement.term == .purchase && tx.purchaseEnd == nil {
+                        plan.reviews.append(noPurchaseEnd(tx, now: now))
                         continue
                     }
                     works[sid, default: []].append(SyncWork(
                         workId: tx.id, transactionId: tx.id, scriptId: sid, typedName: tx.tradingViewUsername,
                         email: tx.email, wpUsername: tx.wpUsername, productId: tx.productId,
-                        term: entitlement.term, stacking: entitlement.stacking, createdAt: tx.createdAt))
+                        term: entitlement.term, stacking: entitlement.stacking, createdAt: tx.createdAt,
+                        purchaseEnd: tx.purchaseEnd))
                 } else if tx.status.needsReview {
                     let reviewId = refundReviewId(tx.id)
                     if state.processedTransactions.contains(reviewId) || state.reviewQueue[reviewId] != nil {
@@ -77,7 +92,13 @@ public enum SyncPlanner {
             }
         }
 
-        for sid in scriptIds {
+        for (sid, remote) in input.adopting where plans[sid] != nil {
+            plans[sid] = Adoption.plan(scriptId: sid, state: input.states[sid] ?? ScriptAccess(scriptId: sid), remote: remote,
+                                       transactions: ordered, products: input.products, knownNames: input.knownNames, now: now,
+                                       actor: input.actor, fresh: input.fresh)
+        }
+
+        for sid in scriptIds where input.adopting[sid] == nil {
             guard let state = input.states[sid] else { continue }
             var plan = plans[sid]!
             var revokes: [PlannedWrite] = []
@@ -90,7 +111,7 @@ public enum SyncPlanner {
                     workId: item.id, transactionId: item.transactionId, scriptId: sid, typedName: item.username,
                     email: item.email, wpUsername: nil, productId: nil, term: item.term,
                     stacking: stacking(of: item, scriptId: sid, products: input.products),
-                    createdAt: item.createdAt, retry: item)
+                    createdAt: item.createdAt, retry: item, purchaseEnd: item.purchaseEnd)
                 if item.operation == .revoke {
                     let key = Username.key(item.username)
                     revokes.append(PlannedWrite(scriptId: sid, key: key, username: state.users[key]?.username ?? item.username,
@@ -102,7 +123,10 @@ public enum SyncPlanner {
                     works[sid, default: []].append(work)
                 }
             }
-            plan.writes = revokes + writes(for: works[sid] ?? [], state: state, knownNames: input.knownNames, now: now)
+            let planned = writes(for: works[sid] ?? [], state: state, knownNames: input.knownNames, now: now)
+            // A purchase whose own end has passed (memberpress term) grants nothing: processed, no write.
+            plan.writes = revokes + planned.filter { $0.after != .none }
+            plan.ended = planned.filter { $0.after == .none }.flatMap(\.covers)
             plans[sid] = plan
         }
         return SyncPlan(scripts: scriptIds.map { plans[$0]! }, unmappedTransactions: unmapped, futureDated: futureDated,
@@ -133,13 +157,14 @@ public enum SyncPlanner {
             let known = state.users[key]
             let before = AccessState(known)
             // A retried write keeps the expiry of its first plan (never later than now).
-            let after = covers.reduce(before) { s, w in s.applying(w.term!, stacking: w.stacking, now: min(w.retry?.plannedAt ?? now, now)) }
+            let after = covers.reduce(before) { s, w in s.applying(w.entitledPurchase!, at: min(w.retry?.plannedAt ?? now, now)) }
             let canonical = known?.username ?? knownNames[key]
             return PlannedWrite(scriptId: state.scriptId, key: key,
                                 username: canonical ?? Username.normalize(covers[0].typedName)!,
                                 needsValidation: canonical == nil,
                                 operation: before.isActive(at: now) ? .extend : .grant,
-                                before: before, after: after, covers: covers)
+                                before: before, after: after, covers: covers,
+                                unmailed: Set(covers.filter { $0.retry?.quiet == true }.map(\.workId)))
         }
     }
 
@@ -162,7 +187,15 @@ public enum SyncPlanner {
             detail: tx.tradingViewUsername.trimmingCharacters(in: .whitespaces).isEmpty ? "no TradingView username given"
                 : tx.tradingViewUsername.count > 64 ? "username longer than 64 characters: not a TradingView username"
                 : "not a TradingView username",
-            createdAt: now), markProcessed: [tx.id], dropRetry: nil, sendEmail: true)
+            createdAt: now, purchaseEnds: term == .purchase ? tx.purchaseEnd?.storedDate : nil), markProcessed: [tx.id], dropRetry: nil, sendEmail: true)
+    }
+
+    static func noPurchaseEnd(_ tx: Transaction, now: Date) -> PlannedReview {
+        PlannedReview(item: ReviewItem(
+            id: tx.id, reason: .conflict, typedName: tx.tradingViewUsername, email: tx.email, transactionId: tx.id,
+            productId: tx.productId, term: .purchase,
+            detail: "the product's term is \"memberpress\" but WordPress sent no expires_at: grant by hand or fix the record",
+            createdAt: now), markProcessed: [tx.id], dropRetry: nil, sendEmail: false)
     }
 
     static func refund(_ tx: Transaction, term: AccessTerm, applied: Bool, now: Date) -> PlannedReview {

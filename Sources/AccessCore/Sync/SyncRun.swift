@@ -176,13 +176,14 @@ struct Run: Sendable {
     private func retryItem(_ c: SyncWork, _ w: PlannedWrite, attempts: Int, error: String, next: Date) -> RetryItem {
         RetryItem(id: c.workId, operation: w.operation, username: w.username, email: c.email, term: c.term,
                   transactionId: c.transactionId, attempts: attempts, nextAttemptAt: next, lastError: error,
-                  createdAt: c.retry?.createdAt ?? c.createdAt, plannedAt: c.retry?.plannedAt ?? now)
+                  createdAt: c.retry?.createdAt ?? c.createdAt, plannedAt: c.retry?.plannedAt ?? now,
+                  purchaseEnds: c.purchaseEnd?.storedDate, quiet: w.unmailed.contains(c.workId) ? true : nil)
     }
 
     private func conflict(_ c: SyncWork, _ w: PlannedWrite, detail: String) -> ReviewItem {
         ReviewItem(id: c.workId, reason: .conflict, typedName: c.typedName, email: c.email ?? "",
                    transactionId: c.transactionId ?? c.workId, productId: c.productId ?? "", term: c.term,
-                   detail: detail, createdAt: now)
+                   detail: detail, createdAt: now, purchaseEnds: c.purchaseEnd?.storedDate)
     }
 
     /// The name does not exist on TradingView: each purchase to review (processed, so no storm), one email.
@@ -190,9 +191,10 @@ struct Run: Sendable {
         for c in w.covers {
             let item = ReviewItem(id: c.workId, reason: .invalidUsername, typedName: c.typedName, email: c.email ?? "",
                                   transactionId: c.transactionId ?? c.workId, productId: c.productId ?? "", term: c.term,
-                                  detail: "TradingView has no user named \"\(w.username)\"", createdAt: now)
+                                  detail: "TradingView has no user named \"\(w.username)\"", createdAt: now,
+                                  purchaseEnds: c.purchaseEnd?.storedDate)
             let processed = session.read { RemoteWriter.doneChanges(for: [c.workId], state: $0) }
-            try await addReview(item, also: processed, sendEmail: true, in: session)
+            try await addReview(item, also: processed, sendEmail: !w.unmailed.contains(c.workId), in: session)
         }
     }
 

@@ -18,6 +18,9 @@ public struct SyncSummary: Codable, Sendable, Hashable {
     /// Work that could not be done and that no queue holds: WordPress or a script's TradingView list
     /// unreachable, master data that could not be read or written (disk full). The next run tries again.
     public var incomplete = 0
+    /// First run on a live business: users whose TradingView access already covers their purchases
+    /// (recorded, no write).
+    public var adopted = 0
     public var dryRun = false
     public var stale = false
     /// Filled by the caller from the clients' counters.

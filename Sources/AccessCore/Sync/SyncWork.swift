@@ -15,15 +15,23 @@ public struct SyncWork: Sendable, Hashable {
     public var term: AccessTerm?
     public var stacking: Bool
     public var createdAt: Date
+    /// MemberPress's end of the purchased period, for a `.purchase` term.
+    public var purchaseEnd: PurchaseEnd?
     /// The retry item this work came from, so a failure counts one more attempt on it.
     public var retry: RetryItem?
 
     public init(workId: String, transactionId: String?, scriptId: String, typedName: String, email: String?,
                 wpUsername: String?, productId: String?, term: AccessTerm?, stacking: Bool, createdAt: Date,
-                retry: RetryItem? = nil) {
+                retry: RetryItem? = nil, purchaseEnd: PurchaseEnd? = nil) {
         self.workId = workId; self.transactionId = transactionId; self.scriptId = scriptId
         self.typedName = typedName; self.email = email; self.wpUsername = wpUsername; self.productId = productId
         self.term = term; self.stacking = stacking; self.createdAt = createdAt; self.retry = retry
+        self.purchaseEnd = purchaseEnd
+    }
+
+    /// The purchase as the entitlement rules see it (nil for revokes).
+    public var entitledPurchase: EntitledPurchase? {
+        term.map { EntitledPurchase(transactionId: workId, createdAt: createdAt, term: $0, stacking: stacking, end: purchaseEnd) }
     }
 
     /// Manual actions queue retries as "manual-<uuid>": they have no transaction to mark processed.

@@ -53,6 +53,10 @@ public enum Listing {
                              r.damagedLine.map { "line \($0): \(r.damage ?? "damaged")" } ?? "torn final line"]),
                      record(["set-aside", quarantine, "\(r.lost.count) lines no longer in master data"])]
         lines += r.lost.map { record(["lost", $0]) }
+        if r.lostProcessed {
+            lines.append(record(["closed", "the lines set aside recorded processed purchases: the store stays closed until "
+                                 + "`access-console store rebuild --script ID` compares TradingView with the purchases"]))
+        }
         return lines
     }
 

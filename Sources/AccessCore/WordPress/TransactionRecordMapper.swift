@@ -66,10 +66,11 @@ public struct TransactionRecordMapper: Sendable {
             return reject("created_at missing or not Y-m-d H:i:s")
         }
         var expiresAt: Date? = nil
+        var endsNever = false
         if let expiresText = record.value(at: "expires_at")?.text {
             switch WordPressDate.parse(expiresText) {
             case .date(let date)?: expiresAt = date
-            case .never?: expiresAt = nil
+            case .never?: endsNever = true
             case nil: return reject("expires_at \"\(expiresText.prefix(40))\" is not Y-m-d H:i:s")
             }
         }
@@ -79,7 +80,7 @@ public struct TransactionRecordMapper: Sendable {
             wpUsername: Self.cut(record.value(at: wpUsernameField)?.text),
             // Missing or empty stays empty: the engine sends it to manual review with a reason.
             tradingViewUsername: Self.cut(record.value(at: usernameField)?.text) ?? "",
-            status: status, createdAt: createdAt, expiresAt: expiresAt,
+            status: status, createdAt: createdAt, expiresAt: expiresAt, endsNever: endsNever,
             amount: Self.cut(record.value(at: "amount")?.text)))
     }
 

@@ -73,6 +73,7 @@ extension ConsoleRenderer {
         case .months(let n): return "\(n)M   \(n) month\(n == 1 ? "" : "s")"
         case .years(let n): return "\(n)Y   \(n) year\(n == 1 ? "" : "s")"
         case .lifetime: return "lifetime"
+        case .purchase: return "memberpress   the purchase's own end"
         }
     }
 }

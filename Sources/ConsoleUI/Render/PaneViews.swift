@@ -86,7 +86,7 @@ enum PaneViews {
             let r = rows[row]
             switch col {
             case 0:
-                let reason = switch r.item.reason { case .invalidUsername: "bad name"; case .refund: "refund"; case .conflict: "conflict" }
+                let reason = switch r.item.reason { case .invalidUsername: "bad name"; case .refund: "refund"; case .conflict: "conflict"; case .excess: "excess" }
                 return (reason, Style(fg: r.item.reason == .invalidUsername ? .magenta : .yellow))
             case 1: return (r.item.typedName, .bold)
             case 2: return (r.item.email, .plain)
