@@ -17,12 +17,15 @@ public struct MemberPressListing: Codable, Sendable, Equatable {
     public var defaultPerPage = 10
     /// A cap on `per_page` some hosts apply (nil: none, as in the add-on).
     public var maxPerPage: Int?
+    /// A live shop: every Nth listing request, before it is answered, a customer buys (a new account
+    /// `Arrival<n>` and a complete purchase of product 101), so pages shift under a read in progress.
+    public var arriveEvery: Int?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case defaultOrder = "default_order", honourOrder = "honour_order", totalsHeaders = "totals_headers"
-        case defaultPerPage = "default_per_page", maxPerPage = "max_per_page"
+        case defaultPerPage = "default_per_page", maxPerPage = "max_per_page", arriveEvery = "arrive_every"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -32,6 +35,7 @@ public struct MemberPressListing: Codable, Sendable, Equatable {
         totalsHeaders = try c.decodeIfPresent(Bool.self, forKey: .totalsHeaders) ?? true
         defaultPerPage = try c.decodeIfPresent(Int.self, forKey: .defaultPerPage) ?? 10
         maxPerPage = try c.decodeIfPresent(Int.self, forKey: .maxPerPage)
+        arriveEvery = try c.decodeIfPresent(Int.self, forKey: .arriveEvery)
     }
 
     /// True when a request with these parameters lists ascending by id.

@@ -32,7 +32,7 @@ extension World {
         case "/tradingview/access/update": return apiUpdate(request)
         case "/tradingview/access/revoke": return apiRevoke(request)
         case "/all-user-transactions": return seedTransactions(request)
-        case "/wp-json/mp/v1/transactions": return memberPressTransactions(request)
+        case "/wp-json/mp/v1/transactions": return memberPressTransactions(request, now: now)
         default: return .notFound
         }
     }

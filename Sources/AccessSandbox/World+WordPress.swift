@@ -17,7 +17,7 @@ extension World {
 
     /// `GET /wp-json/mp/v1/transactions?page=&per_page=&status=&order=&order_dir=`: ordered and paged as
     /// `memberPressListing` says (newest first, ten a page by default), numbers as strings, the totals headers.
-    func memberPressTransactions(_ request: SandboxRequest) -> Reply {
+    mutating func memberPressTransactions(_ request: SandboxRequest, now: Date) -> Reply {
         guard request.header("memberpress-api-key") == memberpressKey else {
             return .json(401, .object([
                 ("code", .string("mp_auth_error")),
@@ -26,6 +26,8 @@ extension World {
             ]))
         }
         let listing = memberPressListing
+        listingRequests += 1
+        if let every = listing.arriveEvery, every > 0, listingRequests % every == 0 { arrive(now: now) }
         let page = max(Int(request.query["page"] ?? "") ?? 1, 1)
         let perPage = listing.perPage(request.query["per_page"])
         let status = request.query["status"].flatMap { $0.isEmpty ? nil : $0 }
@@ -39,6 +41,15 @@ extension World {
             reply.headers = [("X-WP-Total", String(matching.count)), ("X-WP-TotalPages", String(pages))]
         }
         return reply
+    }
+
+    /// A customer buys while the shop is being read (`MemberPressListing.arriveEvery`).
+    mutating func arrive(now: Date) {
+        let name = "Arrival\(listingRequests)"
+        _ = accounts.add(name)
+        _ = appendTransactions([SandboxTransaction(id: 0, productId: 101, email: "\(name.lowercased())@example.com",
+                                                   wpUsername: name.lowercased(), tradingviewUsername: name, status: "complete",
+                                                   createdAt: now, expiresAt: Calendar(identifier: .gregorian).date(byAdding: .month, value: 1, to: now))])
     }
 
     /// Changes a transaction's status, as an admin completing an offline payment or refunding does:

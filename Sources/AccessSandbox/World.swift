@@ -47,6 +47,8 @@ struct World: Sendable {
     var memberIds: [String: Int] = [:]
     /// How the MemberPress listing orders and pages (newest first by default, as the add-on does).
     var memberPressListing = MemberPressListing()
+    /// MemberPress listing requests answered, for `MemberPressListing.arriveEvery`.
+    var listingRequests = 0
     var writes: [WriteRecord] = []
     var calls: [String: Int] = [:]
     var inFlight = 0
