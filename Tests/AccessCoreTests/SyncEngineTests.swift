@@ -69,6 +69,10 @@ final class FakeTradingView: TradingViewClient, @unchecked Sendable {
     func checkSession() async throws -> SessionCheck { SessionCheck(valid: true, account: nil, detail: "ok") }
 }
 
+struct FailingSource: TransactionSource {
+    func transactions(since: Date?) async throws -> TransactionBatch { throw RemoteError.transient("WordPress down", retryAfter: nil) }
+}
+
 struct FakeSource: TransactionSource {
     let txs: [Transaction]
     func transactions(since: Date?) async throws -> TransactionBatch { TransactionBatch(transactions: txs, rejected: []) }
@@ -249,6 +253,24 @@ struct EngineRig {
         #expect(rig.state.retryQueue.isEmpty, "the write's carrier item is dropped when it lands")
         _ = try await rig.engine([]).run(dryRun: false)
         #expect(rig.tv.lists == 1, "bootstrapped scripts are not listed again")
+    }
+
+    @Test func aFirstRunWithoutTheWholeHistoryPlansNothing() async throws {
+        // WordPress unreadable, or read but not shown whole: adopting then would let the unseen purchases be
+        // applied later on top of what TradingView already grants.
+        for batch in [nil, TransactionBatch(transactions: [F.tx("1", "fay")], rejected: [], notes: [SourceNote(.incomplete, "shrank")])] {
+            let rig = EngineRig()
+            var fresh = ScriptAccess(scriptId: F.script); fresh.bootstrapped = false
+            rig.data.put(fresh)
+            rig.tv.users[F.script] = ["fay": RemoteAccess(username: "Fay", expiry: F.date(2025, 2, 15))]
+            let settings = SyncSettings(products: ["p1": F.product(.months(1), stacking: true)], concurrency: 2, maxAttempts: 3)
+            let source: any TransactionSource = batch.map { FixedSource(batch: $0) } ?? FailingSource()
+            let engine = SyncEngine(settings: settings, store: rig.data, client: rig.tv, source: source, mailer: rig.mailer,
+                                    events: rig.hub, clock: { rig.now })
+            let s = try await engine.run(dryRun: false)
+            #expect(s.exitCode == 5 && rig.tv.writes.isEmpty)
+            #expect(!rig.state.bootstrapped && rig.state.users.isEmpty, "the first run waits for the whole history")
+        }
     }
 
     @Test func openIntentsAreSettledSoACrashNeverDoubleExtends() async throws {

@@ -54,6 +54,8 @@ final class DaemonHarness: @unchecked Sendable {
         set("server", "api_token", ["value": Self.token])
         set("server", "webhook_key", ["value": Self.webhookKey])
         set("server", "max_body_bytes", 65_536)
+        // No polling unless a test asks: a poll's sync at its own time would change what a test counts.
+        set("scheduler", "poll_seconds", 0)
         if fixLinks { set("server", "public_base_url", Self.publicBaseURL) }
         if alerts {
             c["alerts"] = ["email_to": ["ops@example.com"], "webhook_url": sandbox.baseURL + "/__sandbox/sink",

@@ -88,6 +88,9 @@ struct PassLanes {
     var watched: Set<String> = []
     /// Purchases given to the pass (the daemon's webhooks): live, so a first run mails about them.
     let fresh: Set<String>
+    /// Why a first run cannot be planned this pass (WordPress unread or not shown whole): an adoption needs
+    /// the whole history, or purchases it did not see would later be applied on top of what it adopted.
+    private var adoptionBlocked: String?
     let onlyRetries: Set<String>?
     let waitForFetch: Bool
     let now: Date
@@ -152,6 +155,7 @@ struct PassLanes {
             for note in batch.notes {
                 switch note.kind {
                 case .incomplete:
+                    adoptionBlocked = "the WordPress read was not shown whole"
                     await tally.add(.incomplete)
                     events.emit(.warning, .wordpressIncomplete, "WordPress read not shown whole: \(note.message); the next run reads again",
                                 fields: ["detail": note.message])
@@ -167,6 +171,7 @@ struct PassLanes {
             board.transactionsArrived()
             await reportTransactions()
         case .fetched(.failure(let error)):
+            adoptionBlocked = "WordPress could not be read"
             await tally.add(.failed)
             await tally.add(.incomplete)
             events.emit(.error, .wordpressFailed, "could not fetch transactions: \(error)")
@@ -214,6 +219,12 @@ struct PassLanes {
     private mutating func plan(_ session: ScriptSession) async {
         let (txs, known, settings, only, now) = (older + transactions, board.knownNames, engine.settings, onlyRetries, now)
         let (adopting, actor, fresh) = (adoptLists.removeValue(forKey: session.scriptId), engine.actor, self.fresh)
+        if adopting != nil, let why = adoptionBlocked {
+            await tally.add(.incomplete)
+            events.emit(.warning, .wordpressIncomplete, script: session.scriptId,
+                        "first run not planned: \(why); nothing written, the next run tries again")
+            return
+        }
         // Read in place: a copy of the state held during the writes would make each commit copy it.
         let p = session.read { state in
             SyncEngine.lanePlan(state, transactions: txs, products: settings.products, knownNames: known,
