@@ -49,6 +49,8 @@ struct SandboxRouter: Sendable {
         case ("POST", "/__sandbox/session"): return world.withLock { $0.sessionRoute(request) }
         case ("POST", "/__sandbox/transactions"): return world.withLock { $0.transactionsRoute(request) }
         case ("POST", "/__sandbox/accounts"): return world.withLock { $0.accountsRoute(request) }
+        case ("POST", "/__sandbox/rename"): return world.withLock { $0.renameRoute(request) }
+        case ("POST", "/__sandbox/lose_grants"): return world.withLock { $0.loseGrantsRoute(request) }
         case ("POST", "/__sandbox/sink"):
             return world.withLock { world in
                 world.sink.append(String(decoding: request.body, as: UTF8.self))
