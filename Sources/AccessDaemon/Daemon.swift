@@ -75,6 +75,10 @@ public enum Daemon {
             SchedulerService(coordinator: coordinator, interval: .seconds(max(1, config.scheduler.intervalMinutes) * 60),
                              syncAtStart: options.syncAtStart),
         ]
+        if let every = SessionWatchService.interval(config.tradingview) {
+            services.append(SessionWatchService(runtime: runtime, coordinator: coordinator, every: every,
+                                                poll: options.alertCheck, board: routes.sessionWatch))
+        }
         if let alerts = config.alerts {
             // Incoming-webhook URLs carry their secret in the path (Slack, Discord): never log them.
             if let url = alerts.webhookUrl {

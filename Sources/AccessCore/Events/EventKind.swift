@@ -11,6 +11,8 @@ public enum EventKind: Hashable, Sendable {
     case listFailed, storeFailed, wordpressFailed, transactionRejected, transactionUnmapped
     case transactionDuplicate, transactionFuture, mailSkipped, storeRepaired
     case sessionValid, sessionStale, cookiesSaved, cookiesRejected
+    // Read-back after a run's writes (`Sync/SyncEngine+ReadBack.swift`).
+    case readbackVerified, readbackRepaired, readbackMissing, readbackFailed
     /// A manual action (console key or CLI command) finished, or failed.
     case actionDone(ActionName), actionFailed(ActionName)
     case daemonStart, daemonListening, daemonDraining, daemonStopped, daemonRun, syncStopping
@@ -47,6 +49,8 @@ public enum EventKind: Hashable, Sendable {
         .fixLinkRefused: "fixlink.refused", .fixLinkLimited: "fixlink.limited", .fixLinkNameRejected: "fixlink.name_rejected",
         .fixLinkFailed: "fixlink.failed",
         .consoleError: "console.error",
+        .readbackVerified: "readback.verified", .readbackRepaired: "readback.repaired",
+        .readbackMissing: "readback.missing", .readbackFailed: "readback.failed",
     ]
     private static let byName: [String: EventKind] = Dictionary(uniqueKeysWithValues: fixed.map { ($1, $0) })
 
@@ -84,7 +88,8 @@ public enum EventKind: Hashable, Sendable {
     /// Events that tell of a change to master data (users, queues): a reader showing it is out of date.
     public var changesMasterData: Bool {
         switch self {
-        case .writeApplied, .retryAdded, .reviewAdded, .reviewDismissed, .intentSettled, .bootstrapDone, .storeRepaired:
+        case .writeApplied, .retryAdded, .reviewAdded, .reviewDismissed, .intentSettled, .bootstrapDone, .storeRepaired,
+             .readbackRepaired:
             return true
         case .actionDone(let a):
             return a != .validate && a != .reviewEmail

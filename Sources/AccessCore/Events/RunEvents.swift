@@ -73,6 +73,7 @@ extension AccessEvent {
                            fields: ["run": run, "kind": kind.rawValue, "processed": "\(s.processed)", "granted": "\(s.granted)",
                                     "extended": "\(s.extended)", "revoked": "\(s.revoked)", "review": "\(s.review)",
                                     "retry": "\(s.retry)", "failed": "\(s.failed)", "skipped": "\(s.skipped)",
+                                    "verified": "\(s.verified)", "repaired": "\(s.repaired)",
                                     "dryRun": "\(s.dryRun)", "stale": "\(s.stale)",
                                     "durationSeconds": String(format: "%.3f", s.durationSeconds)])
     }
@@ -93,6 +94,7 @@ extension AccessEvent {
         s.processed = int("processed"); s.granted = int("granted"); s.extended = int("extended")
         s.revoked = int("revoked"); s.review = int("review"); s.retry = int("retry"); s.failed = int("failed")
         s.skipped = int("skipped"); s.stale = f["stale"] == "true"
+        s.verified = int("verified"); s.repaired = int("repaired")
         s.durationSeconds = f["durationSeconds"].flatMap { Double($0) } ?? 0
         return RunEnd(run: f["run"] ?? "", kind: f["kind"].flatMap(RunKind.init(rawValue:)) ?? .sync, summary: s)
     }

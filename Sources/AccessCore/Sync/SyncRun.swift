@@ -100,6 +100,7 @@ struct Run: Sendable {
             events.emit(.info, .writeDryRun, script: w.scriptId, user: w.username,
                         "dry run: would \(w.operation.rawValue) \(w.username) until \(w.after.label)", fields: fields)
         } else {
+            await tally.wrote(WrittenAccess(w))
             events.emit(.info, .writeApplied(w.operation), script: w.scriptId, user: w.username,
                         "\(w.operation.rawValue) \(w.username): until \(w.after.label)", fields: fields)
         }
@@ -179,7 +180,7 @@ struct Run: Sendable {
                   createdAt: c.retry?.createdAt ?? c.createdAt, plannedAt: c.retry?.plannedAt ?? now)
     }
 
-    private func conflict(_ c: SyncWork, _ w: PlannedWrite, detail: String) -> ReviewItem {
+    func conflict(_ c: SyncWork, _ w: PlannedWrite, detail: String) -> ReviewItem {
         ReviewItem(id: c.workId, reason: .conflict, typedName: c.typedName, email: c.email ?? "",
                    transactionId: c.transactionId ?? c.workId, productId: c.productId ?? "", term: c.term,
                    detail: detail, createdAt: now)
