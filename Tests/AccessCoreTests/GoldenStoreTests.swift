@@ -48,10 +48,11 @@ import Testing
     /// round-trip tests above keep covering every field.
     /// Fields added after the fixture was written: they cannot appear in it, so `addedSince` gives each
     /// a value and the round trips below cover them.
-    static let addedAfterV1: Set<String> = ["RetryItem.plannedAt"]
+    static let addedAfterV1: Set<String> = ["RetryItem.plannedAt", "UserAccess.tvUserId"]
     static var addedSince: [AccessChange] {
         var r = GoldenStore.retry1; r.plannedAt = GoldenStore.d("2026-02-28T23:00:00.750Z")
-        return [.putRetry(r)]
+        var u = GoldenStore.alice; u.tvUserId = 4711
+        return [.putRetry(r), .upsertUser(u)]
     }
 
     @Test func fieldsAddedSinceRoundTripToo() throws {

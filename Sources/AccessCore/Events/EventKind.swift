@@ -13,6 +13,8 @@ public enum EventKind: Hashable, Sendable {
     case sessionValid, sessionStale, cookiesSaved, cookiesRejected
     // Read-back after a run's writes (`Sync/SyncEngine+ReadBack.swift`).
     case readbackVerified, readbackRepaired, readbackMissing, readbackFailed
+    /// TradingView knows the account under a new name (same user id): master data followed it.
+    case userRenamed
     /// A manual action (console key or CLI command) finished, or failed.
     case actionDone(ActionName), actionFailed(ActionName)
     case daemonStart, daemonListening, daemonDraining, daemonStopped, daemonRun, syncStopping
@@ -50,7 +52,7 @@ public enum EventKind: Hashable, Sendable {
         .fixLinkFailed: "fixlink.failed",
         .consoleError: "console.error",
         .readbackVerified: "readback.verified", .readbackRepaired: "readback.repaired",
-        .readbackMissing: "readback.missing", .readbackFailed: "readback.failed",
+        .readbackMissing: "readback.missing", .readbackFailed: "readback.failed", .userRenamed: "user.renamed",
     ]
     private static let byName: [String: EventKind] = Dictionary(uniqueKeysWithValues: fixed.map { ($1, $0) })
 
@@ -89,7 +91,7 @@ public enum EventKind: Hashable, Sendable {
     public var changesMasterData: Bool {
         switch self {
         case .writeApplied, .retryAdded, .reviewAdded, .reviewDismissed, .intentSettled, .bootstrapDone, .storeRepaired,
-             .readbackRepaired:
+             .readbackRepaired, .userRenamed:
             return true
         case .actionDone(let a):
             return a != .validate && a != .reviewEmail

@@ -55,6 +55,18 @@ enum ReadBack {
         return outcome
     }
 
+    /// Users whose TradingView id the list showed and master data does not have yet: the id lets a
+    /// later rename be followed. Only users read on the list get one.
+    static func idChanges(_ verified: [WrittenAccess], remote: [RemoteAccess], state: ScriptAccess) -> [AccessChange] {
+        let byKey = Dictionary(remote.map { (Username.key($0.username), $0) }, uniquingKeysWith: { a, _ in a })
+        return verified.compactMap { w in
+            guard let id = byKey[Username.key(w.username)]?.id, var user = state.user(w.username), user.tvUserId != id
+            else { return nil }
+            user.tvUserId = id
+            return .upsertUser(user)
+        }
+    }
+
     /// The write that puts a missing one right, from what the list shows now.
     static func repair(_ m: Missing, actor: String) -> WriteCommand {
         let w = m.write

@@ -29,6 +29,7 @@ extension SyncEngine {
         guard let remote = await readBackList(script, tally: tally, pending: writes.count) else { return }
         let first = ReadBack.check(writes, remote: remote)
         await tally.add(.verified, first.verified.count)
+        recordIds(first.verified, remote: remote, in: session)
         events.emit(first.missing.isEmpty ? .info : .warning, .readbackVerified, script: script,
                     "read back \(writes.count) writes: \(first.verified.count) as written, \(first.missing.count) not kept",
                     fields: ["verified": "\(first.verified.count)", "missing": "\(first.missing.count)"])
@@ -54,6 +55,7 @@ extension SyncEngine {
         if !resent.isEmpty, let again = await readBackList(script, tally: tally, pending: resent.count) {
             let second = ReadBack.check(resent.map(\.write), remote: again)
             await tally.add(.verified, second.verified.count)
+            recordIds(second.verified, remote: again, in: session)
             await tally.add(.repaired, second.verified.count)
             for w in second.verified {
                 events.emit(.notice, .readbackRepaired, script: script, user: w.username,
@@ -65,6 +67,14 @@ extension SyncEngine {
             stillMissing += resent
         }
         for m in stillMissing { await toReview(m, in: session, run: run) }
+    }
+
+    private func recordIds(_ verified: [WrittenAccess], remote: [RemoteAccess], in session: ScriptSession) {
+        let changes = session.read { ReadBack.idChanges(verified, remote: remote, state: $0) }
+        guard !changes.isEmpty else { return }
+        do { try session.commit(changes, durability: .deferred) } catch {
+            events.emit(.warning, .storeFailed, script: session.scriptId, "could not record TradingView user ids: \(error)")
+        }
     }
 
     /// The script's whole list, or nil (reported) when it cannot be read: those writes stay unverified.
