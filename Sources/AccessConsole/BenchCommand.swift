@@ -105,12 +105,20 @@ struct BenchCommand: AsyncParsableCommand {
                       steady.validations == 0)
             table.add("sync: writes for \(steady.applied) applied repeat purchases", "\(steady.writes)", "<= applied",
                       steady.writes <= steady.applied)
+            // Read-back reads each written script's whole list (the contract has no per-user filter): its
+            // pages, against the goal of at most the list's pages and at most one call per write.
+            let pages = max(1, ((lists0.values.map(\.count).max() ?? 0) + 29) / 30)
+            table.add("sync: read-back of \(steady.writes) writes, \(runs) runs: list pages (script list ~\(pages) pages)",
+                      "\(steady.readBackPages) pages, \(steady.verified) verified", "<= pages per run, <= 1 per write (reported)", nil)
             let m = steady.median
             table.add("sync: steady state, \(count) purchases: wall vs calls x latency / c (median of \(runs))",
                       String(format: "%.2fs vs %.2fs = %.2fx (%d calls; all: %@)", m.wall, m.ideal, m.ratio, m.calls,
                              steady.ratios.map { String(format: "%.2f", $0) }.joined(separator: " ")),
                       judged ? "<= 1.2x" : "(reported)", judged ? m.ratio <= 1.2 : nil)
         }
+        let watchMinutes = warm.config.tradingview.sessionCheckMinutes ?? TradingViewConfig.defaultSessionCheckMinutes
+        table.add("daemon: session watch calls per hour (tvcoins, every \(watchMinutes) min)",
+                  watchMinutes > 0 ? String(format: "%.1f", 60 / watchMinutes) : "0 (off)", "(reported)", nil)
         let wpStart = ContinuousClock.now
         _ = try await warm.wordpress.transactions(since: nil)
         table.add("sync: one WordPress fetch of all \(try await sandbox.snapshot().transactionCount) transactions (no latency injected)",
@@ -121,6 +129,8 @@ struct BenchCommand: AsyncParsableCommand {
     struct Steady {
         var runs: [SteadyRun] = []
         var validations = 0, writes = 0, applied = 0
+        /// list_users pages the runs read: the read-back of their writes (no bootstrap in steady state).
+        var readBackPages = 0, verified = 0
         var ratios: [Double] { runs.map(\.ratio).sorted() }
         var median: SteadyRun { runs.sorted { $0.ratio < $1.ratio }[runs.count / 2] }
     }
@@ -157,6 +167,8 @@ struct BenchCommand: AsyncParsableCommand {
             steady.validations += calls["/username_hint/"]
             steady.writes += calls["/pine_perm/add/"] + calls["/pine_perm/modify_user_expiration/"]
             steady.applied += summary.granted + summary.extended
+            steady.readBackPages += calls["/pine_perm/list_users/"]
+            steady.verified += summary.verified
             steady.runs.append(SteadyRun(wall: wall, ideal: Double(calls.tradingView) * Double(latencyMs) / 1000 / Double(concurrency),
                                          calls: calls.tradingView))
         }
