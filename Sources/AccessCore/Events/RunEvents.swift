@@ -69,7 +69,8 @@ extension AccessEvent {
     public static func runDone(run: String, kind: RunKind, _ s: SyncSummary) -> AccessEvent {
         let outcome = s.stale ? "stopped: TradingView session stale" : "done"
         return AccessEvent(level: s.stale ? .warning : .notice, kind: .runDone,
-                           message: "\(kind.rawValue) \(outcome): \(s.granted) granted, \(s.extended) extended, \(s.review) to review, \(s.retry) to retry",
+                           message: "\(kind.rawValue) \(outcome): \(s.granted) granted, \(s.extended) extended, \(s.review) to review, \(s.retry) to retry"
+                               + (s.verified + s.repaired > 0 ? "; \(s.verified) verified on TradingView, \(s.repaired) repaired" : ""),
                            fields: ["run": run, "kind": kind.rawValue, "processed": "\(s.processed)", "granted": "\(s.granted)",
                                     "extended": "\(s.extended)", "revoked": "\(s.revoked)", "review": "\(s.review)",
                                     "retry": "\(s.retry)", "failed": "\(s.failed)", "skipped": "\(s.skipped)",
