@@ -84,9 +84,11 @@ struct AlertService: Service {
             let now = clock.now()
             let snapshot = await coordinator.snapshot()
             let staleAfter = monitor.reviewStaleHours * 3600
-            let staleReviews = queues.counts().reviewCreated.filter { now.timeIntervalSince($0) > staleAfter }.count
+            let counts = queues.counts()
+            let staleReviews = counts.reviewCreated.filter { now.timeIntervalSince($0) > staleAfter }.count
             let observation = AlertMonitor.Observation(sessionStale: runtime.session.status().state == .stale,
-                                                       failedRunsInARow: snapshot.consecutiveFailures, staleReviews: staleReviews)
+                                                       failedRunsInARow: snapshot.consecutiveFailures, staleReviews: staleReviews,
+                                                       unverifiedWrites: counts.unverified)
             for notice in monitor.evaluate(observation, now: now) { await sender.send(notice) }
             try await Task.sleep(for: check)
         }

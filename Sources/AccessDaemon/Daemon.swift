@@ -79,6 +79,10 @@ public enum Daemon {
         if pollSeconds > 0, config.wordpress.style == .memberpress {
             services.append(PollService(coordinator: coordinator, wordpress: runtime.wordpress, period: .seconds(pollSeconds)))
         }
+        if let every = SessionWatchService.interval(config.tradingview) {
+            services.append(SessionWatchService(runtime: runtime, coordinator: coordinator, every: every,
+                                                poll: options.alertCheck, board: routes.sessionWatch))
+        }
         if let alerts = config.alerts {
             // Incoming-webhook URLs carry their secret in the path (Slack, Discord): never log them.
             if let url = alerts.webhookUrl {

@@ -28,6 +28,19 @@ final class DaemonMetrics: Sendable {
         if let (kind, result) = write, ["grant", "extend", "revoke", "unchanged", "unknown"].contains(kind) {
             Counter(label: "accessconsole_writes_total", dimensions: [("kind", kind), ("result", result)]).increment()
         }
+        // Read-back of a run's writes, from the run's summary: verified (found on the list as written),
+        // repaired (sent again and then found), missing (still not there: review and alert).
+        if event.kind == .runDone, let summary = event.runEnd?.summary {
+            if summary.verified > 0 {
+                Counter(label: "accessconsole_readback_total", dimensions: [("result", "verified")]).increment(by: summary.verified)
+            }
+            if summary.repaired > 0 {
+                Counter(label: "accessconsole_readback_total", dimensions: [("result", "repaired")]).increment(by: summary.repaired)
+            }
+        }
+        if event.kind == .readbackMissing {
+            Counter(label: "accessconsole_readback_total", dimensions: [("result", "missing")]).increment()
+        }
     }
 
     /// The text of one scrape.

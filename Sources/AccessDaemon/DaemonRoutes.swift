@@ -14,6 +14,8 @@ struct DaemonRoutes: Sendable {
     let apiToken: String?
     let webhookKey: String?
     let maxBodyBytes: Int
+    /// The session watch's last and next check (nil fields while it is off or has not run).
+    var sessionWatch = SessionWatchBoard()
     /// The customer fix-link pages; nil while `server.public_base_url` is unset.
     var fix: FixRoutes?
 
@@ -77,7 +79,8 @@ struct DaemonRoutes: Sendable {
             "failed_runs_in_a_row": s.consecutiveFailures,
             "queues": ["retry": counts.retry, "review": counts.review],
             "session": ["state": session.state.rawValue, "last_check": Reply.iso(session.lastCheck),
-                        "account": session.account ?? NSNull()],
+                        "account": session.account ?? NSNull(),
+                        "watch_next_check": Reply.iso(sessionWatch.current.nextCheck)],
             "webhooks": ["pending": s.webhookPending, "counts": s.webhookCounts],
         ]
         return Reply.json(.ok, body)
@@ -90,7 +93,8 @@ struct DaemonRoutes: Sendable {
                                   "outcome": r.outcome?.rawValue ?? NSNull()]
         if let s = r.summary {
             out["summary"] = ["processed": s.processed, "granted": s.granted, "extended": s.extended, "revoked": s.revoked,
-                              "review": s.review, "retry": s.retry, "failed": s.failed, "skipped": s.skipped, "stale": s.stale]
+                              "review": s.review, "retry": s.retry, "failed": s.failed, "skipped": s.skipped, "stale": s.stale,
+                              "verified": s.verified, "repaired": s.repaired]
         }
         if let e = r.error { out["error"] = runtime.redactor.redact(e) }
         return out

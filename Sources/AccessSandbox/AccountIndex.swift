@@ -36,6 +36,21 @@ struct AccountIndex: Sendable {
         return account
     }
 
+    /// Renames an account, keeping its id (TradingView lets a user rename once; access stays with the
+    /// account). nil when `from` is no account's exact spelling, or `to` is empty or taken in any
+    /// spelling other than the account's own.
+    mutating func rename(_ from: String, to: String) -> Account? {
+        guard let account = exact(from), !to.isEmpty else { return nil }
+        let oldLower = from.lowercased(), newLower = to.lowercased()
+        if newLower != oldLower, byLower[newLower] != nil { return nil }
+        let renamed = Account(id: account.id, username: to)
+        byLower[oldLower] = nil
+        sortedLower.remove(at: lowerBound(oldLower))
+        byLower[newLower] = renamed
+        sortedLower.insert(newLower, at: lowerBound(newLower))
+        return renamed
+    }
+
     /// The account spelled exactly so (the grant endpoints are case-sensitive).
     func exact(_ name: String) -> Account? {
         guard let account = byLower[name.lowercased()], account.username == name else { return nil }

@@ -14,6 +14,13 @@ public struct Faults: Codable, Sendable, Equatable {
     public var malformedRate: Double?
     /// After this many more authenticated TradingView calls the session expires until a new one is set.
     public var sessionExpireAfter: Int?
+    /// The session expires this many seconds (fractions allowed) after the faults are set, on the
+    /// sandbox's own clock, whether or not anyone calls, until a new session is set.
+    public var sessionExpireAfterSeconds: Double?
+    /// Every Nth grant or extension that would change access answers as if it did and changes nothing.
+    public var dropWriteEvery: Int?
+    /// Share of grants and extensions dropped that way (own draws, so the other faults' fates repeat).
+    public var dropWriteRate: Double?
     /// Seed for the fault draws (default 0), so a run repeats exactly.
     public var seed: UInt64?
     /// Only paths containing one of these strings get faults; default every TradingView route
@@ -22,11 +29,14 @@ public struct Faults: Codable, Sendable, Equatable {
 
     public init(latencyMs: Int? = nil, errorRate: Double? = nil, errorStatus: Int? = nil,
                 rateLimitEvery: Int? = nil, retryAfterS: Int? = nil, resetRate: Double? = nil,
-                malformedRate: Double? = nil, sessionExpireAfter: Int? = nil, seed: UInt64? = nil,
-                routes: [String]? = nil) {
+                malformedRate: Double? = nil, sessionExpireAfter: Int? = nil,
+                sessionExpireAfterSeconds: Double? = nil, dropWriteEvery: Int? = nil,
+                dropWriteRate: Double? = nil, seed: UInt64? = nil, routes: [String]? = nil) {
         self.latencyMs = latencyMs; self.errorRate = errorRate; self.errorStatus = errorStatus
         self.rateLimitEvery = rateLimitEvery; self.retryAfterS = retryAfterS; self.resetRate = resetRate
         self.malformedRate = malformedRate; self.sessionExpireAfter = sessionExpireAfter
+        self.sessionExpireAfterSeconds = sessionExpireAfterSeconds
+        self.dropWriteEvery = dropWriteEvery; self.dropWriteRate = dropWriteRate
         self.seed = seed; self.routes = routes
     }
 
@@ -34,6 +44,8 @@ public struct Faults: Codable, Sendable, Equatable {
         case latencyMs = "latency_ms", errorRate = "error_rate", errorStatus = "error_status"
         case rateLimitEvery = "rate_limit_every", retryAfterS = "retry_after_s", resetRate = "reset_rate"
         case malformedRate = "malformed_rate", sessionExpireAfter = "session_expire_after"
+        case sessionExpireAfterSeconds = "session_expire_after_seconds"
+        case dropWriteEvery = "drop_write_every", dropWriteRate = "drop_write_rate"
         case seed, routes
     }
 

@@ -73,6 +73,20 @@ public final class Sandbox: Sendable {
         router.world.withLock { $0.accounts.add(username) != nil }
     }
 
+    /// Renames a TradingView account; its id and access stay. False when `from` is not an account's exact
+    /// spelling or `to` is taken.
+    @discardableResult
+    public func rename(_ from: String, to: String) -> Bool {
+        router.world.withLock { $0.rename(from, to: to) }
+    }
+
+    /// TradingView loses these users' access (nil = every script), or every Nth grant by username order.
+    /// Answers "PINE_ID username" per removed grant.
+    @discardableResult
+    public func loseGrants(pineId: String?, usernames: [String]? = nil, every: Int? = nil) -> [String] {
+        router.world.withLock { $0.loseGrants(pineId: pineId, usernames: usernames, every: every) }
+    }
+
     /// Back to the seed data: no faults, the start session, no writes, calls or mail.
     public func reset() { router.reset() }
 

@@ -52,6 +52,8 @@ struct SandboxRouter: Sendable {
         case ("POST", "/__sandbox/memberpress"): return world.withLock { $0.memberPressListingRoute(request) }
         case ("POST", "/__sandbox/transaction-status"): return world.withLock { $0.transactionStatusRoute(request) }
         case ("POST", "/__sandbox/grants"): return world.withLock { $0.grantsRoute(request) }
+        case ("POST", "/__sandbox/rename"): return world.withLock { $0.renameRoute(request) }
+        case ("POST", "/__sandbox/lose_grants"): return world.withLock { $0.loseGrantsRoute(request) }
         case ("POST", "/__sandbox/sink"):
             return world.withLock { world in
                 world.sink.append(String(decoding: request.body, as: UTF8.self))

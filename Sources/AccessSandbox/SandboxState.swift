@@ -14,6 +14,8 @@ public struct SandboxState: Codable, Sendable {
     public var faults: Faults
     /// True while the session is expired (by `session_expire_after`) until a new one is set.
     public var sessionExpired: Bool
+    /// Grants and extensions the `drop_write_*` faults answered as done and did not keep, in order.
+    public var droppedWrites: [WriteRecord]
     /// How many WordPress transactions the sandbox serves.
     public var transactionCount: Int
     /// The most requests it held at once (control routes excluded): what a client's concurrency cap
@@ -22,7 +24,7 @@ public struct SandboxState: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case access, writes, calls, mail, accounts, faults
-        case sessionExpired = "session_expired", transactionCount = "transaction_count", maxInFlight = "max_in_flight"
+        case sessionExpired = "session_expired", droppedWrites = "dropped_writes", transactionCount = "transaction_count", maxInFlight = "max_in_flight"
     }
 }
 

@@ -60,6 +60,71 @@ extension World {
         }
         return .json(201, .object([("status", .string("ok"))]))
     }
+
+    struct RenameBody: Decodable { let from: String; let to: String }
+
+    /// `POST /__sandbox/rename`: the account keeps its id and every grant (expiration, created).
+    mutating func renameRoute(_ request: SandboxRequest) -> Reply {
+        guard let body = request.decodeJSON(RenameBody.self) else {
+            return .detail(400, "rename: body must be {\"from\": \"OldName\", \"to\": \"NewName\"}")
+        }
+        guard accounts.exact(body.from) != nil else { return .detail(404, "no account spelled \(body.from)") }
+        guard rename(body.from, to: body.to) else {
+            return .detail(409, "the new name is empty or taken (in some spelling)")
+        }
+        return .ok
+    }
+
+    /// Moves an account's name and its grants; false when the account or the new name will not do.
+    mutating func rename(_ from: String, to: String) -> Bool {
+        guard accounts.rename(from, to: to) != nil else { return false }
+        for pineId in Array(scripts.keys) {
+            if scripts[pineId]?.everHad.remove(from) != nil { scripts[pineId]?.everHad.insert(to) }
+            guard let grant = scripts[pineId]?.grants.removeValue(forKey: from) else { continue }
+            scripts[pineId]?.grants[to] = Grant(id: grant.id, username: to, lowerName: to.lowercased(),
+                                                expiration: grant.expiration, created: grant.created)
+            listCache[pineId] = nil
+        }
+        return true
+    }
+
+    struct LoseGrantsBody: Decodable {
+        let pineId: String?
+        let usernames: [String]?
+        let every: Int?
+        enum CodingKeys: String, CodingKey { case pineId = "pine_id", usernames, every }
+    }
+
+    /// `POST /__sandbox/lose_grants`: TradingView loses access without anyone writing (the field saw it
+    /// after a reset on their side). Not logged in `writes`: no client wrote it.
+    mutating func loseGrantsRoute(_ request: SandboxRequest) -> Reply {
+        guard let body = request.decodeJSON(LoseGrantsBody.self), body.usernames != nil || body.every != nil else {
+            return .detail(400, "lose_grants: body must be {\"pine_id\": optional, \"usernames\": [...]} or {\"every\": N}")
+        }
+        if let pineId = body.pineId, scripts[pineId] == nil { return .detail(404, "unknown pine_id") }
+        let removed = loseGrants(pineId: body.pineId, usernames: body.usernames, every: body.every)
+        return .json(200, .object([("status", .string("ok")), ("removed", .array(removed.map(JSONValue.string)))]))
+    }
+
+    /// Removes the named users' grants, or every Nth grant by username order, of one script (nil = all).
+    /// Answers the removed names, "PINE_ID username" each.
+    mutating func loseGrants(pineId: String?, usernames: [String]?, every: Int?) -> [String] {
+        var removed: [String] = []
+        for id in (pineId.map { [$0] } ?? scripts.keys.sorted()) {
+            guard let grants = scripts[id]?.grants else { continue }
+            var names: [String]
+            if let usernames { names = usernames.filter { grants[$0] != nil } } else {
+                let step = max(every ?? 1, 1)
+                names = grants.keys.sorted().enumerated().filter { ($0.offset + 1) % step == 0 }.map(\.element)
+            }
+            for name in names {
+                scripts[id]?.grants[name] = nil
+                removed.append("\(id) \(name)")
+            }
+            if !names.isEmpty { listCache[id] = nil }
+        }
+        return removed
+    }
 }
 
 extension World {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the fault switch decided for one request.
 enum FaultDecision: Equatable, Sendable {
     case pass
@@ -10,8 +12,15 @@ enum FaultDecision: Equatable, Sendable {
 
 extension World {
     mutating func setFaults(_ settings: Faults) {
-        faults = FaultState(settings: settings, draws: SplitMix64(seed: settings.seed ?? 0), faultedRequests: 0)
+        faults = FaultState(settings: settings, draws: SplitMix64(seed: settings.seed ?? 0), faultedRequests: 0,
+                            dropDraws: SplitMix64(seed: (settings.seed ?? 0) ^ FaultState.dropSalt))
         session.callsBeforeExpiry = settings.sessionExpireAfter
+        session.expiresAt = settings.sessionExpireAfterSeconds.map { Date().addingTimeInterval(max($0, 0)) }
+    }
+
+    /// Whether the session is expired now, by the call countdown or the clock.
+    func sessionIsExpired(at now: Date) -> Bool {
+        session.expired || (session.expiresAt.map { now >= $0 } ?? false)
     }
 
     /// Decides a request's fault and latency. Three draws per faulted request, always in the same order,

@@ -14,6 +14,10 @@ extension World {
         guard cookies["sessionid"] == session.sessionid, cookies["sessionid_sign"] == session.sessionidSign else {
             return .detail(401, "Authentication credentials were not provided.")
         }
+        if !session.expired, let at = session.expiresAt, Date() >= at {
+            session.expired = true
+            session.expiresAt = nil
+        }
         if !session.expired, let left = session.callsBeforeExpiry {
             if left <= 0 {
                 session.expired = true
@@ -33,7 +37,7 @@ extension World {
     func usernameHint(_ request: SandboxRequest) -> Reply {
         let found = accounts.withPrefix(request.query["s"] ?? "", limit: 10)
         return .json(200, .array(found.map {
-            .object([("username", .string($0.username)), ("userpic", .string($0.userpic))])
+            .object([("id", .int($0.id)), ("username", .string($0.username)), ("userpic", .string($0.userpic))])
         }))
     }
 
@@ -65,8 +69,9 @@ extension World {
         let grants = scripts[pineId]?.grants ?? [:]
         let results: [JSONValue] = page.compactMap { name in
             guard let grant = grants[name] else { return nil }
+            // The account's id, not the grant's: it stays when the user renames (TradingView's user id).
             return .object([
-                ("id", .int(grant.id)),
+                ("id", .int(accounts.exact(grant.username)?.id ?? 0)),
                 ("username", .string(grant.username)),
                 ("userpic", .string(accounts.exact(grant.username)?.userpic ?? "")),
                 ("expiration", .optional(grant.expiration.map(Timestamps.iso))),

@@ -27,6 +27,8 @@ struct SessionState: Sendable {
     var expired = false
     /// Authenticated calls left before the session expires; nil = no countdown.
     var callsBeforeExpiry: Int?
+    /// When the session expires on the sandbox's clock; nil = never.
+    var expiresAt: Date?
 }
 
 /// Fault settings plus the deterministic draws and counters they run on.
@@ -34,6 +36,12 @@ struct FaultState: Sendable {
     var settings = Faults()
     var draws = SplitMix64(seed: 0)
     var faultedRequests = 0
+    /// Draws for `drop_write_rate`, a stream of their own so the other faults' fates do not move.
+    var dropDraws = SplitMix64(seed: FaultState.dropSalt)
+    /// Grants and extensions that would have changed access since the faults were set.
+    var changingWrites = 0
+
+    static let dropSalt: UInt64 = 0xD20F_5EED
 }
 
 /// Everything the emulators share. All handlers are methods on this value, called under one lock.
@@ -50,6 +58,8 @@ struct World: Sendable {
     /// MemberPress listing requests answered, for `MemberPressListing.arriveEvery`.
     var listingRequests = 0
     var writes: [WriteRecord] = []
+    /// Writes the `drop_write_*` faults answered as done and did not keep.
+    var droppedWrites: [WriteRecord] = []
     var calls: [String: Int] = [:]
     var inFlight = 0
     var maxInFlight = 0
@@ -93,6 +103,10 @@ struct World: Sendable {
     mutating func add(pineId: String, username: String, expiration: Date?, via: String, now: Date) -> GrantOutcome {
         if let current = scripts[pineId]?.grants[username], current.isActive(at: now) { return .exists }
         let first = !(scripts[pineId]?.everHad.contains(username) ?? false)
+        if dropsWrite("add", pineId: pineId, username: username, expiration: expiration,
+                      status: first ? 201 : 200, via: via) {
+            return first ? .created : .regranted
+        }
         scripts[pineId]?.grants[username] = Grant(id: nextGrantId, username: username,
                                                   lowerName: username.lowercased(),
                                                   expiration: expiration, created: now)
@@ -108,6 +122,9 @@ struct World: Sendable {
     mutating func modify(pineId: String, username: String, expiration: Date?, via: String) -> Bool {
         guard let current = scripts[pineId]?.grants[username] else { return false }
         if current.expiration != expiration {
+            if dropsWrite("modify", pineId: pineId, username: username, expiration: expiration, status: 200, via: via) {
+                return true
+            }
             scripts[pineId]?.grants[username]?.expiration = expiration
             record("modify", pineId: pineId, username: username, expiration: expiration, status: 200, via: via)
         }
@@ -117,6 +134,23 @@ struct World: Sendable {
     mutating func remove(pineId: String, username: String, via: String) {
         guard scripts[pineId]?.grants.removeValue(forKey: username) != nil else { return }
         record("remove", pineId: pineId, username: username, expiration: nil, status: 200, via: via)
+    }
+
+    /// The `drop_write_*` faults: true (and logged in `droppedWrites`) when this grant or extension is
+    /// to be answered as done without changing anything.
+    private mutating func dropsWrite(_ op: String, pineId: String, username: String, expiration: Date?,
+                                     status: Int, via: String) -> Bool {
+        let settings = faults.settings
+        guard settings.dropWriteEvery != nil || settings.dropWriteRate != nil else { return false }
+        faults.changingWrites += 1
+        let draw = faults.dropDraws.unit()
+        var drop = false
+        if let every = settings.dropWriteEvery, every > 0, faults.changingWrites % every == 0 { drop = true }
+        if draw < (settings.dropWriteRate ?? 0) { drop = true }
+        guard drop else { return false }
+        droppedWrites.append(WriteRecord(seq: droppedWrites.count + 1, op: op, pineId: pineId, username: username,
+                                         expiration: expiration, status: status, via: via))
+        return true
     }
 
     private mutating func record(_ op: String, pineId: String, username: String, expiration: Date?,
@@ -144,7 +178,8 @@ struct World: Sendable {
                 .map { AccessEntry(username: $0.username, expiration: $0.expiration) }
         }
         return SandboxState(access: access, writes: writes, calls: calls, mail: mail, accounts: accounts.names,
-                            faults: faults.settings, sessionExpired: session.expired,
+                            faults: faults.settings, sessionExpired: sessionIsExpired(at: Date()),
+                            droppedWrites: droppedWrites,
                             transactionCount: transactions.count, maxInFlight: maxInFlight)
     }
 }

@@ -48,13 +48,15 @@ import Testing
     /// round-trip tests above keep covering every field.
     /// Fields added after the fixture was written: they cannot appear in it, so `addedSince` gives each
     /// a value and the round trips below cover them.
-    static let addedAfterV1: Set<String> = ["RetryItem.plannedAt", "RetryItem.purchaseEnds", "RetryItem.quiet", "ReviewItem.purchaseEnds"]
+    static let addedAfterV1: Set<String> = ["RetryItem.plannedAt", "RetryItem.purchaseEnds", "RetryItem.quiet", "ReviewItem.purchaseEnds",
+                                            "UserAccess.tvUserId"]
     static var addedSince: [AccessChange] {
         var r = GoldenStore.retry1; r.plannedAt = GoldenStore.d("2026-02-28T23:00:00.750Z")
         var p = GoldenStore.retry1; p.id = "r-memberpress"; p.term = .purchase; p.purchaseEnds = GoldenStore.d("2026-03-31T12:00:00Z")
         p.quiet = true
         var v = GoldenStore.review1; v.id = "v-memberpress"; v.term = .purchase; v.purchaseEnds = GoldenStore.d("2026-03-31T12:00:00Z")
-        return [.putRetry(r), .putRetry(p), .putReview(v)]
+        var u = GoldenStore.alice; u.tvUserId = 4711
+        return [.putRetry(r), .putRetry(p), .putReview(v), .upsertUser(u)]
     }
 
     @Test func fieldsAddedSinceRoundTripToo() throws {

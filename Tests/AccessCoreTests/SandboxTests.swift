@@ -370,3 +370,130 @@ struct SandboxTests {
         #expect(Timestamps.parseISO("yesterday") == nil)
     }
 }
+
+/// The faults issue 18 reports from the field: writes that answer ok and do not stick, grants lost,
+/// a session that goes stale on its own clock, and an account renamed.
+@Suite("Sandbox field faults")
+struct SandboxFieldFaultTests {
+    let alpha = DemoSeed.alphaTrendSuite
+
+    @Test func dropWriteEveryNAnswersOkAndKeepsNothing() async throws {
+        try await withSandbox { sandbox in
+            let faults = try await curl(["-X", "POST", "--data", #"{"drop_write_every": 2}"#,
+                                         sandbox.baseURL + "/__sandbox/faults"])
+            #expect(faults.status == 200)
+            let names = ["RiskRick", "HedgeHelen", "ArbArthur", "MomentumMaya"]
+            for name in names {
+                let reply = try await tvPost(sandbox, "/pine_perm/add/",
+                                             ["pine_id": alpha, "username_recip": name, "expiration": "2031-01-31T00:00:00Z"])
+                #expect(reply.object["status"] as? String == "ok")
+            }
+            let state = sandbox.snapshot()
+            let listed = Set((state.access[alpha] ?? []).map(\.username))
+            let dropped = state.droppedWrites.map(\.username)
+            #expect(dropped == names.enumerated().filter { ($0.offset + 1) % 2 == 0 }.map(\.element))
+            #expect(dropped.allSatisfy { !listed.contains($0) })
+            #expect(state.writes.count == names.count - dropped.count)
+            // A write that changes nothing (exists) is no grant to drop.
+            let kept = names[0]
+            let again = try await tvPost(sandbox, "/pine_perm/add/", ["pine_id": alpha, "username_recip": kept])
+            #expect(again.object["status"] as? String == "exists")
+            #expect(sandbox.snapshot().droppedWrites.count == dropped.count)
+        }
+    }
+
+    @Test func dropWriteRateDoesNotMoveTheOtherFaultsDraws() {
+        func decisions(dropRate: Double?) -> [FaultDecision] {
+            var world = World(seed: SeedData.make(.demo, now: Date()), options: SandboxOptions())
+            world.setFaults(Faults(errorRate: 0.3, dropWriteRate: dropRate, seed: 42))
+            return (0..<30).map { _ in
+                _ = world.modify(pineId: DemoSeed.alphaTrendSuite, username: "TraderJoe",
+                                 expiration: Date().addingTimeInterval(Double.random(in: 1...1e6)), via: "direct")
+                return world.decideFault(path: "/pine_perm/add/").decision
+            }
+        }
+        #expect(decisions(dropRate: nil) == decisions(dropRate: 0.5))
+    }
+
+    @Test func sessionExpiresOnItsOwnClockWithNoCallsBetween() async throws {
+        try await withSandbox { sandbox in
+            sandbox.setFaults(Faults(sessionExpireAfterSeconds: 3600))
+            let fresh = try await curl(["-H", "Cookie: \(goodCookie)", sandbox.baseURL + "/tvcoins/details/"])
+            #expect(fresh.status == 200)
+            #expect(!sandbox.snapshot().sessionExpired)
+            // Zero seconds: stale at once, before any call counts down.
+            let faults = try await curl(["-X", "POST", "--data", #"{"session_expire_after_seconds": 0}"#,
+                                         sandbox.baseURL + "/__sandbox/faults"])
+            #expect(faults.status == 200)
+            #expect(sandbox.snapshot().sessionExpired)
+            let coins = try await curl(["-H", "Cookie: \(goodCookie)", sandbox.baseURL + "/tvcoins/details/"])
+            #expect(coins.status == 401)
+            let list = try await tvPost(sandbox, "/pine_perm/list_users/", ["pine_id": alpha])
+            #expect(list.status == 403)
+            #expect(list.object["detail"] as? String == "login_required")
+            sandbox.setSession(sessionid: "new-id", sessionidSign: "new-sign")
+            let healthy = try await curl(["-H", "Cookie: sessionid=new-id; sessionid_sign=new-sign",
+                                          sandbox.baseURL + "/tvcoins/details/"])
+            #expect(healthy.status == 200)
+            #expect(!sandbox.snapshot().sessionExpired)
+        }
+    }
+
+    @Test func loseGrantsRemovesAccessWithoutAWrite() async throws {
+        try await withSandbox { sandbox in
+            let before = sandbox.snapshot().access[alpha] ?? []
+            #expect(before.count >= 4)
+            let reply = try await curl(["-X", "POST", "--data",
+                                        #"{"pine_id": "\#(alpha)", "usernames": ["\#(before[0].username)", "NoSuchUser"]}"#,
+                                        sandbox.baseURL + "/__sandbox/lose_grants"])
+            #expect(reply.status == 200)
+            #expect(reply.object["removed"] as? [String] == ["\(alpha) \(before[0].username)"])
+            let removed = sandbox.loseGrants(pineId: alpha, every: 2)
+            let after = sandbox.snapshot()
+            #expect(after.access[alpha]?.count == before.count - 1 - removed.count)
+            #expect(removed.count == (before.count - 1) / 2)
+            #expect(after.writes.isEmpty)
+            let bad = try await curl(["-X", "POST", "--data", "{}", sandbox.baseURL + "/__sandbox/lose_grants"])
+            #expect(bad.status == 400)
+        }
+    }
+
+    @Test func renameKeepsTheAccountIdAndItsAccess() async throws {
+        try await withSandbox { sandbox in
+            func listed(_ name: String) async throws -> [String: Any]? {
+                var path = "/pine_perm/list_users/?limit=30"
+                while true {
+                    let page = try await tvPost(sandbox, path, ["pine_id": alpha])
+                    let results = page.object["results"] as? [[String: Any]] ?? []
+                    if let hit = results.first(where: { $0["username"] as? String == name }) { return hit }
+                    guard let next = page.object["next"] as? String else { return nil }
+                    path = next
+                }
+            }
+            let joe = try #require(try await listed("TraderJoe"))
+            let hint = try await curl([sandbox.baseURL + "/username_hint/?s=TraderJoe"])
+            #expect(hint.array.first?["id"] as? Int == joe["id"] as? Int)
+
+            let renamed = try await curl(["-X", "POST", "--data", #"{"from": "TraderJoe", "to": "JoeTrades"}"#,
+                                          sandbox.baseURL + "/__sandbox/rename"])
+            #expect(renamed.status == 200)
+            #expect(try await listed("TraderJoe") == nil)
+            let moved = try #require(try await listed("JoeTrades"))
+            #expect(moved["id"] as? Int == joe["id"] as? Int)
+            #expect(moved["expiration"] as? String == joe["expiration"] as? String)
+            #expect(moved["created"] as? String == joe["created"] as? String)
+            let oldName = try await tvPost(sandbox, "/pine_perm/add/", ["pine_id": alpha, "username_recip": "TraderJoe"])
+            #expect(oldName.status == 400)
+            // TraderJoe's Alpha access is active (12 days left): under the new name it is still there.
+            let exists = try await tvPost(sandbox, "/pine_perm/add/", ["pine_id": alpha, "username_recip": "JoeTrades"])
+            #expect(exists.object["status"] as? String == "exists")
+
+            let taken = try await curl(["-X", "POST", "--data", #"{"from": "JoeTrades", "to": "riskrick"}"#,
+                                        sandbox.baseURL + "/__sandbox/rename"])
+            #expect(taken.status == 409)
+            let unknown = try await curl(["-X", "POST", "--data", #"{"from": "Nobody123", "to": "X"}"#,
+                                          sandbox.baseURL + "/__sandbox/rename"])
+            #expect(unknown.status == 404)
+        }
+    }
+}

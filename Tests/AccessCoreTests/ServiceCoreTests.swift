@@ -99,6 +99,19 @@ import AccessSandbox
         #expect(monitor.evaluate(reviews, now: t0).map(\.phase) == [.recovered, .fired])
     }
 
+    @Test func unverifiedWritesAlertWhileTheirReviewsWait() {
+        var monitor = AlertMonitor(config: AlertsConfig(remindHours: 6, failedRuns: 3))
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        let lost = AlertMonitor.Observation(sessionStale: false, failedRunsInARow: 0, staleReviews: 0, unverifiedWrites: 2)
+        let fired = monitor.evaluate(lost, now: t0)
+        #expect(fired.map(\.kind) == [.unverifiedWrites] && fired.map(\.phase) == [.fired])
+        #expect(fired[0].text.contains("2 purchases"))
+        #expect(monitor.evaluate(lost, now: t0.addingTimeInterval(60)).isEmpty)
+        var resolved = lost
+        resolved.unverifiedWrites = 0
+        #expect(monitor.evaluate(resolved, now: t0.addingTimeInterval(120)).map(\.phase) == [.recovered])
+    }
+
     @Test func givenTransactionsApplyOnceAndLeaveThePollMarker() async throws {
         try await withRig { rig in
             let ids = rig.sandbox.addTransactions([SandboxTransaction(

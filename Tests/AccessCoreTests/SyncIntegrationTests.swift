@@ -291,7 +291,7 @@ struct SyncIntegrationTests {
         }
     }
 
-    @Test("calls budget: one list per script, one write per user change, validation only for unknown names")
+    @Test("calls budget: one list per script (and one read-back per script written), one write per user change, validation only for unknown names")
     func callsBudget() async throws {
         try await withRig { rig in
             let expected = try await rig.entitlement()
@@ -299,7 +299,10 @@ struct SyncIntegrationTests {
             let summary = try await rig.actions.sync()
             let elapsed = Date().timeIntervalSince(started)
             let calls = rig.sandbox.snapshot().calls
-            #expect(calls["/pine_perm/list_users/"] == 4, "one page per script: \(calls)")
+            // One page per script to bootstrap, and one more per script written to, to read the writes back.
+            let written = Set(rig.sandbox.snapshot().writes.map(\.pineId)).count
+            #expect(calls["/pine_perm/list_users/"] == 4 + written, "one page per script and per read-back: \(calls)")
+            #expect(summary.verified == summary.granted + summary.extended + summary.revoked && summary.repaired == 0)
             #expect(calls["/username_hint/"] == expected.toValidate.count, "\(calls) vs \(expected.toValidate.sorted())")
             let writes = rig.writeCalls()
             #expect(writes == expected.changed.count)
@@ -315,7 +318,7 @@ struct SyncIntegrationTests {
             // the next run reads no list (master data is there) and validates nothing
             _ = try await rig.actions.sync()
             let after = rig.sandbox.snapshot().calls
-            #expect(after["/pine_perm/list_users/"] == 4 && after["/username_hint/"] == calls["/username_hint/"])
+            #expect(after["/pine_perm/list_users/"] == calls["/pine_perm/list_users/"] && after["/username_hint/"] == calls["/username_hint/"])
             #expect(rig.writeCalls() == writes)
         }
     }

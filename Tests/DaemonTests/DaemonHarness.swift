@@ -33,7 +33,8 @@ final class DaemonHarness: @unchecked Sendable {
     /// link's path to the daemon's loopback port instead.
     static let publicBaseURL = "https://access.example.test"
 
-    init(alerts: Bool = false, fixLinks: Bool = false) async throws {
+    /// `sessionCheckMinutes`: `tradingview.session_check_minutes` (nil: the default, 30 minutes).
+    init(alerts: Bool = false, fixLinks: Bool = false, sessionCheckMinutes: Double? = nil) async throws {
         sandbox = try await Sandbox.start(SandboxOptions(seed: .demo))
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("daemontest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -56,6 +57,7 @@ final class DaemonHarness: @unchecked Sendable {
         set("server", "max_body_bytes", 65_536)
         // No polling unless a test asks: a poll's sync at its own time would change what a test counts.
         set("scheduler", "poll_seconds", 0)
+        if let sessionCheckMinutes { set("tradingview", "session_check_minutes", sessionCheckMinutes) }
         if fixLinks { set("server", "public_base_url", Self.publicBaseURL) }
         if alerts {
             c["alerts"] = ["email_to": ["ops@example.com"], "webhook_url": sandbox.baseURL + "/__sandbox/sink",
@@ -232,9 +234,9 @@ final class Lines: @unchecked Sendable {
 }
 
 /// Runs `body` with a started harness and always cleans up.
-func withDaemon(alerts: Bool = false, fixLinks: Bool = false, start: Bool = true,
+func withDaemon(alerts: Bool = false, fixLinks: Bool = false, sessionCheckMinutes: Double? = nil, start: Bool = true,
                 _ body: (DaemonHarness) async throws -> Void) async throws {
-    let h = try await DaemonHarness(alerts: alerts, fixLinks: fixLinks)
+    let h = try await DaemonHarness(alerts: alerts, fixLinks: fixLinks, sessionCheckMinutes: sessionCheckMinutes)
     do {
         if start { try await h.start() }
         try await body(h)

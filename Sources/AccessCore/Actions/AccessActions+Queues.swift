@@ -120,6 +120,7 @@ extension SyncSummary {
     mutating func add(_ o: SyncSummary) {
         processed += o.processed; granted += o.granted; extended += o.extended; revoked += o.revoked
         review += o.review; retry += o.retry; failed += o.failed; skipped += o.skipped; incomplete += o.incomplete
+        verified += o.verified; repaired += o.repaired
         stale = stale || o.stale; durationSeconds += o.durationSeconds
     }
 }

@@ -129,6 +129,9 @@ public struct TradingViewConfig: Codable, Sendable {
     public var timeoutSeconds: Double?
     public var connectTimeoutSeconds: Double?
     public var caBundle: String?
+    /// The daemon checks the session this often (minutes, fractions allowed); 0 turns it off; default 30.
+    public var sessionCheckMinutes: Double?
+    public static let defaultSessionCheckMinutes = 30.0
     enum CodingKeys: String, CodingKey {
         case mode
         case baseUrl = "base_url"
@@ -141,6 +144,7 @@ public struct TradingViewConfig: Codable, Sendable {
         case timeoutSeconds = "timeout_seconds"
         case connectTimeoutSeconds = "connect_timeout_seconds"
         case caBundle = "ca_bundle"
+        case sessionCheckMinutes = "session_check_minutes"
     }
 }
 

@@ -82,7 +82,8 @@ public enum ConfigLoader {
         if let tv = v.object(doc, "tradingview", at: "") {
             let p = "tradingview"
             v.only(tv, at: p, ["mode", "base_url", "endpoints", "api_key_header", "api_key", "retries", "rate_limit_per_minute",
-                               "concurrency", "timeout_seconds", "connect_timeout_seconds", "ca_bundle"])
+                               "concurrency", "timeout_seconds", "connect_timeout_seconds", "ca_bundle",
+                               "session_check_minutes"])
             v.singleLine(tv, "api_key_header", at: p)
             if let key = tv["api_key"] as? [String: Any] { v.singleLine(key, "value", at: "\(p).api_key") }
             let mode = v.oneOf(tv, "mode", at: p, ["direct", "access_api"])
@@ -101,6 +102,7 @@ public enum ConfigLoader {
             _ = v.integer(tv, "concurrency", at: p, range: 1...32)
             _ = v.number(tv, "timeout_seconds", at: p, range: 1...600)
             _ = v.number(tv, "connect_timeout_seconds", at: p, range: 1...120)
+            _ = v.number(tv, "session_check_minutes", at: p, range: 0...1_440)
             if let ca = v.string(tv, "ca_bundle", at: p, required: false), !FileManager.default.fileExists(atPath: ca) {
                 v.fail("\(p).ca_bundle", "no such file \(ConfigValidator.quoted(ca))")
             }

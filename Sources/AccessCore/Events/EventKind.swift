@@ -13,6 +13,10 @@ public enum EventKind: Hashable, Sendable {
     case listFailed, storeFailed, wordpressFailed, transactionRejected, transactionUnmapped
     case transactionDuplicate, transactionFuture, mailSkipped, storeRepaired
     case sessionValid, sessionStale, cookiesSaved, cookiesRejected
+    // Read-back after a run's writes (`Sync/SyncEngine+ReadBack.swift`).
+    case readbackVerified, readbackRepaired, readbackMissing, readbackFailed
+    /// TradingView knows the account under a new name (same user id): master data followed it.
+    case userRenamed
     /// A manual action (console key or CLI command) finished, or failed.
     case actionDone(ActionName), actionFailed(ActionName)
     case daemonStart, daemonListening, daemonDraining, daemonStopped, daemonRun, syncStopping
@@ -51,6 +55,8 @@ public enum EventKind: Hashable, Sendable {
         .fixLinkRefused: "fixlink.refused", .fixLinkLimited: "fixlink.limited", .fixLinkNameRejected: "fixlink.name_rejected",
         .fixLinkFailed: "fixlink.failed",
         .consoleError: "console.error",
+        .readbackVerified: "readback.verified", .readbackRepaired: "readback.repaired",
+        .readbackMissing: "readback.missing", .readbackFailed: "readback.failed", .userRenamed: "user.renamed",
     ]
     private static let byName: [String: EventKind] = Dictionary(uniqueKeysWithValues: fixed.map { ($1, $0) })
 
@@ -88,7 +94,8 @@ public enum EventKind: Hashable, Sendable {
     /// Events that tell of a change to master data (users, queues): a reader showing it is out of date.
     public var changesMasterData: Bool {
         switch self {
-        case .writeApplied, .retryAdded, .reviewAdded, .reviewDismissed, .intentSettled, .bootstrapDone, .adoptDone, .storeRepaired:
+        case .writeApplied, .retryAdded, .reviewAdded, .reviewDismissed, .intentSettled, .bootstrapDone, .adoptDone, .storeRepaired,
+             .readbackRepaired, .userRenamed:
             return true
         case .actionDone(let a):
             return a != .validate && a != .reviewEmail

@@ -69,10 +69,12 @@ extension AccessEvent {
     public static func runDone(run: String, kind: RunKind, _ s: SyncSummary) -> AccessEvent {
         let outcome = s.stale ? "stopped: TradingView session stale" : "done"
         return AccessEvent(level: s.stale ? .warning : .notice, kind: .runDone,
-                           message: "\(kind.rawValue) \(outcome): \(s.granted) granted, \(s.extended) extended, \(s.review) to review, \(s.retry) to retry",
+                           message: "\(kind.rawValue) \(outcome): \(s.granted) granted, \(s.extended) extended, \(s.review) to review, \(s.retry) to retry"
+                               + (s.verified + s.repaired > 0 ? "; \(s.verified) verified on TradingView, \(s.repaired) repaired" : ""),
                            fields: ["run": run, "kind": kind.rawValue, "processed": "\(s.processed)", "granted": "\(s.granted)",
                                     "extended": "\(s.extended)", "revoked": "\(s.revoked)", "review": "\(s.review)",
                                     "retry": "\(s.retry)", "failed": "\(s.failed)", "skipped": "\(s.skipped)",
+                                    "verified": "\(s.verified)", "repaired": "\(s.repaired)",
                                     "dryRun": "\(s.dryRun)", "stale": "\(s.stale)",
                                     "durationSeconds": String(format: "%.3f", s.durationSeconds)])
     }
@@ -93,6 +95,7 @@ extension AccessEvent {
         s.processed = int("processed"); s.granted = int("granted"); s.extended = int("extended")
         s.revoked = int("revoked"); s.review = int("review"); s.retry = int("retry"); s.failed = int("failed")
         s.skipped = int("skipped"); s.stale = f["stale"] == "true"
+        s.verified = int("verified"); s.repaired = int("repaired")
         s.durationSeconds = f["durationSeconds"].flatMap { Double($0) } ?? 0
         return RunEnd(run: f["run"] ?? "", kind: f["kind"].flatMap(RunKind.init(rawValue:)) ?? .sync, summary: s)
     }

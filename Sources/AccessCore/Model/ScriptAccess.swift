@@ -24,10 +24,14 @@ public struct UserAccess: Codable, Sendable, Hashable {
     public var expiry: Date?
     public var grantedAt: Date?
     public var history: [HistoryEntry]
+    /// TradingView's user id (list_users and username_hint give it): stays when the user renames.
+    /// nil until a list or a validation has shown it (master data written before ids were kept).
+    public var tvUserId: Int?
 
-    public init(username: String, email: String? = nil, wpUsername: String? = nil, expiry: Date?, grantedAt: Date? = nil, history: [HistoryEntry] = []) {
+    public init(username: String, email: String? = nil, wpUsername: String? = nil, expiry: Date?, grantedAt: Date? = nil,
+                history: [HistoryEntry] = [], tvUserId: Int? = nil) {
         self.username = username; self.email = email; self.wpUsername = wpUsername
-        self.expiry = expiry; self.grantedAt = grantedAt; self.history = history
+        self.expiry = expiry; self.grantedAt = grantedAt; self.history = history; self.tvUserId = tvUserId
     }
 
     public var isLifetime: Bool { expiry == nil }

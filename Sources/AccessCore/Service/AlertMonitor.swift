@@ -5,6 +5,8 @@ import Foundation
 public struct AlertMonitor: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case sessionStale = "session_stale", failedRuns = "failed_runs", reviewStale = "review_stale"
+        /// Writes TradingView answered ok and did not keep, also after one more send (read-back).
+        case unverifiedWrites = "unverified_writes"
     }
     public enum Phase: String, Sendable { case fired, reminder, recovered }
 
@@ -13,8 +15,11 @@ public struct AlertMonitor: Sendable {
         public var failedRunsInARow: Int
         /// Review items older than the configured age.
         public var staleReviews: Int
-        public init(sessionStale: Bool, failedRunsInARow: Int, staleReviews: Int) {
+        /// Review items read-back left: writes not on TradingView's list after two sends.
+        public var unverifiedWrites: Int
+        public init(sessionStale: Bool, failedRunsInARow: Int, staleReviews: Int, unverifiedWrites: Int = 0) {
             self.sessionStale = sessionStale; self.failedRunsInARow = failedRunsInARow; self.staleReviews = staleReviews
+            self.unverifiedWrites = unverifiedWrites
         }
     }
 
@@ -46,6 +51,7 @@ public struct AlertMonitor: Sendable {
             case .sessionStale: on = o.sessionStale
             case .failedRuns: on = o.failedRunsInARow >= failedRunsLimit
             case .reviewStale: on = o.staleReviews > 0
+            case .unverifiedWrites: on = o.unverifiedWrites > 0
             }
             if on, let e = episodes[kind] {
                 guard now.timeIntervalSince(e.lastSent) >= remind else { continue }
@@ -83,6 +89,12 @@ public struct AlertMonitor: Sendable {
             text = "Reminder: \(o.staleReviews) manual-review items are still waiting (since \(started)): `access-console review list`."
         case (.reviewStale, .recovered):
             text = "Recovered: no manual-review item is waiting too long any more."
+        case (.unverifiedWrites, .fired):
+            text = "\(o.unverifiedWrites) purchases are not on TradingView although it answered ok, twice: customers paid and have no access. `access-console review list`."
+        case (.unverifiedWrites, .reminder):
+            text = "Reminder: \(o.unverifiedWrites) purchases are still not on TradingView (since \(started)): `access-console review list`."
+        case (.unverifiedWrites, .recovered):
+            text = "Recovered: no purchase is waiting for a write TradingView did not keep."
         }
         return Notice(kind: kind, phase: phase, urgent: kind == .sessionStale && phase != .recovered, text: text)
     }

@@ -51,6 +51,7 @@ public struct AlertSender: Sendable {
         case .sessionStale: what = "TradingView session stale"
         case .failedRuns: what = "sync runs failing"
         case .reviewStale: what = "manual review waiting"
+        case .unverifiedWrites: what = "writes TradingView did not keep"
         }
         switch n.phase {
         case .fired: return what

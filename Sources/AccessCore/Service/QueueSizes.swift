@@ -8,6 +8,8 @@ public final class QueueSizes: @unchecked Sendable {
         public var review = 0
         /// Creation times of the review items, for the review-age alert.
         public var reviewCreated: [Date] = []
+        /// Review items left by read-back (id ending `:unverified`).
+        public var unverified = 0
     }
 
     private let read: @Sendable () -> [ScriptAccess]
@@ -30,6 +32,7 @@ public final class QueueSizes: @unchecked Sendable {
             counts.retry += script.retryQueue.count
             counts.review += script.reviewQueue.count
             counts.reviewCreated += script.reviewQueue.values.map(\.createdAt)
+            counts.unverified += script.reviewQueue.keys.filter { $0.hasSuffix(ReviewItem.unverifiedSuffix) }.count
         }
         lock.withLock { cached = (ContinuousClock.now, counts) }
         return counts

@@ -148,6 +148,7 @@ struct JSONReader {
     }
 
     mutating func optionalString() throws -> String? { null() ? nil : try string() }
+    mutating func optionalInt() throws -> Int? { null() ? nil : try int() }
 
     mutating func date() throws -> Date {
         let (start, end, _) = try stringBounds()

@@ -125,7 +125,10 @@ enum SnapshotCodec {
             w.raw(","); w.key("transactionId"); w.string(h.transactionId)
             w.raw("}")
         }
-        w.raw("],"); w.key("username"); w.string(u.username)
+        w.raw("]")
+        // Only when known: master data without ids reads and writes exactly as before.
+        if let id = u.tvUserId { w.raw(","); w.key("tvUserId"); w.int(id) }
+        w.raw(","); w.key("username"); w.string(u.username)
         w.raw(","); w.key("wpUsername"); w.string(u.wpUsername)
         w.raw("}")
     }
@@ -140,6 +143,7 @@ enum SnapshotCodec {
             else if JSONReader.is(key, "wpUsername") { u.wpUsername = try r.optionalString() }
             else if JSONReader.is(key, "expiry") { u.expiry = try r.optionalDate() }
             else if JSONReader.is(key, "grantedAt") { u.grantedAt = try r.optionalDate() }
+            else if JSONReader.is(key, "tvUserId") { u.tvUserId = try r.optionalInt() }
             else if JSONReader.is(key, "history") {
                 if newestHistoryOnly {
                     if let newest = try readNewestHistory(&r) { u.history = [newest] }

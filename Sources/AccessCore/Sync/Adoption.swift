@@ -38,7 +38,7 @@ enum Adoption {
 
         result.changes = remote.filter { state.user($0.username) == nil }.map { r in
             .upsertUser(UserAccess(username: r.username, expiry: r.expiry, grantedAt: r.created,
-                                   history: [HistoryEntry(at: now, actor: actor, action: "bootstrap", expiry: r.expiry)]))
+                                   history: [HistoryEntry(at: now, actor: actor, action: "bootstrap", expiry: r.expiry)], tvUserId: r.id))
         }
         var processed: [String] = []
         var works: [String: [SyncWork]] = [:]

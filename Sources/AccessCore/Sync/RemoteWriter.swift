@@ -15,6 +15,8 @@ struct WriteCommand: Sendable {
     var actor: String
     /// The history entry's action: grant, extend, revoke, resync, review-resolve, ...
     var action: String
+    /// TradingView's user id, when the validation that found the name gave one: kept on the user.
+    var tvUserId: Int? = nil
 }
 
 enum WriteOutcome: Sendable {
@@ -94,6 +96,7 @@ struct RemoteWriter: Sendable {
         user.username = cmd.username
         if let e = cmd.email, !e.isEmpty { user.email = e }
         if let w = cmd.wpUsername { user.wpUsername = w }
+        if let id = cmd.tvUserId { user.tvUserId = id }
         // A revoked user stays in master data (their history matters), with access ending now.
         user.expiry = cmd.after == .none ? now : cmd.after.expiry
         if !cmd.before.isActive(at: now) && cmd.after.isActive(at: now) { user.grantedAt = now }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The counters of one run, shared by its concurrent tasks; emits the run's progress as work completes.
 actor RunTally {
-    enum Counter: Sendable { case processed, granted, extended, revoked, review, retry, failed, skipped, incomplete, adopted }
+    enum Counter: Sendable { case processed, granted, extended, revoked, review, retry, failed, skipped, incomplete, adopted, verified, repaired }
 
     private(set) var summary: SyncSummary
     private(set) var stale = false
@@ -27,8 +27,15 @@ actor RunTally {
         case .skipped: summary.skipped += n
         case .incomplete: summary.incomplete += n
         case .adopted: summary.adopted += n
+        case .verified: summary.verified += n
+        case .repaired: summary.repaired += n
         }
     }
+
+    /// The writes TradingView answered ok this run, in the order they were answered: what read-back checks.
+    private(set) var written: [WrittenAccess] = []
+
+    func wrote(_ w: WrittenAccess) { written.append(w) }
 
     private var lastProgress: Date?
 

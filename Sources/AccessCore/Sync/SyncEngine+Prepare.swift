@@ -72,7 +72,7 @@ extension SyncEngine {
         let changes: [AccessChange] = session.read { state in
             remote.filter { state.user($0.username) == nil }.map { r in
                 .upsertUser(UserAccess(username: r.username, expiry: r.expiry, grantedAt: r.created,
-                                       history: [HistoryEntry(at: now, actor: actor, action: "bootstrap", expiry: r.expiry)]))
+                                       history: [HistoryEntry(at: now, actor: actor, action: "bootstrap", expiry: r.expiry)], tvUserId: r.id))
             }
         }
         try session.commit(changes + [.setBootstrapped(true)])

@@ -149,6 +149,7 @@ public final class SyncEngine: Sendable {
         let run = Run(engine: self, tally: tally, validator: NameValidator(client: client),
                       mail: MailLedger(file: settings.sentMailPath.map(SentMailFile.init)), now: now)
         let plans = await runLanes(sessions, fetch: fetch, given: given, onlyRetries: onlyRetries, run: run, now: now)
+        await readBack(run: run, sessions: sessions)
 
         let bySession = Dictionary(uniqueKeysWithValues: sessions.map { ($0.scriptId, $0) })
         let failedStores = await tally.storeFailures

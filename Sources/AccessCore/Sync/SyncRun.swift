@@ -44,19 +44,24 @@ struct Run: Sendable {
         let closeIntents: [AccessChange] = (intents ?? []).map { .closeIntent(id: $0.id) }
         if engine.stopRequested { return leaveForLater(write, in: session, closing: closeIntents) }
         if await tally.stale { return await queueStale(write, in: session, also: closeIntents) }
+        var tvUserId: Int?
         do {
             if write.needsValidation {
-                let canonical: String?
-                do { canonical = try await validator.canonical(write.username) } catch {
+                let account: RemoteAccount?
+                do { account = try await validator.account(write.username) } catch {
                     return try await failed(write, RemoteError.wrap(error), in: session)
                 }
-                guard let canonical else { return try await invalidName(write, in: session) }
-                write.username = canonical
+                guard let account else { return try await invalidName(write, in: session) }
+                write.username = account.username
+                tvUserId = account.id
+                if let id = account.id { try await followRename(&write, id: id, in: session) }
             }
             if write.changesNothing { return try await unchanged(write, in: session) }
             if engine.stopRequested { return leaveForLater(write, in: session, closing: closeIntents) }
             if await tally.stale { return await queueStale(write, in: session, also: closeIntents) }
-            let outcome = try await RemoteWriter(client: engine.client).perform(command(write), in: session, now: now,
+            var cmd = command(write)
+            cmd.tvUserId = tvUserId
+            let outcome = try await RemoteWriter(client: engine.client).perform(cmd, in: session, now: now,
                                                                                openedIntents: intents)
             switch outcome {
             case .applied, .dryRun: await applied(write, dryRun: outcome.isDryRun, in: session)
@@ -69,6 +74,32 @@ struct Run: Sendable {
                         "master data could not record \(write.operation.rawValue): \(error)",
                         fields: ["operation": write.operation.rawValue])
         }
+    }
+
+    /// The account TradingView knows by `id` is in master data under another name: the user renamed
+    /// (TradingView allows it once; access stays with the account). Master data follows, history and all,
+    /// and the write is planned again from the account's access, so the purchase extends what it holds:
+    /// one write, no new user, no orphan row.
+    private func followRename(_ write: inout PlannedWrite, id: Int, in session: ScriptSession) async throws {
+        guard write.operation != .revoke else { return }
+        let newKey = Username.key(write.username)
+        guard let old = session.read({ $0.users.values.first { $0.tvUserId == id && Username.key($0.username) != newKey } })
+        else { return }
+        var moved = old
+        moved.username = write.username
+        moved.history.append(HistoryEntry(at: now, actor: engine.actor, action: "renamed", expiry: old.expiry,
+                                          result: session.dryRun ? "dry-run" : "ok"))
+        try session.commit([.removeUser(username: old.username), .upsertUser(moved)])
+        events.emit(.notice, .userRenamed, script: session.scriptId, user: write.username,
+                    "\(old.username) is now \(write.username) on TradingView (the same account): master data follows",
+                    fields: ["from": old.username, "to": write.username])
+        let before = AccessState(moved)
+        var after = before
+        for c in write.covers { if let term = c.term { after = after.applying(term, stacking: c.stacking, now: now) } }
+        write.key = newKey
+        write.before = before
+        write.after = after
+        write.operation = before.isActive(at: now) ? .extend : .grant
     }
 
     /// Shutdown: the write is not sent. Its intents opened ahead are closed; the purchase stays
@@ -100,6 +131,7 @@ struct Run: Sendable {
             events.emit(.info, .writeDryRun, script: w.scriptId, user: w.username,
                         "dry run: would \(w.operation.rawValue) \(w.username) until \(w.after.label)", fields: fields)
         } else {
+            await tally.wrote(WrittenAccess(w))
             events.emit(.info, .writeApplied(w.operation), script: w.scriptId, user: w.username,
                         "\(w.operation.rawValue) \(w.username): until \(w.after.label)", fields: fields)
         }
@@ -180,7 +212,7 @@ struct Run: Sendable {
                   purchaseEnds: c.purchaseEnd?.storedDate, quiet: w.unmailed.contains(c.workId) ? true : nil)
     }
 
-    private func conflict(_ c: SyncWork, _ w: PlannedWrite, detail: String) -> ReviewItem {
+    func conflict(_ c: SyncWork, _ w: PlannedWrite, detail: String) -> ReviewItem {
         ReviewItem(id: c.workId, reason: .conflict, typedName: c.typedName, email: c.email ?? "",
                    transactionId: c.transactionId ?? c.workId, productId: c.productId ?? "", term: c.term,
                    detail: detail, createdAt: now, purchaseEnds: c.purchaseEnd?.storedDate)

@@ -21,6 +21,10 @@ public struct SyncSummary: Codable, Sendable, Hashable {
     /// First run on a live business: users whose TradingView access already covers their purchases
     /// (recorded, no write).
     public var adopted = 0
+    /// Writes of this run read back from TradingView's list and found as written.
+    public var verified = 0
+    /// Writes TradingView answered ok and did not keep, sent again and then found (also counted in verified).
+    public var repaired = 0
     public var dryRun = false
     public var stale = false
     /// Filled by the caller from the clients' counters.
@@ -28,6 +32,25 @@ public struct SyncSummary: Codable, Sendable, Hashable {
     public var durationSeconds: Double = 0
 
     public init(dryRun: Bool = false) { self.dryRun = dryRun }
+
+    enum CodingKeys: String, CodingKey {
+        case processed, granted, extended, revoked, review, retry, failed, skipped, incomplete, adopted, verified, repaired
+        case dryRun, stale, callsByEndpoint, durationSeconds
+    }
+
+    /// Every field may be absent: summaries written before a field existed (daemon-status.json) still load.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func int(_ k: CodingKeys) throws -> Int { try c.decodeIfPresent(Int.self, forKey: k) ?? 0 }
+        processed = try int(.processed); granted = try int(.granted); extended = try int(.extended)
+        revoked = try int(.revoked); review = try int(.review); retry = try int(.retry); failed = try int(.failed)
+        skipped = try int(.skipped); incomplete = try int(.incomplete)
+        verified = try int(.verified); repaired = try int(.repaired); adopted = try int(.adopted)
+        dryRun = try c.decodeIfPresent(Bool.self, forKey: .dryRun) ?? false
+        stale = try c.decodeIfPresent(Bool.self, forKey: .stale) ?? false
+        callsByEndpoint = try c.decodeIfPresent([String: Int].self, forKey: .callsByEndpoint) ?? [:]
+        durationSeconds = try c.decodeIfPresent(Double.self, forKey: .durationSeconds) ?? 0
+    }
 
     /// 0 done, 1 items queued for retry or review, 3 session stale, 5 work not done and not queued.
     public var exitCode: Int32 {

@@ -40,6 +40,10 @@ public struct DirectClient: TradingViewClient, CallCounting {
     public func callSeconds() -> [String: Double] { http.callSeconds() }
 
     public func validate(username: String) async throws -> String? {
+        try await account(username: username)?.username
+    }
+
+    public func account(username: String) async throws -> RemoteAccount? {
         let name = username.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { return nil }
         let url = RemoteURL.withQuery(RemoteURL.join(baseURL, paths.usernameHint), [("s", name)])
@@ -47,7 +51,7 @@ public struct DirectClient: TradingViewClient, CallCounting {
         let request = HTTPRequest(method: "GET", url: url, headers: Self.browserHeaders())
         let response = try await http.send(request, endpoint: "tv.username_hint")
         try check(response, call: "username_hint", secrets: [])
-        return try DirectResponses.canonicalName(name, hintBody: response.body)
+        return try DirectResponses.account(name, hintBody: response.body)
     }
 
     public func listUsers(scriptId: String) async throws -> [RemoteAccess] {

@@ -9,11 +9,11 @@ public enum DirectResponses {
     }
 
     private struct ListBody: Decodable {
-        struct User: Decodable { var username: String; var expiration: String?; var created: String? }
+        struct User: Decodable { var id: Int?; var username: String; var expiration: String?; var created: String? }
         var results: [User]
         var next: String?
     }
-    private struct HintEntry: Decodable { var username: String }
+    private struct HintEntry: Decodable { var username: String; var id: Int? }
     private struct StatusBody: Decodable { var status: String }
     private struct DetailBody: Decodable { var detail: String }
 
@@ -29,7 +29,7 @@ public enum DirectResponses {
                 }
                 expiry = date
             }
-            return RemoteAccess(username: user.username, expiry: expiry, created: user.created.flatMap(ISODate.parse))
+            return RemoteAccess(username: user.username, expiry: expiry, created: user.created.flatMap(ISODate.parse), id: user.id)
         }
         let next = decoded.next.flatMap { $0.isEmpty ? nil : $0 }
         return ListPage(users: users, next: next)
@@ -37,11 +37,16 @@ public enum DirectResponses {
 
     /// The entry of a username_hint answer that matches `name` case-insensitively, in TradingView's spelling.
     public static func canonicalName(_ name: String, hintBody body: Data) throws -> String? {
+        try account(name, hintBody: body)?.username
+    }
+
+    /// The same entry with its user id, when the answer carries one.
+    public static func account(_ name: String, hintBody body: Data) throws -> RemoteAccount? {
         guard let entries = try? JSONDecoder().decode([HintEntry].self, from: body) else {
             throw RemoteError.malformed("username_hint answer is not a list of {username}: \(ResponseSnippet.make(body))")
         }
         let key = Username.key(name)
-        return entries.first { Username.key($0.username) == key }?.username
+        return entries.first { Username.key($0.username) == key }.map { RemoteAccount(username: $0.username, id: $0.id) }
     }
 
     public static func grantOutcome(status: Int, body: Data) throws -> GrantOutcome {

@@ -6,9 +6,18 @@ public struct RemoteAccess: Sendable, Hashable, Codable {
     /// nil = lifetime.
     public var expiry: Date?
     public var created: Date?
-    public init(username: String, expiry: Date?, created: Date? = nil) {
-        self.username = username; self.expiry = expiry; self.created = created
+    /// TradingView's user id, when the service gives one (direct mode's list does): stable across renames.
+    public var id: Int?
+    public init(username: String, expiry: Date?, created: Date? = nil, id: Int? = nil) {
+        self.username = username; self.expiry = expiry; self.created = created; self.id = id
     }
+}
+
+/// A TradingView account as a name lookup answers it: its spelling and, where given, its user id.
+public struct RemoteAccount: Sendable, Hashable {
+    public var username: String
+    public var id: Int?
+    public init(username: String, id: Int?) { self.username = username; self.id = id }
 }
 
 public enum GrantOutcome: String, Sendable, Hashable {
@@ -67,9 +76,16 @@ public protocol TradingViewClient: Sendable {
     func remove(scriptId: String, username: String) async throws
     /// A cheap authenticated call that answers 200 only while the session is good.
     func checkSession() async throws -> SessionCheck
+    /// The account of that name with its user id where the service gives one (nil = no such user).
+    func account(username: String) async throws -> RemoteAccount?
 }
 
 extension TradingViewClient {
+    /// For a service that gives no user ids: the validated spelling only.
+    public func account(username: String) async throws -> RemoteAccount? {
+        try await validate(username: username).map { RemoteAccount(username: $0, id: nil) }
+    }
+
     /// For a service whose list is not paged: the whole list as one page.
     public func listPage(scriptId: String, after cursor: ListCursor?) async throws -> ListPage {
         ListPage(users: try await listUsers(scriptId: scriptId), next: nil)

@@ -1,0 +1,45 @@
+import AccessCore
+import AccessSandbox
+import Foundation
+import Testing
+
+/// Issue 18, "What was seen" 2: the session went stale while nobody bought anything, and nobody knew.
+@Suite(.serialized) struct DaemonSessionWatchTests {
+    @Test func staleSessionWithNothingBoughtAlertsAnd503sThenCookiesEndItWithARun() async throws {
+        try await withDaemon(alerts: true, sessionCheckMinutes: 0.005) { (d: DaemonHarness) async throws in
+            _ = try await eventually("a first session check") { () -> Bool? in
+                let session = try await d.status()["session"] as? [String: Any]
+                return session?["watch_next_check"] is String ? true : nil
+            }
+            #expect(try await d.json("GET", "/ready", token: false).0 == 200)
+            #expect(d.sandbox.sinkBodies().isEmpty)
+
+            // Stale on TradingView's own clock; no purchase, no run.
+            d.sandbox.setFaults(Faults(sessionExpireAfterSeconds: 0))
+            _ = try await eventually("the stale-session alert on the sink") { d.sandbox.sinkBodies().count == 1 ? true : nil }
+            #expect(d.sandbox.sinkBodies()[0].contains("URGENT"))
+            let (readyCode, ready) = try await d.json("GET", "/ready", token: false)
+            #expect(readyCode == 503)
+            #expect((ready["reasons"] as? [String])?.contains { $0.hasPrefix("session") } == true)
+            #expect(d.sandbox.snapshot().writes.isEmpty)
+            #expect(d.sandbox.snapshot().calls["/pine_perm/list_users/"] == nil, "no run noticed it: the watch did")
+            #expect((try await d.status())["last_run"] is NSNull)
+
+            // New cookies through the CLI: the episode ends and a run goes for what waited.
+            d.sandbox.setFaults(Faults())
+            d.sandbox.setSession(sessionid: "fresh-sessionid-77", sessionidSign: "fresh-sign-77")
+            let (exit, out) = try d.cli(["cookies", "set"], stdin: "sessionid=fresh-sessionid-77; sessionid_sign=fresh-sign-77\n")
+            #expect(exit == 0, "cookies set: \(out)")
+            _ = try await eventually("the recovery message") { d.sandbox.sinkBodies().count == 2 ? true : nil }
+            #expect(d.sandbox.sinkBodies()[1].contains("Recovered"))
+            let trigger = try await eventually("a run the session's return asked for") { () -> String? in
+                guard let last = (try await d.status())["last_run"] as? [String: Any], last["outcome"] is String else { return nil }
+                return last["trigger"] as? String
+            }
+            #expect(trigger == "session")
+            #expect(try await d.json("GET", "/ready", token: false).0 == 200)
+            let everything = d.sandbox.sinkBodies().joined() + d.outputText
+            for secret in d.secrets + ["fresh-sessionid-77", "fresh-sign-77"] { #expect(!everything.contains(secret)) }
+        }
+    }
+}
