@@ -76,7 +76,7 @@ import AccessSandbox
             for _ in 0..<4 {
                 rig.clock.advance(120)
                 let s = try await rig.actions.sync()
-                if s.granted + s.extended + s.retry == 0 && (try rig.retryCount()) == 0 { break }
+                if try s.granted + s.extended + s.retry == 0 && rig.retryCount() == 0 { break }
             }
 
             let all = try await rig.sandboxTransactions()

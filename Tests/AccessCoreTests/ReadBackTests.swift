@@ -73,6 +73,14 @@ struct ReadBackTests {
         }
     }
 
+    @Test("the list is read back only while its pages do not far outnumber the writes")
+    func readBackIsBoundedByTheWrites() {
+        #expect(SyncEngine.readBackWorthIt(users: 300, writes: 1), "10 pages: always read")
+        #expect(SyncEngine.readBackWorthIt(users: 2_000, writes: 17), "67 pages for 17 writes")
+        #expect(!SyncEngine.readBackWorthIt(users: 100_000, writes: 1), "3,334 pages for one write: left to a full read")
+        #expect(SyncEngine.readBackWorthIt(users: 100_000, writes: 900))
+    }
+
     @Test("pure check: present with the written expiry, lifetime, revoked absent")
     func checkIsExact() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)

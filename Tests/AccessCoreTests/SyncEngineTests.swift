@@ -69,10 +69,6 @@ final class FakeTradingView: TradingViewClient, @unchecked Sendable {
     func checkSession() async throws -> SessionCheck { SessionCheck(valid: true, account: nil, detail: "ok") }
 }
 
-struct FailingSource: TransactionSource {
-    func transactions(since: Date?) async throws -> TransactionBatch { throw RemoteError.transient("WordPress down", retryAfter: nil) }
-}
-
 struct FakeSource: TransactionSource {
     let txs: [Transaction]
     func transactions(since: Date?) async throws -> TransactionBatch { TransactionBatch(transactions: txs, rejected: []) }
