@@ -100,18 +100,25 @@ struct ConfigCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Validate config.json and print every problem.")
         @OptionGroup var global: GlobalOptions
         func run() async throws {
-            do {
-                let config = try ConfigLoader.load(path: global.config)
-                // The console refuses bad key bindings at start: say so here first.
-                do { _ = try Keymap.standard.rebinding(config.console?.keys ?? [:]) } catch {
-                    printError("\(global.config): \(error)")
-                    throw CommandExit(status: .badInput)
-                }
-                print("\(global.config): ok (\(config.products.count) products, \(config.scriptIds.count) scripts, tradingview \(config.tradingview.mode.rawValue), wordpress \(config.wordpress.style.rawValue))")
-            } catch let error as ConfigError {
+            let config: AppConfig
+            do { config = try ConfigLoader.load(path: global.config) } catch let error as ConfigError {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
                 throw CommandExit(status: .badInput)
             }
+            // Beyond the file's shape: what a command would later refuse or quietly ignore (the console refuses
+            // bad key bindings at start, the daemon keeps a route closed, the vault does not decrypt).
+            var findings = ConfigCheck.findings(config: config, configPath: global.config, environment: ProcessInfo.processInfo.environment)
+            findings += Keymap.standard.problems(config.console?.keys ?? [:]).map { ConfigFinding(.error, "", $0) }
+            for finding in findings {
+                let line = "\(finding.severity == .warning ? "warning: " : "")\(global.config): \(finding)"
+                FileHandle.standardError.write(Data((SafeText.text(line) + "\n").utf8))
+            }
+            let errors = findings.filter { $0.severity == .error }.count
+            guard errors == 0 else {
+                printError("\(global.config): \(errors) problem\(errors == 1 ? "" : "s") to fix before the service can run as configured")
+                throw CommandExit(status: .badInput)
+            }
+            print("\(global.config): ok (\(config.products.count) products, \(config.scriptIds.count) scripts, tradingview \(config.tradingview.mode.rawValue), wordpress \(config.wordpress.style.rawValue))")
         }
     }
 }

@@ -93,6 +93,9 @@ public enum Daemon {
 
         events.emit(.info, .daemonStart, "syncing every \(config.scheduler.intervalMinutes) min; webhooks \(webhookKey == nil ? "closed" : "open")",
                     fields: ["pending_webhooks": "\(inbox.pendingCount)"])
+        for closed in ClosedRoute.all(server: config.server, environment: environment) {
+            events.emit(.warning, .daemonStart, closed.message, fields: ["routes": closed.routes])
+        }
         if inbox.pendingCount > 0 { await coordinator.webhookRecorded() }
         var groupConfig = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfig.maximumGracefulShutdownDuration = options.shutdownBound + .seconds(5)
