@@ -51,6 +51,9 @@ struct DaemonCommand: AsyncParsableCommand {
         } catch let error as ConfigError {
             printError(error.description)
             throw CommandExit(status: .badInput)
+        } catch let error as DaemonLockError {
+            printError(error.description)
+            throw CommandExit(status: .locked)
         } catch {
             printError(runtime.redactor.redact(String(describing: error)))
             throw CommandExit(status: .badInput)

@@ -18,6 +18,10 @@ public enum Daemon {
             throw ConfigError([ConfigIssue(file: runtime.configPath, path: "server.listen",
                                            message: "expected HOST:PORT like \"127.0.0.1:8787\", got \"\(listen.prefix(60))\"")])
         }
+        // Before anything writes the status file: only the one daemon of this folder may.
+        let daemonLock = try DaemonLock.acquire(directory: runtime.masterDataDirectory)
+        defer { daemonLock.release() }
+        let listenSource = options.listen != nil ? "--listen" : "server.listen"
         let apiToken = server.apiToken?.resolve(environment).flatMap { $0.isEmpty ? nil : $0 }
         let webhookKey = server.webhookKey?.resolve(environment).flatMap { $0.isEmpty ? nil : $0 }
         runtime.redactor.register(apiToken)
@@ -99,11 +103,25 @@ public enum Daemon {
         if inbox.pendingCount > 0 { await coordinator.webhookRecorded() }
         var groupConfig = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfig.maximumGracefulShutdownDuration = options.shutdownBound + .seconds(5)
-        try await ServiceGroup(configuration: groupConfig).run()
+        do { try await ServiceGroup(configuration: groupConfig).run() } catch let error as IOError {
+            // Hummingbird's bind error names a syscall, not the address or where it came from.
+            await writeStatus(listening.withLock { $0 }, stopped: true)
+            throw DaemonBindError(setting: listenSource, address: listen, reason: error.description)
+        }
         await writeStatus(listening.withLock { $0 }, stopped: true)
     }
 }
 
+
+/// The listen address could not be taken (in use, not this machine's, a privileged port).
+public struct DaemonBindError: Error, CustomStringConvertible {
+    public var setting: String
+    public var address: String
+    public var reason: String
+    public var description: String {
+        "cannot listen on \(address) (\(setting)): \(reason); is another process on that port? (`ss -ltnp | grep \(address.split(separator: ":").last ?? "")`)"
+    }
+}
 
 extension Daemon {
     /// The fix-link pages over this process's runtime. Expiry is judged by the service clock (a test moves
