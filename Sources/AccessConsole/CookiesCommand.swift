@@ -42,7 +42,10 @@ struct CookiesCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             let runtime = try openRuntime(global)
-            printSafe(line(runtime.session.status()))
+            let status = runtime.session.status()
+            printSafe(line(status))
+            // No usable cookies (none saved, or a vault that cannot be opened): a script must not read "ok".
+            if status.state == .missing { throw CommandExit(status: .sessionStale) }
         }
     }
 }

@@ -15,7 +15,7 @@ struct SyncCommand: AsyncParsableCommand {
         ProgressDisplay.attach(runtime.events, json: json)
         let summary = try await runSync(runtime, dryRun: dryRun || runtime.config.scheduler.dryRun)
         if json { printJSON(summary) }
-        throw CommandExit(status: exitStatus(for: summary))
+        throw CommandExit(status: exitStatus(for: summary, session: runtime.session))
     }
 }
 

@@ -105,3 +105,11 @@ import Testing
         #expect(!loopback.contains { $0.path == "server.listen" }, "\(loopback)")
     }
 }
+
+/// Issue 20.4: a bare file name's folder is the current one (`--csv sheet.csv` wrote the sheet, then
+/// failed syncing the folder "").
+@Suite struct BareFileNameTests {
+    @Test func theFolderOfABareFileNameCanBeSynced() throws {
+        try DurableFile.syncDirectory(("sheet.csv" as NSString).deletingLastPathComponent)
+    }
+}

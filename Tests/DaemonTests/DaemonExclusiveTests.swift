@@ -4,31 +4,10 @@ import Testing
 
 /// Issue 20.3: one daemon per data folder, and a bind error that names the address and where it came from.
 @Suite struct DaemonExclusiveTests {
-    /// Runs the binary with these arguments; its exit status and output, or nil (and the process killed)
-    /// when it is still running after `limit` seconds.
-    func run(_ args: [String], limit: TimeInterval = 30) async throws -> (Int32, String)? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: DaemonHarness.binary)
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["ACCESS_CONSOLE_KEY"] = nil
-        p.environment = env
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("daemon-exclusive-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        let handle = try FileHandle(forWritingTo: out)
-        p.standardOutput = handle
-        p.standardError = handle
-        try p.run()
-        let finished = try? await eventually("the second daemon to exit", timeout: limit) { p.isRunning ? nil : true }
-        if finished == nil { kill(p.processIdentifier, SIGKILL); p.waitUntilExit(); return nil }
-        return (p.terminationStatus, String(decoding: try Data(contentsOf: out), as: UTF8.self))
-    }
-
     @Test func aSecondDaemonOnTheSameFolderIsRefusedAndLeavesTheStatusAlone() async throws {
         try await withDaemon { (first: DaemonHarness) async throws in
             let firstPid = try #require(first.process?.processIdentifier)
-            let result = try await run(["daemon", "--config", first.configPath, "--listen", "127.0.0.1:0", "--no-startup-sync"])
+            let result = try await runBinary(["daemon", "--config", first.configPath, "--listen", "127.0.0.1:0", "--no-startup-sync"])
             let (status, text) = try #require(result, "a second daemon on the same data folder kept running")
             #expect(status == 4, "\(text)")
             #expect(text.contains("another daemon (pid \(firstPid)) already runs on this data folder"), "\(text)")
@@ -41,7 +20,7 @@ import Testing
         try await withDaemon { (first: DaemonHarness) async throws in
             try await withDaemon(start: false) { (second: DaemonHarness) async throws in
                 let address = "127.0.0.1:\(first.port)"
-                let result = try await run(["daemon", "--config", second.configPath, "--listen", address, "--no-startup-sync"])
+                let result = try await runBinary(["daemon", "--config", second.configPath, "--listen", address, "--no-startup-sync"])
                 let (status, text) = try #require(result, "a daemon on a busy port kept running")
                 #expect(status == 2, "\(text)")
                 #expect(text.contains("cannot listen on \(address) (--listen)"), "\(text)")
