@@ -36,6 +36,7 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Seconds SIGTERM waits for a running sync to finish its writes.") var shutdownSeconds: Int = 20
     @Option(help: .hidden) var alertCheckMs: Int = 30_000
     @Option(help: .hidden) var clockFile: String?
+    @Option(help: .hidden) var idleTimeoutMs: Int = 30_000
 
     func run() async throws {
         let runtime = try openRuntime(global, echoEvents: true)
@@ -46,6 +47,7 @@ struct DaemonCommand: AsyncParsableCommand {
         options.shutdownBound = .seconds(max(1, shutdownSeconds))
         options.alertCheck = .milliseconds(max(10, alertCheckMs))
         options.clockFile = clockFile
+        options.idleTimeout = .milliseconds(max(50, idleTimeoutMs))
         do {
             try await Daemon.run(runtime, options: options)
         } catch let error as ConfigError {

@@ -1,6 +1,7 @@
 import AccessCore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -63,7 +64,13 @@ public enum Daemon {
         var logger = Logger(label: "access-console.daemon")
         logger.logLevel = .warning
         let events = runtime.events
-        let app = Application(router: routes.router(),
+        // Idle and header limits: a client that opens a connection and sends half a request is cut off.
+        let idle = TimeAmount.nanoseconds(Int64(options.idleTimeout.components.seconds) * 1_000_000_000
+                                          + options.idleTimeout.components.attoseconds / 1_000_000_000)
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: idle,
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))
+        let app = Application(router: routes.router(), server: .http1(configuration: http1),
                               configuration: .init(address: .hostname(host, port: port), serverName: nil),
                               onServerRunning: { channel in
                                   let bound = channel.localAddress?.port ?? port

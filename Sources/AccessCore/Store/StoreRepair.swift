@@ -18,6 +18,8 @@ public struct StoreRepairReport: Sendable {
     /// One summary per set-aside line (`line 7, seq 12: upsertUser Alice, markProcessed tx-9`), as far as
     /// each can still be read; these changes are no longer in the master data.
     public var lost: [String]
+    /// The generation marker, written again because it could not be read; nil when it was fine.
+    public var rewroteMarker: String?
 
     public var repaired: Bool { quarantinePath != nil }
 }
@@ -37,6 +39,13 @@ extension ScriptStore {
         let (contents, damage) = JournalReader.scan(bytes, snapshotSequence: sequence, decoder: StoreJSON.decoder())
         var report = StoreRepairReport(journalPath: journalPath, keptLines: contents.lines.count, damagedLine: damage?.line,
                                        damage: damage?.message, quarantinePath: nil, lost: [])
+        // A garbled generation marker stops every load; what the files hold now is the best there is.
+        let markerPath = base + ".generation"
+        if FileManager.default.fileExists(atPath: markerPath), StoreGeneration.isUnreadable(markerPath) {
+            StoreGeneration.write(StoreGeneration(scriptId: scriptId, sequence: max(sequence, contents.lines.last?.seq ?? 0)),
+                                  to: markerPath)
+            report.rewroteMarker = markerPath
+        }
         guard contents.intactLength < bytes.count else { return report }
 
         let rest = Array(bytes[contents.intactLength...])

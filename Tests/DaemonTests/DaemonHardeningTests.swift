@@ -1,0 +1,49 @@
+import AccessCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 20.9 and 20.10: /ready probes a real write, and a half-sent request does not hold a connection.
+@Suite struct DaemonHardeningTests {
+    @Test func readyProbesARealWrite() async throws {
+        try await withDaemon { (d: DaemonHarness) async throws in
+            let (ok, _) = try await d.request("GET", "/ready")
+            #expect(ok == 200)
+            // The probe's own file taken by a folder: the folder still says "writable", a write fails.
+            let probe = d.dir.appendingPathComponent("masterData/.ready-probe")
+            try FileManager.default.createDirectory(at: probe, withIntermediateDirectories: false)
+            let (status, body) = try await d.request("GET", "/ready")
+            #expect(status == 503, "\(String(decoding: body, as: UTF8.self))")
+            #expect(String(decoding: body, as: UTF8.self).contains("master_data: cannot write"))
+            try FileManager.default.removeItem(at: probe)
+            #expect(try await d.request("GET", "/ready").0 == 200)
+        }
+    }
+
+    @Test func aHalfSentRequestIsCutOff() async throws {
+        try await withDaemon(start: false) { (d: DaemonHarness) async throws in
+            try await d.start(extra: ["--idle-timeout-ms", "300"])
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            #expect(fd >= 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(d.port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            #expect(connected == 0)
+            let half = Array("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8)
+            #expect(send(fd, half, half.count, 0) == half.count)
+            // A receive limit far above the idle timeout: the test fails instead of hanging if nothing closes.
+            var limit = timeval(tv_sec: 20, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+            var buffer = [UInt8](repeating: 0, count: 512)
+            let got = recv(fd, &buffer, buffer.count, 0)
+            #expect(got == 0, "the daemon closed the connection (recv \(got), errno \(errno))")
+        }
+    }
+}
