@@ -44,3 +44,37 @@ import Testing
         }
     }
 }
+
+/// Issue 20.12: `sync --json` prints one object whatever happens, with the error and the error events.
+@Suite struct SyncJSONTests {
+    func object(_ text: String) -> [String: Any]? {
+        for line in text.split(separator: "\n") where line.hasPrefix("{") {
+            if let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], o["exitCode"] != nil { return o }
+        }
+        return nil
+    }
+
+    @Test func aHeldLockStillPrintsASummary() async throws {
+        try await withDaemon(start: false) { (d: DaemonHarness) async throws in
+            let lock = try RunLock.acquire(directory: d.dir.appendingPathComponent("masterData"))
+            defer { lock.release() }
+            let (status, text) = try #require(try await runBinary(["sync", "--json", "--config", d.configPath]))
+            #expect(status == 4, "\(text)")
+            let summary = try #require(object(text), "no JSON object on stdout: \(text)")
+            #expect(summary["exitCode"] as? Int == 4)
+            #expect((summary["error"] as? String)?.contains("\(getpid())") == true, "the error names the holder: \(summary)")
+        }
+    }
+
+    @Test func aWordPressOutageNamesItsErrors() async throws {
+        try await withDaemon(start: false) { (d: DaemonHarness) async throws in
+            d.sandbox.setFaults(Faults(errorRate: 1, errorStatus: 503, routes: ["/wp-json"]))
+            let (status, text) = try #require(try await runBinary(["sync", "--json", "--config", d.configPath]))
+            #expect(status == 5, "\(text)")
+            let summary = try #require(object(text), "no JSON object on stdout: \(text)")
+            #expect(summary["exitCode"] as? Int == 5)
+            let errors = summary["errors"] as? [String] ?? []
+            #expect(!errors.isEmpty && errors.contains { $0.contains("503") || $0.lowercased().contains("wordpress") }, "\(summary)")
+        }
+    }
+}
