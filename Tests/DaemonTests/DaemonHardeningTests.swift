@@ -47,3 +47,21 @@ import Glibc
         }
     }
 }
+
+/// Issue 20.8: wrong-key webhooks are counted in /metrics and logged once per window, not once each.
+@Suite struct WebhookRefusalTests {
+    @Test func wrongKeysAreCountedNotLoggedEach() async throws {
+        try await withDaemon { (d: DaemonHarness) async throws in
+            for i in 0..<40 {
+                #expect(try await d.webhook("transaction-completed", id: 9_000 + i, key: "wrong-key-\(i)") == 401)
+            }
+            let metrics = String(decoding: try await d.request("GET", "/metrics").1, as: UTF8.self)
+            #expect(metrics.contains("accessconsole_webhook_refused_total{reason=\"key\"} 40"), "\(metrics)")
+            _ = try await eventually("the refusal line") { d.events("webhook.refused") >= 1 ? true : nil }
+            // The /metrics answer came after the 40 requests were handled, and their events before it.
+            #expect(d.events("webhook.refused") == 1, "\(d.outputText)")
+            let log = try String(contentsOf: d.dir.appendingPathComponent("logs/sync.log"), encoding: .utf8)
+            #expect(log.components(separatedBy: "\"event\":\"webhook.refused\"").count - 1 == 1)
+        }
+    }
+}
