@@ -108,6 +108,18 @@ public enum Daemon {
             events.emit(.warning, .daemonStart, closed.message, fields: ["routes": closed.routes])
         }
         if inbox.pendingCount > 0 { await coordinator.webhookRecorded() }
+        // Said when the signal arrives: the group stops the HTTP side first and the coordinator last, so the
+        // coordinator's own line can come many seconds later.
+        let signalNotices = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                events.emit(.notice, .daemonDraining, "\(name) received: stopping (HTTP first, then the running run, up to "
+                            + "\(options.shutdownBound.components.seconds) s)", fields: ["signal": name])
+            }
+            source.resume()
+            return source
+        }
+        defer { signalNotices.forEach { $0.cancel() } }
         var groupConfig = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfig.maximumGracefulShutdownDuration = options.shutdownBound + .seconds(5)
         do { try await ServiceGroup(configuration: groupConfig).run() } catch let error as IOError {

@@ -65,3 +65,18 @@ import Glibc
         }
     }
 }
+
+/// Issue 20.12: SIGTERM is logged when it arrives, before the stop's own lines.
+@Suite struct SignalNoticeTests {
+    @Test func sigtermIsLoggedWhenItArrives() async throws {
+        try await withDaemon { (d: DaemonHarness) async throws in
+            let result = await d.terminate(limit: 30)
+            #expect(result?.0 == 0)
+            let lines = d.outputText.split(separator: "\n")
+            let received = lines.firstIndex { $0.contains("SIGTERM received: stopping") }
+            let stopped = lines.firstIndex { $0.contains("\"event\":\"daemon.stopped\"") }
+            #expect(received != nil, "\(d.outputText)")
+            if let received, let stopped { #expect(received < stopped) }
+        }
+    }
+}
