@@ -19,6 +19,8 @@ unit: deps
 
 e2e: build
 	@bash scripts/ensure-deps.sh browser
+	bash Tests/e2e/no-fixed-ports.sh
+	bash Tests/e2e/readme-service.sh
 	bash Tests/e2e/crash-test.sh
 	bash Tests/e2e/batch-crash-test.sh
 	bash Tests/e2e/console-e2e.sh

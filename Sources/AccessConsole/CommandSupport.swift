@@ -61,15 +61,23 @@ func exitStatus(for error: ActionError) -> ExitStatus {
 }
 
 /// The status of a run summary, with a line on stderr when it is not "done" (so `--json`, whose stdout
-/// is the summary, still says why).
-func exitStatus(for summary: SyncSummary) -> ExitStatus {
+/// is the summary, still says why). A stopped session names its cause: no cookies, a vault that cannot be
+/// opened (its own error: a key file open to others, a wrong key, a changed file) or TradingView's refusal.
+func exitStatus(for summary: SyncSummary, session: SessionManager) -> ExitStatus {
     let status = ExitStatus(rawValue: summary.exitCode) ?? .failed
     switch status {
-    case .sessionStale: printError("TradingView session stale or no cookies set: writes stopped, work kept queued (run `cookies set`)")
+    case .sessionStale: printError(sessionStoppedLine(session.status()))
     case .failed: printError("\(summary.incomplete) part(s) of the run could not be done (see the error events); the next run tries again")
     default: break
     }
     return status
+}
+
+/// Why writes stopped for the session, from its status (the vault is read, TradingView is not asked).
+func sessionStoppedLine(_ status: SessionStatus) -> String {
+    let kept = "writes stopped, work kept queued"
+    guard status.state == .missing else { return "TradingView session stale: \(kept) (run `cookies set` with fresh cookies)" }
+    return "TradingView cookies cannot be used: \(status.lastResult ?? "no cookies saved"); \(kept)"
 }
 
 func parseTerm(_ text: String) throws -> AccessTerm {

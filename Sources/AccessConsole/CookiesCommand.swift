@@ -42,7 +42,10 @@ struct CookiesCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             let runtime = try openRuntime(global)
-            printSafe(line(runtime.session.status()))
+            let status = runtime.session.status()
+            printSafe(line(status))
+            // No usable cookies (none saved, or a vault that cannot be opened): a script must not read "ok".
+            if status.state == .missing { throw CommandExit(status: .sessionStale) }
         }
     }
 }
@@ -100,18 +103,25 @@ struct ConfigCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Validate config.json and print every problem.")
         @OptionGroup var global: GlobalOptions
         func run() async throws {
-            do {
-                let config = try ConfigLoader.load(path: global.config)
-                // The console refuses bad key bindings at start: say so here first.
-                do { _ = try Keymap.standard.rebinding(config.console?.keys ?? [:]) } catch {
-                    printError("\(global.config): \(error)")
-                    throw CommandExit(status: .badInput)
-                }
-                print("\(global.config): ok (\(config.products.count) products, \(config.scriptIds.count) scripts, tradingview \(config.tradingview.mode.rawValue), wordpress \(config.wordpress.style.rawValue))")
-            } catch let error as ConfigError {
+            let config: AppConfig
+            do { config = try ConfigLoader.load(path: global.config) } catch let error as ConfigError {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
                 throw CommandExit(status: .badInput)
             }
+            // Beyond the file's shape: what a command would later refuse or quietly ignore (the console refuses
+            // bad key bindings at start, the daemon keeps a route closed, the vault does not decrypt).
+            var findings = ConfigCheck.findings(config: config, configPath: global.config, environment: ProcessInfo.processInfo.environment)
+            findings += Keymap.standard.problems(config.console?.keys ?? [:]).map { ConfigFinding(.error, "", $0) }
+            for finding in findings {
+                let line = "\(finding.severity == .warning ? "warning: " : "")\(global.config): \(finding)"
+                FileHandle.standardError.write(Data((SafeText.text(line) + "\n").utf8))
+            }
+            let errors = findings.filter { $0.severity == .error }.count
+            guard errors == 0 else {
+                printError("\(global.config): \(errors) problem\(errors == 1 ? "" : "s") to fix before the service can run as configured")
+                throw CommandExit(status: .badInput)
+            }
+            print("\(global.config): ok (\(config.products.count) products, \(config.scriptIds.count) scripts, tradingview \(config.tradingview.mode.rawValue), wordpress \(config.wordpress.style.rawValue))")
         }
     }
 }

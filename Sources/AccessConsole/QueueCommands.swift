@@ -38,7 +38,7 @@ struct QueueCommand: AsyncParsableCommand {
                 guard let script, let id else { throw ValidationError("give --script ID and an item id, or --all") }
                 summary = try await runAction { try await runtime.actions.retryNow(script: script, id: id) }
             }
-            throw CommandExit(status: exitStatus(for: summary))
+            throw CommandExit(status: exitStatus(for: summary, session: runtime.session))
         }
     }
 

@@ -13,10 +13,54 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try openRuntime(global, echoEvents: !json)
         ProgressDisplay.attach(runtime.events, json: json)
-        let summary = try await runSync(runtime, dryRun: dryRun || runtime.config.scheduler.dryRun)
-        if json { printJSON(summary) }
-        throw CommandExit(status: exitStatus(for: summary))
+        let dryRun = dryRun || runtime.config.scheduler.dryRun
+        guard json else {
+            let summary = try await runSync(runtime, dryRun: dryRun)
+            throw CommandExit(status: exitStatus(for: summary, session: runtime.session))
+        }
+        // --json: one object on stdout whatever happens (a cron wrapper parses it), with the run's error
+        // events, which stderr's "see the error events" points to and --json does not stream.
+        let errors = EventMessages()
+        let redactor = runtime.redactor
+        runtime.events.addSink { event in
+            if event.level >= .error { errors.append(redactor.redact("\(event.kind.name): \(event.message)")) }
+        }
+        var summary: SyncSummary
+        do { summary = try await runtime.actions.sync(dryRun: dryRun) } catch {
+            let status = (error as? ActionError).map(exitStatus(for:)) ?? .failed
+            let text = redactor.redact(String(describing: error))
+            printError(text)
+            printSyncJSON(nil, status: status, error: text, errors: errors.all)
+            throw CommandExit(status: status)
+        }
+        summary.callsByEndpoint = runtime.callCounts()
+        let status = exitStatus(for: summary, session: runtime.session)
+        printSyncJSON(summary, status: status, error: nil, errors: errors.all)
+        throw CommandExit(status: status)
     }
+}
+
+/// `sync --json`'s object: the summary's fields (none when no run took place: the lock was held), the exit
+/// code, the error when the run could not start or finish, and the messages of the run's error events.
+func printSyncJSON(_ summary: SyncSummary?, status: ExitStatus, error: String?, errors: [String]) {
+    var object: [String: Any] = [:]
+    if let summary, let text = Listing.json(summary),
+       let fields = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] {
+        object = fields
+    }
+    object["exitCode"] = Int(status.rawValue)
+    if let error { object["error"] = error }
+    object["errors"] = errors
+    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+    print(SafeText.json(String(decoding: data, as: UTF8.self)))
+}
+
+/// Event messages collected from any thread.
+final class EventMessages: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+    func append(_ message: String) { lock.withLock { messages.append(message) } }
+    var all: [String] { lock.withLock { messages } }
 }
 
 func runSync(_ runtime: AppRuntime, dryRun: Bool) async throws -> SyncSummary {
@@ -36,6 +80,7 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: "Seconds SIGTERM waits for a running sync to finish its writes.") var shutdownSeconds: Int = 20
     @Option(help: .hidden) var alertCheckMs: Int = 30_000
     @Option(help: .hidden) var clockFile: String?
+    @Option(help: .hidden) var idleTimeoutMs: Int = 30_000
 
     func run() async throws {
         let runtime = try openRuntime(global, echoEvents: true)
@@ -46,11 +91,15 @@ struct DaemonCommand: AsyncParsableCommand {
         options.shutdownBound = .seconds(max(1, shutdownSeconds))
         options.alertCheck = .milliseconds(max(10, alertCheckMs))
         options.clockFile = clockFile
+        options.idleTimeout = .milliseconds(max(50, idleTimeoutMs))
         do {
             try await Daemon.run(runtime, options: options)
         } catch let error as ConfigError {
             printError(error.description)
             throw CommandExit(status: .badInput)
+        } catch let error as DaemonLockError {
+            printError(error.description)
+            throw CommandExit(status: .locked)
         } catch {
             printError(runtime.redactor.redact(String(describing: error)))
             throw CommandExit(status: .badInput)

@@ -1,6 +1,7 @@
 import AccessCore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -18,6 +19,10 @@ public enum Daemon {
             throw ConfigError([ConfigIssue(file: runtime.configPath, path: "server.listen",
                                            message: "expected HOST:PORT like \"127.0.0.1:8787\", got \"\(listen.prefix(60))\"")])
         }
+        // Before anything writes the status file: only the one daemon of this folder may.
+        let daemonLock = try DaemonLock.acquire(directory: runtime.masterDataDirectory)
+        defer { daemonLock.release() }
+        let listenSource = options.listen != nil ? "--listen" : "server.listen"
         let apiToken = server.apiToken?.resolve(environment).flatMap { $0.isEmpty ? nil : $0 }
         let webhookKey = server.webhookKey?.resolve(environment).flatMap { $0.isEmpty ? nil : $0 }
         runtime.redactor.register(apiToken)
@@ -59,7 +64,13 @@ public enum Daemon {
         var logger = Logger(label: "access-console.daemon")
         logger.logLevel = .warning
         let events = runtime.events
-        let app = Application(router: routes.router(),
+        // Idle and header limits: a client that opens a connection and sends half a request is cut off.
+        let idle = TimeAmount.nanoseconds(Int64(options.idleTimeout.components.seconds) * 1_000_000_000
+                                          + options.idleTimeout.components.attoseconds / 1_000_000_000)
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: idle,
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))
+        let app = Application(router: routes.router(), server: .http1(configuration: http1),
                               configuration: .init(address: .hostname(host, port: port), serverName: nil),
                               onServerRunning: { channel in
                                   let bound = channel.localAddress?.port ?? port
@@ -101,14 +112,43 @@ public enum Daemon {
 
         events.emit(.info, .daemonStart, "syncing every \(config.scheduler.intervalMinutes) min; webhooks \(webhookKey == nil ? "closed" : "open")",
                     fields: ["pending_webhooks": "\(inbox.pendingCount)"])
+        for closed in ClosedRoute.all(server: config.server, environment: environment) {
+            events.emit(.warning, .daemonStart, closed.message, fields: ["routes": closed.routes])
+        }
         if inbox.pendingCount > 0 { await coordinator.webhookRecorded() }
+        // Said when the signal arrives: the group stops the HTTP side first and the coordinator last, so the
+        // coordinator's own line can come many seconds later.
+        let signalNotices = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                events.emit(.notice, .daemonDraining, "\(name) received: stopping (HTTP first, then the running run, up to "
+                            + "\(options.shutdownBound.components.seconds) s)", fields: ["signal": name])
+            }
+            source.resume()
+            return source
+        }
+        defer { signalNotices.forEach { $0.cancel() } }
         var groupConfig = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         groupConfig.maximumGracefulShutdownDuration = options.shutdownBound + .seconds(5)
-        try await ServiceGroup(configuration: groupConfig).run()
+        do { try await ServiceGroup(configuration: groupConfig).run() } catch let error as IOError {
+            // Hummingbird's bind error names a syscall, not the address or where it came from.
+            await writeStatus(listening.withLock { $0 }, stopped: true)
+            throw DaemonBindError(setting: listenSource, address: listen, reason: error.description)
+        }
         await writeStatus(listening.withLock { $0 }, stopped: true)
     }
 }
 
+
+/// The listen address could not be taken (in use, not this machine's, a privileged port).
+public struct DaemonBindError: Error, CustomStringConvertible {
+    public var setting: String
+    public var address: String
+    public var reason: String
+    public var description: String {
+        "cannot listen on \(address) (\(setting)): \(reason); is another process on that port? (`ss -ltnp | grep \(address.split(separator: ":").last ?? "")`)"
+    }
+}
 
 extension Daemon {
     /// The fix-link pages over this process's runtime. Expiry is judged by the service clock (a test moves

@@ -13,6 +13,9 @@ public struct DaemonOptions: Sendable {
     public var alertCheck: Duration = .seconds(30)
     /// A file holding UNIX seconds that stands in for the clock of alert timing (tests).
     public var clockFile: String?
+    /// How long a connection may sit without a complete request part before it is closed: a half-sent
+    /// request (headers never finished) holds a connection no longer than this.
+    public var idleTimeout: Duration = .seconds(30)
 
     public init() {}
 }

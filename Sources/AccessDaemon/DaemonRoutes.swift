@@ -1,6 +1,7 @@
 import AccessCore
 import Foundation
 import Hummingbird
+import Metrics
 import NIOCore
 
 /// The daemon's HTTP API. Secrets are compared in constant time and never echoed; outside text is not
@@ -18,6 +19,9 @@ struct DaemonRoutes: Sendable {
     var sessionWatch = SessionWatchBoard()
     /// The customer fix-link pages; nil while `server.public_base_url` is unset.
     var fix: FixRoutes?
+    /// One `webhook.refused` line per window; every refusal is counted in `accessconsole_webhook_refused_total`.
+    /// Anyone can send a wrong key: a line each would let them fill the log and journald (3,000 in 1.2 s).
+    var refusedNotices = FixRateLimiter(limit: 1, window: 600)
 
     /// The first value of a header, by case-insensitive name.
     static func header(_ request: Request, _ name: String) -> String? {
@@ -103,7 +107,11 @@ struct DaemonRoutes: Sendable {
     private func webhook(_ request: Request) async -> Response {
         guard let webhookKey, let sent = Self.header(request, "memberpress-webhook-key"), ConstantTime.equal(sent, webhookKey) else {
             await coordinator.count(webhook: .other, "refused")
-            runtime.events.emit(.warning, .webhookRefused, "MemberPress webhook refused: missing or wrong MEMBERPRESS-WEBHOOK-KEY")
+            Counter(label: "accessconsole_webhook_refused_total", dimensions: [("reason", webhookKey == nil ? "closed" : "key")]).increment()
+            if refusedNotices.allow("webhook").allowed {
+                runtime.events.emit(.warning, .webhookRefused, "MemberPress webhook refused: missing or wrong MEMBERPRESS-WEBHOOK-KEY "
+                                    + "(more in the next 10 minutes are only counted in accessconsole_webhook_refused_total)")
+            }
             return Reply.error(.unauthorized, webhookKey == nil ? "server.webhook_key is not set: this route is closed"
                                                                 : "missing or wrong MEMBERPRESS-WEBHOOK-KEY")
         }

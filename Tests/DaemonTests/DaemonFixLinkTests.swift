@@ -130,12 +130,13 @@ import Testing
             #expect(resolved["actor"] == ActorName.customerViaLink)
             #expect(resolved["message"]?.contains("by the customer (fix link)") == true)
 
-            // Works once: opening the link now shows a plain page, never the form. The form sent again (a
-            // reload resends it) shows the same "done" page, whatever name it carries, and writes nothing more.
+            // Works once: opening the link now shows a plain page, never the form. The form sent again with
+            // another name is "already used" (issue 20.11: never "access granted" for a name nothing was done
+            // for), and writes nothing more (the same name again is the same "done" page: aDoubleClick... below).
             (status, html) = try await page(d, link)
             #expect(status == 410 && html.contains("already used") && !html.contains("<form"))
             (status, html) = try await post(d, link, name: "SomeoneElse", headers: Self.browser)
-            #expect(status == 200 && html.contains("<strong class=\"canonical\">FixMeTrader</strong>") && !html.contains("<form"))
+            #expect(status == 410 && html.contains("already used") && !html.contains("access granted") && !html.contains("<form"))
             #expect(d.sandbox.snapshot().writes.filter { $0.username == "FixMeTrader" }.count == 3)
             #expect(d.sandbox.snapshot().writes.filter { $0.username.lowercased() == "someoneelse" }.isEmpty)
 
@@ -248,6 +249,9 @@ import Testing
             let again = try await post(d, link, name: "TwinClicker", headers: Self.browser)
             #expect(again.0 == 200 && again.1.contains("<strong class=\"canonical\">TwinClicker</strong>"))
             #expect(d.sandbox.snapshot().writes.filter { $0.username == "TwinClicker" }.count == 3)
+            // The used link posted again with another name: "already used", never "access granted" for it.
+            let other = try await post(d, link, name: "SomeoneElse", headers: Self.browser)
+            #expect(other.0 == 410 && other.1.contains("already used") && !other.1.contains("access granted"), "\(other)")
             // Opening the link shows the plain "already used" page.
             let opened = try await page(d, link)
             #expect(opened.0 == 410 && opened.1.contains("already used"))

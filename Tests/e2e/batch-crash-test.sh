@@ -21,16 +21,18 @@ sheet() {
        + ",\(.value.username),\($pine),\(.value.expiration // ""),t\(.key % 3)\r\n")' > "$1"
 }
 
-start_sandbox 18811 12611 "${SEED_ARGS[@]}" || { echo "reference sandbox did not start"; exit 1; }; REF_PID=$SANDBOX_PID
-start_sandbox 18812 12612 "${SEED_ARGS[@]}" || { echo "crash sandbox did not start"; exit 1; }; CRASH_PID=$SANDBOX_PID
-for side in ref:18811:12611 crash:18812:12612; do
+start_sandbox "${SEED_ARGS[@]}" || { echo "reference sandbox did not start"; exit 1; }
+REF_PID=$SANDBOX_PID; REF=$SANDBOX_PORT; REF_SMTP=$SANDBOX_SMTP
+start_sandbox "${SEED_ARGS[@]}" || { echo "crash sandbox did not start"; exit 1; }
+CRASH_PID=$SANDBOX_PID; CRASH=$SANDBOX_PORT; CRASH_SMTP=$SANDBOX_SMTP
+for side in ref:$REF:$REF_SMTP crash:$CRASH:$CRASH_SMTP; do
   IFS=: read -r name port smtp <<< "$side"
   workspace "$TMP/$name" "$port" "$smtp"
   curl -sf -H 'MEMBERPRESS-API-KEY: sandbox-mp-key' "http://127.0.0.1:$port/wp-json/mp/v1/transactions?page=1&per_page=100000" > "$TMP/$name/dump.json"
   state "$port" | sheet "$TMP/$name/users.csv"
   cp "$TMP/$name/users.csv" "$TMP/$name/users.orig.csv"
 done
-curl -sf -X POST -d '{"latency_ms": 30}' "http://127.0.0.1:18812/__sandbox/faults" >/dev/null
+curl -sf -X POST -d '{"latency_ms": 30}' "http://127.0.0.1:$CRASH/__sandbox/faults" >/dev/null
 
 ARGS=(--batch-size 100)
 "$BIN" batch-grant "${ARGS[@]}" --json --transactions "$TMP/ref/dump.json" --csv "$TMP/ref/users.csv" --config "$TMP/ref/config.json" > "$TMP/ref.json"
@@ -40,7 +42,7 @@ echo "reference run: exit $? $(head -c 200 "$TMP/ref.json")"
 cp "$TMP/crash/users.csv" "$TMP/dry-before.csv"
 "$BIN" batch-grant "${ARGS[@]}" --dry-run --transactions "$TMP/crash/dump.json" --csv "$TMP/crash/users.csv" --config "$TMP/crash/config.json" > "$TMP/dry.txt" 2>&1
 check "dry run leaves the CSV byte for byte" cmp -s "$TMP/dry-before.csv" "$TMP/crash/users.csv"
-check "dry run sends no write" jq -e '.writes | length == 0' < <(state 18812)
+check "dry run sends no write" jq -e '.writes | length == 0' < <(state $CRASH)
 check "dry run prints what it would append" grep -q "would append" "$TMP/dry.txt"
 
 killed=0; runs=0
@@ -61,7 +63,7 @@ done
 echo "final run: exit $rc $(head -c 200 "$TMP/final.json")"
 "$BIN" sync --json --config "$TMP/crash/config.json" > "$TMP/sync-after.json"
 
-state 18811 > "$TMP/ref-state.json"; state 18812 > "$TMP/crash-state.json"
+state $REF > "$TMP/ref-state.json"; state $CRASH > "$TMP/crash-state.json"
 # The resumed run against the reference: same users with the same expiry (within an hour: the runs start
 # seconds apart, a double grant is days off), the same number of writes, nothing left pending, no write
 # from a sync afterwards; per CSV: the original rows unchanged but for the expiration column, no user

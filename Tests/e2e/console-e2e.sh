@@ -7,9 +7,9 @@ export LC_ALL=C.UTF-8 LANG=C.UTF-8
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${BIN:-$ROOT/.build/debug/access-console}
-PORT=${E2E_PORT:-18780}
-SMTP_PORT=${E2E_SMTP_PORT:-12525}
-BASE="http://127.0.0.1:$PORT"
+# The demo's sandbox listens on free ports (port 0; a fixed port flakes beside other runs); BASE is read
+# back from the config the demo writes into its data folder once it is up.
+BASE=
 SOCK="ace2e-$$"            # a private tmux server: never touches the user's sessions
 SESSION=ace2e
 ALPHA='PUB;7d3c1e9a0b2f4c6d8e1f2a3b4c5d6e7f'
@@ -102,10 +102,11 @@ check "config check: unknown console.keys action refused (exit $rc)" sh -c "[ $r
 
 # --- start ------------------------------------------------------------------------------------------
 tmux -L "$SOCK" new-session -d -s "$SESSION" -x 120 -y 40 \
-    "'$BIN' demo --data-dir '$TMP/data' --port $PORT --smtp-port $SMTP_PORT 2>'$TMP/stderr'; echo CONSOLE-EXITED \$?; sleep 30"
+    "'$BIN' demo --data-dir '$TMP/data' --port 0 --smtp-port 0 2>'$TMP/stderr'; echo CONSOLE-EXITED \$?; sleep 30"
 check "first frame shows the demo scripts" wait_screen "Alpha Trend Suite" 30
 check "first frame: the demo session is tested and valid" wait_screen "session ✓ valid" 5
-check "sandbox answers on port $PORT" wait_for state >/dev/null
+BASE=$(jq -r '.tradingview.base_url // empty' "$TMP/data/config.json" 2>/dev/null)
+check "sandbox answers on its free port (${BASE:-none})" wait_for state >/dev/null
 if [ "$FAILED" -gt 0 ]; then
     head -20 "$TMP/stderr" 2>/dev/null
     echo "$PASSED passed, $FAILED failed"; exit 1

@@ -11,12 +11,12 @@ cleanup() { kill $REF_PID $CRASH_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP
 trap cleanup EXIT
 SEED_ARGS=(--users 300 --transactions 400)
 
-start_sandbox 18801 12601 "${SEED_ARGS[@]}" || { echo "reference sandbox did not start"; exit 1; }; REF_PID=$SANDBOX_PID
-start_sandbox 18802 12602 "${SEED_ARGS[@]}" || { echo "crash sandbox did not start"; exit 1; }; CRASH_PID=$SANDBOX_PID
-workspace "$TMP/ref" 18801 12601
-workspace "$TMP/crash" 18802 12602
+start_sandbox "${SEED_ARGS[@]}" || { echo "reference sandbox did not start"; exit 1; }
+REF_PID=$SANDBOX_PID; REF=$SANDBOX_PORT; workspace "$TMP/ref" $SANDBOX_PORT $SANDBOX_SMTP
+start_sandbox "${SEED_ARGS[@]}" || { echo "crash sandbox did not start"; exit 1; }
+CRASH_PID=$SANDBOX_PID; CRASH=$SANDBOX_PORT; workspace "$TMP/crash" $SANDBOX_PORT $SANDBOX_SMTP
 # Latency stretches a run to a few seconds so the kills land in the middle of remote writes.
-curl -sf -X POST -d '{"latency_ms": 40}' "http://127.0.0.1:18802/__sandbox/faults" >/dev/null
+curl -sf -X POST -d '{"latency_ms": 40}' "http://127.0.0.1:$CRASH/__sandbox/faults" >/dev/null
 
 "$BIN" sync --json --config "$TMP/ref/config.json" > "$TMP/ref.json"; echo "reference run: exit $? $(head -c 300 "$TMP/ref.json")"
 
@@ -37,7 +37,7 @@ done
 echo "final run: exit $rc $(head -c 300 "$TMP/final.json")"
 "$BIN" sync --json --config "$TMP/crash/config.json" > "$TMP/noop.json"
 
-state 18801 > "$TMP/ref-state.json"; state 18802 > "$TMP/crash-state.json"
+state $REF > "$TMP/ref-state.json"; state $CRASH > "$TMP/crash-state.json"
 "$BIN" review list --json --config "$TMP/ref/config.json" > "$TMP/ref-review.json"
 "$BIN" review list --json --config "$TMP/crash/config.json" > "$TMP/crash-review.json"
 
@@ -61,7 +61,7 @@ cat "$TMP/compare.txt"
 # Damaged files between runs: each damage ends in its named outcome, and no purchase is
 # applied twice. WRITES counts the crashed sandbox's state-changing writes before each step.
 CFG="$TMP/crash/config.json"; MD="$TMP/crash/masterData"
-writes() { state 18802 | jq '.writes | length'; }
+writes() { state $CRASH | jq '.writes | length'; }
 SID='PUB;7d3c1e9a0b2f4c6d8e1f2a3b4c5d6e7f'; J="$MD/$SID.journal"; S="$MD/$SID.json"
 # A user of the script, so a grant adds journal lines to damage.
 NAME=$(jq -er '[.users[]][0].username' "$S" 2>/dev/null \

@@ -9,11 +9,17 @@ wait_for() { # wait_for SECONDS command...: poll until the command succeeds
   local limit=$1; shift; local end=$((SECONDS + limit))
   until "$@" >/dev/null 2>&1; do [ $SECONDS -ge $end ] && return 1; sleep 0.1; done
 }
-start_sandbox() { # start_sandbox PORT SMTP_PORT [extra args]: sets SANDBOX_PID
-  local port=$1 smtp=$2; shift 2
-  "$BIN" sandbox --port "$port" --smtp-port "$smtp" "$@" >/dev/null 2>&1 &
+start_sandbox() { # start_sandbox [extra args]: on free ports; sets SANDBOX_PID, SANDBOX_PORT, SANDBOX_SMTP
+  # Port 0 lets the system pick (a fixed port flakes when another run or process holds it); the
+  # sandbox's first stdout line says which: "sandbox: http http://127.0.0.1:P  smtp smtp://127.0.0.1:S".
+  local out; out=$(mktemp "${TMPDIR:-/tmp}/sandbox-out.XXXXXX")
+  "$BIN" sandbox --port 0 --smtp-port 0 "$@" >"$out" 2>/dev/null &
   SANDBOX_PID=$!
-  wait_for 20 curl -sf "http://127.0.0.1:$port/__sandbox/state" -o /dev/null
+  wait_for 20 grep -q '^sandbox: http ' "$out" || { rm -f "$out"; return 1; }
+  read -r SANDBOX_PORT SANDBOX_SMTP < <(sed -n 's|^sandbox: http http://[^ ]*:\([0-9]*\) *smtp smtp://[^ ]*:\([0-9]*\).*|\1 \2|p' "$out")
+  rm -f "$out"
+  [ -n "$SANDBOX_PORT" ] && [ -n "$SANDBOX_SMTP" ] || return 1
+  wait_for 20 curl -sf "http://127.0.0.1:$SANDBOX_PORT/__sandbox/state" -o /dev/null
 }
 workspace() { # workspace DIR PORT SMTP_PORT: a config copy pointing at the sandbox, cookies saved
   local dir=$1 port=$2 smtp=$3
@@ -26,3 +32,6 @@ workspace() { # workspace DIR PORT SMTP_PORT: a config copy pointing at the sand
   echo 'sessionid=sandbox-sessionid-0123456789; sessionid_sign=sandbox-sign-abcdef' | "$BIN" cookies set --config "$dir/config.json" >/dev/null
 }
 state() { curl -sf "http://127.0.0.1:$1/__sandbox/state"; }
+daemon_port() { # daemon_port LOG: the port of the daemon.listening event in a daemon's stdout (it listens on port 0)
+  grep -F '"event":"daemon.listening"' "$1" 2>/dev/null | head -1 | jq -er '.fields.port'
+}

@@ -19,25 +19,31 @@ ART=.build/e2e-artifacts; mkdir -p "$ART"; rm -f "$ART"/fix-*.png
 TMP=$(mktemp -d)
 cleanup() { kill $DAEMON_PID $SANDBOX_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
 DAEMON_PID=; trap cleanup EXIT
-SB=18841; SMTP=12641; PORT=18842; BASE="http://127.0.0.1:$PORT"
+# Every server on a free port (port 0, read back). The mail's links name the public address, a name that
+# is not this listener's: the script posts to the daemon's real address with the link's path.
+PUBLIC="https://access.example.test"
 BUNDLE='["PUB;1a2b3c4d5e6f708192a3b4c5d6e7f809","PUB;7d3c1e9a0b2f4c6d8e1f2a3b4c5d6e7f","PUB;9f8e7d6c5b4a39281706f5e4d3c2b1a0"]'
 HOSTILE='<img src=x onerror=alert(1)>"Browser'"'"'Tradr'
 
-start_sandbox $SB $SMTP || { echo "sandbox did not start"; exit 1; }
-workspace "$TMP/ws" $SB $SMTP
-jq --arg base "$BASE" '.server.public_base_url = $base | .alerts = null' "$TMP/ws/config.json" > "$TMP/c.json" && mv "$TMP/c.json" "$TMP/ws/config.json"
+start_sandbox || { echo "sandbox did not start"; exit 1; }
+SB=$SANDBOX_PORT
+workspace "$TMP/ws" $SANDBOX_PORT $SANDBOX_SMTP
+jq --arg base "$PUBLIC" '.server.public_base_url = $base | .alerts = null' "$TMP/ws/config.json" > "$TMP/c.json" && mv "$TMP/c.json" "$TMP/ws/config.json"
 curl -sf -X POST -d '{"username": "BrowserTrader"}' "http://127.0.0.1:$SB/__sandbox/accounts" >/dev/null
 jq -n --arg name "$HOSTILE" '[{"product_id": 103, "email": "browser@example.com", "wp_username": "browser",
   "tradingview_username": $name, "status": "complete"}]' |
   curl -sf -X POST --data-binary @- "http://127.0.0.1:$SB/__sandbox/transactions" >/dev/null
 
-"$BIN" daemon --config "$TMP/ws/config.json" --listen "127.0.0.1:$PORT" >"$TMP/daemon.log" 2>&1 &
+"$BIN" daemon --config "$TMP/ws/config.json" --listen "127.0.0.1:0" >"$TMP/daemon.log" 2>&1 &
 DAEMON_PID=$!
+wait_for 30 daemon_port "$TMP/daemon.log" || { echo "FAIL the daemon announced no port"; head -5 "$TMP/daemon.log"; exit 1; }
+BASE="http://127.0.0.1:$(daemon_port "$TMP/daemon.log")"
 mail_to() { state $SB | jq -er '.mail[] | select(.to[] | contains("browser@example.com")) | .data'; }
 check "the daemon's startup sync mails the customer" wait_for 60 mail_to
 # The mail body is base64 after the blank line that ends the headers.
-LINK=$(mail_to | tr -d '\r' | awk 'body {print} /^$/ {body=1}' | base64 -d 2>/dev/null | grep -o "$BASE/fix/[A-Za-z0-9_.-]*" | head -1)
-check "the mail carries $BASE/fix/{token}" [ -n "$LINK" ]
+MAILED=$(mail_to | tr -d '\r' | awk 'body {print} /^$/ {body=1}' | base64 -d 2>/dev/null | grep -o "$PUBLIC/fix/[A-Za-z0-9_.-]*" | head -1)
+check "the mail carries $PUBLIC/fix/{token}" [ -n "$MAILED" ]
+LINK="$BASE${MAILED#"$PUBLIC"}"   # the same path on the daemon's own address
 
 shot() { # shot NAME URL: a phone-sized screenshot
   "$CHROME" --no-sandbox --disable-gpu --hide-scrollbars --window-size=412,900 --screenshot="$ART/$1.png" "$2" >/dev/null 2>&1

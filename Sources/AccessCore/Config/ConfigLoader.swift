@@ -19,6 +19,9 @@ public enum ConfigLoader {
             throw ConfigError([ConfigIssue(file: file, path: "", message: "expected a JSON object at the top level")])
         }
         var v = ConfigValidator(file: file)
+        for (path, line) in DuplicateKeys.find(in: data) {
+            v.fail(path, "given twice (line \(line)): the last one would replace the first; keep one")
+        }
         validate(doc, into: &v, environment: environment)
         if !v.issues.isEmpty { throw ConfigError(v.issues) }
 

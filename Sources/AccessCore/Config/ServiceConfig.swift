@@ -72,6 +72,8 @@ extension ConfigLoader {
     static func validateService(_ doc: [String: Any], into v: inout ConfigValidator, environment: [String: String]) {
         if let server = v.object(doc, "server", at: "", required: false) {
             let p = "server"
+            // A typo like `api_tokn` would leave the route closed with nobody told why.
+            v.only(server, at: p, ["listen", "api_token", "webhook_key", "public_base_url", "max_body_bytes", "fix_link_days"])
             if let listen = v.string(server, "listen", at: p, required: false), ServerConfig.hostPort(listen) == nil {
                 v.fail("\(p).listen", "expected HOST:PORT like \"127.0.0.1:8787\", got \(ConfigValidator.quoted(listen))")
             }
@@ -85,6 +87,7 @@ extension ConfigLoader {
         }
         if let alerts = v.object(doc, "alerts", at: "", required: false) {
             let p = "alerts"
+            v.only(alerts, at: p, ["email_to", "webhook_url", "remind_hours", "failed_runs", "review_stale_hours"])
             if let list = alerts["email_to"] {
                 if let arr = list as? [Any] {
                     for (i, item) in arr.enumerated() {

@@ -62,7 +62,7 @@ public final class FixLinkDesk: Sendable {
     }
 
     private func submitAlone(_ token: FixLinkToken, typed: String) async -> FixPage {
-        if let page = alreadyDone(token) { return page }
+        if let page = alreadyDone(token, typed: typed) { return page }
         guard let items = openItems(token) else { return .unavailable }
         guard let first = items.first else { return settled(token) }
         func again(_ problem: String) -> FixPage {
@@ -95,9 +95,13 @@ public final class FixLinkDesk: Sendable {
     }
 
     /// The page for a link that already did its work: the same "done" page when this process showed it
-    /// lately, else "already used"; nil when the link is not used.
-    private func alreadyDone(_ token: FixLinkToken) -> FixPage? {
-        if let done = recent.page(token.nonce) { return .done(done) }
+    /// lately for the same name (a double-click's twin, a reload), else "already used"; nil when the link is
+    /// not used. Another name sent on a used link must not read "access granted": nothing was done for it.
+    private func alreadyDone(_ token: FixLinkToken, typed: String? = nil) -> FixPage? {
+        if let done = recent.page(token.nonce) {
+            let sameName = typed.map { Username.normalize($0)?.lowercased() == done.username.lowercased() } ?? true
+            return sameName ? .done(done) : .refused(.used)
+        }
         return used.contains(token) ? .refused(.used) : nil
     }
 

@@ -14,9 +14,20 @@ public enum Readiness {
         var isDir: ObjCBool = false
         if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue {
             reasons.append("master_data: folder missing")
-        } else if !FileManager.default.isWritableFile(atPath: dir) {
-            reasons.append("master_data: folder not writable")
+        } else if let problem = probeWrite(runtime.masterDataDirectory) {
+            reasons.append("master_data: \(problem)")
         }
         return reasons
+    }
+
+    /// Writes, syncs and removes a small file the way the store writes: a permission bit says nothing of a
+    /// full disk or a read-only mount, where every webhook would answer 500 while /ready said ready.
+    static func probeWrite(_ directory: URL) -> String? {
+        let path = directory.appendingPathComponent(".ready-probe").path
+        defer { unlink(path) }
+        do { try DurableFile.replace(path, with: Array("ready\n".utf8)) } catch {
+            return "cannot write (\(error))"
+        }
+        return nil
     }
 }

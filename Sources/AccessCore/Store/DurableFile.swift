@@ -38,7 +38,9 @@ enum DurableFile {
     }
 
     /// Makes a rename or a file creation in `directory` durable.
+    /// `directory` may be empty: the folder of a bare file name (`--csv sheet.csv`) is the current one.
     static func syncDirectory(_ directory: String) throws {
+        let directory = directory.isEmpty ? "." : directory
         let fd = try openFile(directory, O_RDONLY | O_DIRECTORY)
         defer { close(fd) }
         try sync(fd, path: directory)

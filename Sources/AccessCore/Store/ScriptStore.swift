@@ -71,7 +71,7 @@ public final class ScriptStore: @unchecked Sendable {
         let snapshotPath = base + ".json"
         let journalPath = base + ".journal"
 
-        let generation = StoreGeneration.read(base + ".generation")
+        let generation = try StoreGeneration.read(base + ".generation", scriptId: scriptId)
         let snapshotBytes = try DurableFile.readAll(snapshotPath)
         let journalBytes = try DurableFile.readAll(journalPath) ?? []
         let (state, sequence, journal) = try DurableFile.withBuffer(snapshotBytes) { snapshot in
@@ -129,7 +129,7 @@ public final class ScriptStore: @unchecked Sendable {
         let base = directory.appendingPathComponent(ScriptFileName.encode(scriptId)).path
         let journalPath = base + ".journal", snapshotPath = base + ".json"
         // The marker first: it never names more than the files held when it was written, and they only grow.
-        let generation = StoreGeneration.read(base + ".generation")
+        let generation = try StoreGeneration.read(base + ".generation", scriptId: scriptId)
         let journalBytes = try DurableFile.readAll(journalPath) ?? []
         return try DurableFile.withContents(snapshotPath) { snapshot in
             try load(scriptId: scriptId, generation: generation, snapshot: snapshot,

@@ -12,10 +12,22 @@ struct StoreGeneration: Codable, Equatable {
     var scriptId: String
     var sequence: Int
 
-    /// nil when absent or unreadable: no information, so nothing is refused.
-    static func read(_ path: String) -> StoreGeneration? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode(StoreGeneration.self, from: data)
+    /// nil when absent: a script that never synced, nothing to check. A file that is there but cannot be
+    /// read is an error naming it and the way out: read as "absent", it would silently turn the guard off.
+    static func read(_ path: String, scriptId: String) throws -> StoreGeneration? {
+        guard let bytes = try DurableFile.readAll(path) else { return nil }
+        guard let marker = try? JSONDecoder().decode(StoreGeneration.self, from: Data(bytes)) else {
+            throw StoreError.corrupt(path: path, detail: "unreadable marker of the newest change, so lost master data could "
+                + "not be told from whole (`access-console store repair --script \(scriptId)` writes it again from what the "
+                + "snapshot and journal hold)")
+        }
+        return marker
+    }
+
+    /// True when the file is there but does not read as a marker (what `store repair` writes again).
+    static func isUnreadable(_ path: String) -> Bool {
+        guard let bytes = try? DurableFile.readAll(path) else { return true }
+        return (try? JSONDecoder().decode(StoreGeneration.self, from: Data(bytes))) == nil
     }
 
     /// Best effort: a marker that could not be written only checks less.

@@ -21,6 +21,8 @@ public struct StoreRepairReport: Sendable {
     /// The set-aside lines recorded processed purchases or granted users: the store stays closed until
     /// `store rebuild` (a sync would otherwise apply those purchases a second time).
     public var lostProcessed = false
+    /// The generation marker, written again because it could not be read; nil when it was fine.
+    public var rewroteMarker: String?
 
     public var repaired: Bool { quarantinePath != nil }
 }
@@ -40,6 +42,13 @@ extension ScriptStore {
         let (contents, damage) = JournalReader.scan(bytes, snapshotSequence: sequence, decoder: StoreJSON.decoder())
         var report = StoreRepairReport(journalPath: journalPath, keptLines: contents.lines.count, damagedLine: damage?.line,
                                        damage: damage?.message, quarantinePath: nil, lost: [])
+        // A garbled generation marker stops every load; what the files hold now is the best there is.
+        let markerPath = base + ".generation"
+        if FileManager.default.fileExists(atPath: markerPath), StoreGeneration.isUnreadable(markerPath) {
+            StoreGeneration.write(StoreGeneration(scriptId: scriptId, sequence: max(sequence, contents.lines.last?.seq ?? 0)),
+                                  to: markerPath)
+            report.rewroteMarker = markerPath
+        }
         guard contents.intactLength < bytes.count else { return report }
 
         let rest = Array(bytes[contents.intactLength...])

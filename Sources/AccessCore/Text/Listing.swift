@@ -46,10 +46,11 @@ public enum Listing {
 
     /// What `store repair` did, for a person: the damage, what was kept, where the rest went, what it held.
     public static func repair(_ r: StoreRepairReport) -> [String] {
+        let marker = r.rewroteMarker.map { [record(["rewritten", $0, "the unreadable generation marker, from what the files hold"])] } ?? []
         guard let quarantine = r.quarantinePath else {
-            return [record(["intact", r.journalPath, "\(r.keptLines) lines, nothing to repair"])]
+            return marker + [record(["intact", r.journalPath, "\(r.keptLines) lines, nothing to repair"])]
         }
-        var lines = [record(["repaired", r.journalPath, "kept \(r.keptLines) lines",
+        var lines = marker + [record(["repaired", r.journalPath, "kept \(r.keptLines) lines",
                              r.damagedLine.map { "line \($0): \(r.damage ?? "damaged")" } ?? "torn final line"]),
                      record(["set-aside", quarantine, "\(r.lost.count) lines no longer in master data"])]
         lines += r.lost.map { record(["lost", $0]) }
