@@ -59,7 +59,16 @@ public struct UserStory: Codable, Sendable, Equatable {
                               transactionId: e.fields["transaction"] ?? e.fields["review"], detail: e.message))
         }
         guard user != nil || !review.isEmpty || !retry.isEmpty || !lines.isEmpty else { return nil }
-        lines.sort { $0.at < $1.at }
+        // History keeps whole seconds (`AccessActions.now`), events milliseconds: within one second the
+        // log's events (a purchase's review, its mail) go first, history keeps its own order.
+        let historyCount = user?.history.count ?? 0
+        lines = lines.enumerated().sorted { a, b in
+            let sa = a.element.at.timeIntervalSince1970.rounded(.down), sb = b.element.at.timeIntervalSince1970.rounded(.down)
+            if sa != sb { return sa < sb }
+            let ha = a.offset < historyCount, hb = b.offset < historyCount
+            if ha != hb { return hb }
+            return ha ? a.offset < b.offset : (a.element.at, a.offset) < (b.element.at, b.offset)
+        }.map(\.element)
 
         let fixLink: String
         if let used = lines.last(where: { $0.kind == .fixLink && $0.actor == ActorName.customerViaLink }) {
