@@ -96,13 +96,13 @@ import Testing
 
     @Test func headerShowsLastAndNextSync() {
         var s = Fixture.state(size: Size(width: 160, height: 40))
-        #expect(s.screen.lines[0].contains("sync idle · no sync seen yet: press S · next: none scheduled (no daemon)"))
+        #expect(s.screen.lines[0].contains("sync idle · no sync seen yet: press S · next: none"))
         var sum = SyncSummary(dryRun: false)
         sum.granted = 2; sum.review = 1
         _ = ConsoleReducer.reduce(&s, .core([.runDone(run: "r1", kind: .sync, sum)]))
-        #expect(s.lastSync?.result == "done +2, 1 to review")
+        #expect(s.lastSync?.result == "ok +2")
         #expect(s.screen.lines[0].contains("last "), "\(s.screen.lines[0])")
-        #expect(s.screen.lines[0].contains("done +2, 1 to review"))
+        #expect(s.screen.lines[0].contains("sync idle · last 0s ago ok +2 · next: none"), "\(s.screen.lines[0])")
     }
 
     @Test func anEmptyScriptSaysWhatToPress() {

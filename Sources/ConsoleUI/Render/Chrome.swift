@@ -57,15 +57,15 @@ extension ConsoleRenderer {
     static func lastSyncText(_ s: ConsoleState) -> String {
         var last = s.lastSync
         if let run = s.daemon?.lastRun, let end = run.finishedAt, end > (last?.at ?? .distantPast) {
-            last = LastSync(at: end, result: run.outcome?.rawValue ?? "ended", ok: run.outcome == .done)
+            last = LastSync(at: end, result: run.outcome == .done ? "ok" : run.outcome?.rawValue ?? "ended", ok: run.outcome == .done)
         }
         guard let last else { return s.readOnly ? "no sync seen yet" : "no sync seen yet: press S" }
-        return "last \(Formats.duration(s.now.timeIntervalSince(last.at))) ago: \(last.result)"
+        return "last \(Formats.duration(s.now.timeIntervalSince(last.at))) ago \(last.result)"
     }
 
     /// The daemon's next run, or that none is scheduled (this console syncs only on S).
     static func nextSyncText(_ s: ConsoleState) -> String {
-        guard let next = s.daemon?.nextRunAt else { return "next: none scheduled (no daemon)" }
+        guard let next = s.daemon?.nextRunAt else { return "next: none" }
         return "next in \(Formats.duration(max(0, next.timeIntervalSince(s.now))))"
     }
 

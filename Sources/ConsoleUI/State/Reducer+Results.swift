@@ -162,8 +162,8 @@ extension LastSync {
     init(_ e: AccessEvent, _ sum: SyncSummary) {
         at = e.time
         ok = !sum.stale && sum.failed == 0
-        var text = sum.stale ? "stopped, session stale" : sum.failed > 0 ? "\(sum.failed) failed" : "done +\(sum.granted + sum.extended)"
-        if sum.review > 0 { text += ", \(sum.review) to review" }
+        // Short: the header is narrow, and the Review and Retry panes count what waits.
+        var text = sum.stale ? "stopped, session stale" : sum.failed > 0 ? "\(sum.failed) failed" : "ok +\(sum.granted + sum.extended)"
         if sum.dryRun { text += " (dry)" }
         result = text
     }
