@@ -99,10 +99,12 @@ import Testing
         #expect(s.screen.lines[0].contains("sync idle · no sync seen yet: press S · next: none"))
         var sum = SyncSummary(dryRun: false)
         sum.granted = 2; sum.review = 1
-        _ = ConsoleReducer.reduce(&s, .core([.runDone(run: "r1", kind: .sync, sum)]))
+        var done = AccessEvent.runDone(run: "r1", kind: .sync, sum)
+        done.time = Fixture.now.addingTimeInterval(-240)
+        _ = ConsoleReducer.reduce(&s, .core([done]))
         #expect(s.lastSync?.result == "ok +2")
         #expect(s.screen.lines[0].contains("last "), "\(s.screen.lines[0])")
-        #expect(s.screen.lines[0].contains("sync idle · last 0s ago ok +2 · next: none"), "\(s.screen.lines[0])")
+        #expect(s.screen.lines[0].contains("sync idle · last 4m ago ok +2 · next: none"), "\(s.screen.lines[0])")
     }
 
     @Test func anEmptyScriptSaysWhatToPress() {
