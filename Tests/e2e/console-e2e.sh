@@ -246,6 +246,16 @@ check "review: status line says granted and resolved" wait_screen "granted Backt
 check "review: sandbox has the fixed name's access" wait_for sandbox 'access("BacktestBella") != null'
 check "review: the item left the queue" wait_gone "BacktestBela " 5
 
+# --- history --user: the CLI twin of the user detail ----------------------------------------------------
+"$BIN" history --config "$TMP/data/config.json" --user backtestbella > "$TMP/history.out" 2>&1; rc=$?
+check "history: exits 0 for a known customer (exit $rc)" test "$rc" -eq 0
+check "history: names the user and the script" grep -qF "BacktestBella on Alpha Trend Suite" "$TMP/history.out"
+check "history: the purchase's review and its mail, then the fix" sh -c "grep -q 'review.added' '$TMP/history.out' && grep -q 'mail.sent' '$TMP/history.out'"
+"$BIN" history --config "$TMP/data/config.json" --user BacktestBella --json > "$TMP/history.json" 2>/dev/null
+check "history --json: lines with actors" jq -e '.[0].lines | length > 0 and all(.[]; has("actor"))' "$TMP/history.json"
+"$BIN" history --config "$TMP/data/config.json" --user nobody_at_all > /dev/null 2>&1; rc=$?
+check "history: an unknown customer exits 2 (exit $rc)" test "$rc" -eq 2
+
 # --- dry run never lies: d pressed while a sync runs, then a write does what the header says ----------
 # Ten rounds of S, then d 0.1-0.2 s later (as a quick hand would). Once idle, the header's mode is read
 # and an extension sent: the sandbox must see a write exactly when the header said LIVE.
