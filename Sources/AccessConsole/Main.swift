@@ -57,7 +57,7 @@ struct AccessConsoleCommand: AsyncParsableCommand {
             ConsoleCommand.self, DemoCommand.self, SyncCommand.self, DaemonCommand.self, BatchGrantCommand.self, ExportCommand.self,
             ValidateCommand.self, GrantCommand.self, ExtendCommand.self, RevokeCommand.self, ResyncCommand.self,
             QueueCommand.self, ReviewCommand.self, CookiesCommand.self, ConfigCommand.self, StoreCommand.self,
-            SandboxCommand.self, BenchCommand.self, KeysCommand.self,
+            SandboxCommand.self, BenchCommand.self, KeysCommand.self, HistoryCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )

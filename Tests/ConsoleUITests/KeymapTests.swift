@@ -33,10 +33,10 @@ import Testing
     }
 
     @Test func rebindingFromConfig() throws {
-        let km = try Keymap.standard.rebinding(["grant": "G", "down": "n"])
+        let km = try Keymap.standard.rebinding(["grant": "G", "down": "J"])
         #expect(km.binding(for: .char("G"), in: .users)?.action == .grant)
         #expect(km.binding(for: .char("g"), in: .users) == nil)
-        #expect(km.keys(for: .down) == [.char("n")])
+        #expect(km.keys(for: .down) == [.char("J")])
         #expect(km.conflicts().isEmpty)
     }
 

@@ -55,7 +55,7 @@ import Testing
         #expect(Fixture.press(&s, [.enter]).isEmpty)
         guard case .termPicker(let t) = s.modal else { Issue.record("no term picker"); return }
         #expect(t.target == .grant(script: "PUB;alpha", user: "NewUser"))
-        let effects = Fixture.press(&s, [.down, .enter])   // 1M -> 3M
+        let effects = Fixture.press(&s, [.down, .down, .down, .enter])   // nothing -> 7D -> 1M -> 3M
         #expect(effects == [.grant(script: "PUB;alpha", user: "NewUser", term: .months(3))])
         #expect(s.inFlight.count == 1)
         #expect(s.screen.lines[22].contains("grant NewUser 3M"))
@@ -68,9 +68,10 @@ import Testing
     @Test func typedTermAndBadTerm() {
         var s = Fixture.state()
         Fixture.press(&s, [.char("e")])
-        Fixture.press(&s, Array(repeating: .down, count: 5) + [.enter])   // "type a term…"
         #expect(Fixture.press(&s, Fixture.type("2X") + [.enter]).isEmpty)
-        #expect(s.status?.isError == true)
+        guard case .termPicker(let t) = s.modal else { Issue.record("the picker should stay open"); return }
+        #expect(t.error?.contains("not a term") == true)
+        #expect(s.screen.contains("\"2X\" is not a term"))
         let e = Fixture.press(&s, [.backspace, .backspace] + Fixture.type("2W") + [.enter])
         #expect(e == [.extend(script: "PUB;alpha", users: ["Alice"], term: .days(14))])
     }
@@ -185,6 +186,7 @@ import Testing
         _ = ConsoleReducer.reduce(&s, .result(.resyncPreview(script: "PUB;alpha"), .resyncDiff(diff)))
         #expect(s.screen.contains("Resync Alpha Trend: 2 differences"))
         #expect(s.screen.contains("missing on TradingView: Alice"))
+        #expect(s.screen.contains("-> grant on TradingView until 2025-06-15 (master data wins)"))
         #expect(s.screen.contains("unknown locally: ghost"))
         #expect(Fixture.press(&s, [.right, .enter]) == [.resyncApply(script: "PUB;alpha")])
         _ = ConsoleReducer.reduce(&s, .result(.resyncPreview(script: "PUB;alpha"), .resyncDiff(ResyncDiff(script: "PUB;alpha", rows: []))))

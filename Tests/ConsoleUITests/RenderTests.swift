@@ -110,7 +110,7 @@ import Testing
         Fixture.press(&s, [.escape, .char("e")])
         #expect(s.screen.contains("Extend Alice"))
         #expect(s.screen.contains("lifetime"))
-        #expect(s.screen.contains("type a term…"))
+        #expect(s.screen.contains("Term:"))
         Fixture.press(&s, [.escape, .char("v")])
         #expect(s.screen.contains("Validate a TradingView username"))
         Fixture.press(&s, [.escape, .char("?")])
@@ -131,7 +131,7 @@ import Testing
         #expect(text.contains("dry-run on/off"))
         var small = Fixture.state()
         Fixture.press(&small, [.char("?"), .pageDown, .pageDown])
-        #expect(small.modal == .help(scroll: 20))
+        #expect(small.modal == .help(HelpView(scroll: 20)))
         #expect(small.screen.contains("Help"))
     }
 

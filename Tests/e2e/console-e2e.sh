@@ -62,7 +62,7 @@ wait_for() { poll 10 "$@"; }
 pass() { PASSED=$((PASSED + 1)); echo "ok   - $1"; }
 fail() {
     FAILED=$((FAILED + 1)); echo "FAIL - $1"
-    echo "------ screen ------"; screen | sed 's/[[:space:]]*$//' | grep -v '^$' | head -40; echo "--------------------"
+    echo "------ screen ------"; screen | sed 's/[[:space:]]*$//' | grep -v '^$' | tail -40; echo "--------------------"
     if screen | grep -q CONSOLE-EXITED || [ "$(now_ns)" -ge "$BUDGET_END" ]; then
         echo "console-e2e: stopping early (the console exited or the time budget is spent)"
         head -20 "$TMP/stderr" 2>/dev/null
@@ -87,7 +87,7 @@ more_writes() { [ "$(writes_for "$1")" -gt "$2" ]; }
 # Puts the Users pane on exactly one user.
 select_user() {
     keys 2; keys /; keys C-u; text "$1"; keys Enter
-    wait_screen "1 of 1" 5
+    wait_regex "Users · .* · 1 of [0-9]+" 5
 }
 
 cd "$TMP"   # the demo carries its own config: it must work outside the repository
@@ -106,6 +106,8 @@ tmux -L "$SOCK" new-session -d -s "$SESSION" -x 120 -y 40 \
 check "first frame shows the demo scripts" wait_screen "Alpha Trend Suite" 30
 check "first frame: the demo session is tested and valid" wait_screen "session ✓ valid" 5
 BASE=$(jq -r '.tradingview.base_url // empty' "$TMP/data/config.json" 2>/dev/null)
+check "first frame: says what to press (S to sync)" wait_screen "press S to sync purchases" 5
+check "first frame: the header says no sync yet" wait_screen "no sync seen yet: press S" 5
 check "sandbox answers on its free port (${BASE:-none})" wait_for state >/dev/null
 if [ "$FAILED" -gt 0 ]; then
     head -20 "$TMP/stderr" 2>/dev/null
@@ -123,8 +125,13 @@ check "other process: its validate ran" grep -qx DogeDave "$TMP/other.out"
 check "other process: its event shows in the Log pane" wait_screen "DogeDave" 5
 
 # --- grant ------------------------------------------------------------------------------------------
-keys g; text "$NEW_USER"; keys Enter          # term picker starts on 1M
+keys g; text "$NEW_USER"; keys Enter
 wait_screen "Grant $NEW_USER" 5
+keys Enter                                    # the picker opens on nothing: Enter writes nothing
+check "grant: the term picker opens on nothing, Enter asks for a term" wait_screen "choose a term with j/k" 5
+check "grant: nothing was written" sandbox "access(\"$NEW_USER\") == null"
+text "1M"
+check "grant: a typed term shows none -> the new expiry" wait_regex "$NEW_USER +none -> 20[0-9-]+" 5
 keys Enter
 check "grant: status line says granted 1M" wait_screen "granted 1M to $NEW_USER on Alpha Trend Suite"
 check "grant: sandbox has the access" wait_for sandbox "access(\"$NEW_USER\") != null and access(\"$NEW_USER\").expiration != null"
@@ -134,7 +141,11 @@ GRANTED=$(expiration "$NEW_USER")
 # --- extend -----------------------------------------------------------------------------------------
 check "extend: user is listed in the Users pane" select_user "$NEW_USER"
 keys e; wait_screen "Extend $NEW_USER" 5
-keys Down Down; keys Enter                     # 1M -> 3M -> 6M
+keys k k k                                     # up from nothing: 7D, and k at the top does not wrap
+check "extend: k at the top stays on 7D (no wrap)" wait_regex "▶ 7D" 5
+keys End k k                                   # lifetime -> 1Y -> 6M
+check "extend: End then k k lands on 6M, with current -> new" wait_regex "$NEW_USER +20[0-9-]+ -> 20[0-9-]+" 5
+keys Enter
 check "extend: status line says extended by 6M" wait_screen "extended $NEW_USER by 6M on Alpha Trend Suite"
 check "extend: sandbox expiration moved later" wait_for sandbox "access(\"$NEW_USER\") != null and access(\"$NEW_USER\").expiration > \"$GRANTED\""
 
@@ -151,7 +162,7 @@ check "revoke: sandbox removed the access" wait_for sandbox "access(\"$NEW_USER\
 # --- dry run: a grant is logged, not sent ------------------------------------------------------------
 keys d
 check "dry run: header says DRY RUN" wait_screen "DRY RUN" 5
-keys g; text "$NEW_USER"; keys Enter; wait_screen "Grant $NEW_USER" 5; keys Enter
+keys g; text "$NEW_USER"; keys Enter; wait_screen "Grant $NEW_USER" 5; text "1M"; keys Enter
 check "dry run: status line says would grant" wait_screen "dry run: would grant 1M to $NEW_USER"
 check "dry run: sandbox unchanged" sandbox "access(\"$NEW_USER\") == null"
 keys d
@@ -161,6 +172,53 @@ check "dry run: off again" wait_screen "LIVE" 5
 keys S
 check "sync: status line reports the run" wait_screen "sync done:" 20
 check "sync: sandbox got the buyers' grants" sandbox 'access("IchimokuIvy") != null and access("BacktestBella") == null'
+
+# --- header: the last sync and the next ---------------------------------------------------------------
+check "header: last sync, when and how it ended" wait_regex "sync idle · last [0-9]+[smh] ago ok \\+[0-9]+" 5
+check "header: the next sync (none scheduled without a daemon)" wait_screen "· next: none" 5
+
+# --- user detail: a purchase and its writes ------------------------------------------------------------
+check "detail: IchimokuIvy is listed" select_user IchimokuIvy
+keys Enter
+check "detail: opens on the user with what they hold" wait_regex "Holds now: 20[0-9-]+" 5
+check "detail: the purchase's grant, by sync, with its purchase id" wait_regex "grant +sync +ok +20[0-9-]+ +[A-Za-z0-9-]+" 10
+keys Escape; wait_gone "Holds now:" 5
+
+# --- : history and Tab completion -------------------------------------------------------------------
+keys Escape                                   # Esc clears the kept filter
+check "Esc clears the kept filter" wait_gone "1 of " 5
+keys :; text "user Ichi"; keys Tab
+check "command: Tab completes a user" wait_screen ": user IchimokuIvy" 5
+keys Enter
+check "command: :user opens the detail" wait_regex "Holds now: 20[0-9-]+" 5
+keys Escape; wait_gone "Holds now:" 5
+keys :; keys Up
+check "command: Up recalls the last line" wait_screen ": user IchimokuIvy" 5
+keys Escape
+
+# --- n/N search -------------------------------------------------------------------------------------
+keys 2; keys n; text "ichimoku"; keys Enter
+check "search: n finds the user without hiding the others" wait_screen "found IchimokuIvy for \"ichimoku\"" 5
+keys n
+check "search: n again wraps to the same single match" wait_screen "wrapped to the top" 5
+keys Escape                                   # clears the search
+
+# --- a bulk extend lists its users with the preview before anything is written -------------------------
+keys Home; keys Space Space
+check "bulk: two users marked" wait_screen "2 marked" 5
+BULK_BEFORE=$(sandbox_value '.writes | length')
+keys e; text "1M"; keys Enter
+check "bulk: Enter asks first, listing each user with current -> new" wait_regex "Extend 2 users by 1M" 5
+check "bulk: the preview lines show an arrow per user" sh -c "[ \$(tmux -L '$SOCK' capture-pane -p -t '$SESSION' | grep -cE ' -> 20[0-9-]+') -ge 2 ]"
+keys Enter                                    # focus starts on Cancel
+check "bulk: Cancel wrote nothing" sh -c "[ \"\$(curl -sf '$BASE/__sandbox/state' | jq '.writes | length')\" = '$BULK_BEFORE' ]"
+keys Escape                                   # clears the marks
+
+# --- ? stays in the footer at 80 columns ----------------------------------------------------------------
+tmux -L "$SOCK" resize-window -t "$SESSION" -x 80 -y 24 2>/dev/null || tmux -L "$SOCK" resize-pane -t "$SESSION" -x 80 -y 24
+check "80 columns: the footer still offers ? help" poll 5 sh -c "tmux -L '$SOCK' capture-pane -p -t '$SESSION' | grep -v '^ *\$' | tail -1 | grep -qF '? help'"
+tmux -L "$SOCK" resize-window -t "$SESSION" -x 120 -y 40 2>/dev/null || tmux -L "$SOCK" resize-pane -t "$SESSION" -x 120 -y 40
+wait_screen "Alpha Trend Suite" 5
 
 # --- resync -----------------------------------------------------------------------------------------
 # Drift: someone removes IchimokuIvy on TradingView by hand.
@@ -184,10 +242,20 @@ for _ in $(seq 1 12); do
     keys j
 done
 check "review: the mistyped BacktestBela is in the queue" test "$found" = yes
-keys BSpace; text "la"; keys Enter            # BacktestBela -> BacktestBella
+keys Left; text "l"; keys Enter               # the suggestion is selected: Left edits it, BacktestBela -> BacktestBella
 check "review: status line says granted and resolved" wait_screen "granted BacktestBella on Alpha Trend Suite"
 check "review: sandbox has the fixed name's access" wait_for sandbox 'access("BacktestBella") != null'
 check "review: the item left the queue" wait_gone "BacktestBela " 5
+
+# --- history --user: the CLI twin of the user detail ----------------------------------------------------
+"$BIN" history --config "$TMP/data/config.json" --user backtestbella > "$TMP/history.out" 2>&1; rc=$?
+check "history: exits 0 for a known customer (exit $rc)" test "$rc" -eq 0
+check "history: names the user and the script" grep -qF "BacktestBella on Alpha Trend Suite" "$TMP/history.out"
+check "history: the purchase's review and its mail, then the fix" sh -c "grep -q 'review.added' '$TMP/history.out' && grep -q 'mail.sent' '$TMP/history.out'"
+"$BIN" history --config "$TMP/data/config.json" --user BacktestBella --json > "$TMP/history.json" 2>/dev/null
+check "history --json: lines with actors" jq -e '.[0].lines | length > 0 and all(.[]; has("actor"))' "$TMP/history.json"
+"$BIN" history --config "$TMP/data/config.json" --user nobody_at_all > /dev/null 2>&1; rc=$?
+check "history: an unknown customer exits 2 (exit $rc)" test "$rc" -eq 2
 
 # --- dry run never lies: d pressed while a sync runs, then a write does what the header says ----------
 # Ten rounds of S, then d 0.1-0.2 s later (as a quick hand would). Once idle, the header's mode is read

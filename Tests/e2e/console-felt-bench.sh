@@ -47,6 +47,8 @@ press /
 from=$(lines); for c in U s e r 1 2 3; do typed "$c"; done; for _ in 1 2 3 4 5 6 7; do press BSpace; done; section filter "$from"
 press Enter
 from=$(lines); for _ in $(seq 12); do press o; done; section sort "$from"
+# The user detail: Enter opens it from the index at once (the story fills in later, off the UI loop).
+for _ in $(seq 12); do from=$(lines); press Enter; section detail "$from"; press Escape; done
 
 pct() { # pct NAME P: the P-th percentile of NAME's milliseconds
   awk -v n="$1" '$1 == n { print $2 }' "$TRACE.keys" | sort -n | awk -v p="$2" '{ v[NR] = $1 } END { i = int((NR - 1) * p / 100) + 1; print v[i] }'
@@ -65,6 +67,8 @@ for what in move page filter; do
   row "key to screen, $what p95" "$(pct $what 95)" ms 20
 done
 row "key to screen, sort p95" "$(pct sort 95)" ms 30
+echo "| console ${USERS} users: key to screen, user detail p50 | $(pct detail 50) ms | | |"
+row "key to screen, user detail (Enter) p95" "$(pct detail 95)" ms 20
 
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 app=$(pgrep -P "$pid" -f access-console | head -1); app=${app:-$pid}

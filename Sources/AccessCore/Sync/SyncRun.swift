@@ -269,6 +269,10 @@ struct Run: Sendable {
                         fields: ["review": item.id])
         }
         guard outcome == .sent else { return }
+        // The customer's story (`history --user`) tells that the mail went: the review item forgets it once resolved.
+        events.emit(.info, .mailSent, script: session.scriptId, user: item.typedName,
+                    "invalid-username email sent to the customer for purchase \(item.transactionId)",
+                    fields: ["review": item.id, "transaction": item.transactionId])
         var updated = item
         updated.emailSentAt = now
         do { try session.commit([.putReview(updated)]) } catch {

@@ -40,7 +40,7 @@ extension ConsoleRenderer {
     static func syncText(_ s: ConsoleState, width: Int) -> String {
         guard let run = s.runs.shown else {
             if let pid = s.runs.lockHolder { return "sync running (pid \(pid))" }
-            return "sync idle"
+            return fitParts(["sync idle", lastSyncText(s), nextSyncText(s)], width: width)
         }
         let p = run.progress
         let barWidth = max(4, min(20, width - 50))
@@ -50,6 +50,34 @@ extension ConsoleRenderer {
         if let r = p.ratePerMinute { t += " \(Int(r.rounded()))/min" }
         if run.pid != ProcessInfo.processInfo.processIdentifier { t += " (pid \(run.pid))" }
         return t
+    }
+
+    /// When the last sync ended and how: this console's, another process's (from the log) or the
+    /// daemon's last run, whichever is newest.
+    static func lastSyncText(_ s: ConsoleState) -> String {
+        var last = s.lastSync
+        if let run = s.daemon?.lastRun, let end = run.finishedAt, end > (last?.at ?? .distantPast) {
+            last = LastSync(at: end, result: run.outcome == .done ? "ok" : run.outcome?.rawValue ?? "ended", ok: run.outcome == .done)
+        }
+        guard let last else { return s.readOnly ? "no sync seen yet" : "no sync seen yet: press S" }
+        return "last \(Formats.duration(s.now.timeIntervalSince(last.at))) ago \(last.result)"
+    }
+
+    /// The daemon's next run, or that none is scheduled (this console syncs only on S).
+    static func nextSyncText(_ s: ConsoleState) -> String {
+        guard let next = s.daemon?.nextRunAt else { return "next: none" }
+        return "next in \(Formats.duration(max(0, next.timeIntervalSince(s.now))))"
+    }
+
+    /// As many of `parts` as fit in `width`, joined by " · ".
+    static func fitParts(_ parts: [String], width: Int) -> String {
+        var out = ""
+        for p in parts {
+            let next = out.isEmpty ? p : out + " · " + p
+            if !out.isEmpty, CharWidth.of(next) > width { break }
+            out = next
+        }
+        return out
     }
 
     static func drawStatus(_ screen: inout Screen, _ s: ConsoleState, _ rect: Rect) {
@@ -71,32 +99,43 @@ extension ConsoleRenderer {
         } else {
             let own = s.keymap.bindings.filter { $0.hint && $0.scope == .pane(s.focus) && ConsoleReducer.unavailable(s, $0.action) == nil }
             let global = s.keymap.bindings.filter { $0.hint && $0.scope == .global }
-            hints = (own + global).map { ($0.key.label, $0.help.components(separatedBy: " (").first ?? $0.help) }
+            hints = (own + global).map { ($0.key.label, $0.help.components(separatedBy: " (").first!.components(separatedBy: ": ").first!) }
                 + [("Tab/1-6", "panes"), (":", "command")]
         }
+        // `? help` always shows, at the right end: hints that do not fit before it are left out.
+        let helpKey = s.modal == nil ? s.keymap.keys(for: .help).first?.label : nil
+        let reserved = (helpKey.map { CharWidth.of($0) + 7 } ?? 0) + (s.readOnly ? 11 : 0)
         var x = 1
-        for (key, help) in hints {
+        for (key, help) in hints where !(s.modal == nil && key == helpKey) {
             let w = CharWidth.of(key) + CharWidth.of(help) + 3
-            if x + w > rect.width { break }
+            if x + w > rect.width - reserved { break }
             x = screen.put(key, x: x, y: rect.y, style: Style(bold: true, reverse: true))
             x = screen.put(" " + help + "  ", x: x, y: rect.y, style: .reverse)
         }
+        var right = rect.width
         if s.readOnly, rect.width > 12 {
-            screen.put(" read-only ", x: rect.width - 11, y: rect.y, style: Style(bold: true))
+            right -= 11
+            screen.put(" read-only ", x: right, y: rect.y, style: Style(bold: true))
+        }
+        if let helpKey, right - reserved > 0 || rect.width >= 20 {
+            let hx = right - CharWidth.of(helpKey) - 6
+            let after = screen.put(helpKey, x: hx, y: rect.y, style: Style(bold: true, reverse: true))
+            screen.put(" help ", x: after, y: rect.y, style: .reverse)
         }
     }
 
     static func modalHints(_ modal: Modal) -> [(String, String)] {
         switch modal {
-        case .help: return [("↑↓", "scroll"), ("Esc", "close")]
+        case .help: return [("type", "search"), ("↑↓", "scroll"), ("Esc", "clear / close")]
         case .filter: return [("type", "filter"), ("Enter", "keep"), ("Esc", "clear")]
-        case .command: return [("Enter", "run"), ("Esc", "cancel"), ("", "grant NAME 1M · script ID · quit")]
+        case .command: return [("Enter", "run"), ("Tab", "complete"), ("↑↓", "history"), ("Esc", "cancel"), ("", "grant NAME 1M · user NAME · script ID")]
         case .prompt: return [("Enter", "ok"), ("Esc", "cancel"), ("ctrl-u", "clear")]
-        case .termPicker: return [("↑↓", "choose"), ("Enter", "apply"), ("Esc", "cancel")]
+        case .termPicker: return [("j/k", "choose"), ("45D 2W 1Y", "type"), ("Enter", "apply"), ("Esc", "cancel")]
         case .confirm: return [("←→", "choose"), ("Enter", "press button"), ("Esc", "cancel")]
         case .typedConfirm: return [("type count", "confirm"), ("Enter", "ok"), ("Esc", "cancel")]
         case .cookies: return [("Tab", "next field"), ("Enter", "next / test and save"), ("Esc", "cancel")]
         case .logDetail: return [("Esc", "close")]
+        case .userDetail: return [("j/k", "scroll"), ("Esc", "close")]
         }
     }
 }

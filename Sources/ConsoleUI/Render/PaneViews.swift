@@ -50,10 +50,21 @@ enum PaneViews {
                                     TableColumn("Last action", width: 11, flex: 1, priority: 5)],
                           count: u.count, cursor: u.cursor, focused: focused,
                           sort: (u.sortColumn.rawValue, u.ascending))
+        if u.rows.isEmpty, s.snapshot != nil {
+            // An empty script (the demo's first screen): say what to press rather than show nothing.
+            let hint = s.readOnly ? ["No users in this script yet.", "A sync (access-console sync, or the daemon) fills it."]
+                : ["No users in this script yet.", "Press S to sync purchases from MemberPress,", "g to grant one by hand, ? for every key."]
+            let inner = rect.inner
+            for (i, line) in hint.prefix(max(0, inner.height - 1)).enumerated() {
+                screen.put(line, x: inner.x + 2, y: inner.y + 1 + i, width: inner.width - 3, style: i == 0 ? .bold : .plain)
+            }
+            return
+        }
         table.draw(&screen, rect.inner, marked: { u.row(at: $0).map(u.isMarked) ?? false }) { row, col in
             guard let r = u.row(at: row) else { return ("", .plain) }
-            let status = UserStatus.of(expiry: r.expiry, now: s.now)
+            let status = UserStatus.of(r, now: s.now)
             let tone: Style = switch status {
+            case .revoked: .dim
             case .expired: Style(fg: .red, bold: true)
             case .expiring: Style(fg: .yellow, bold: true)
             case .lifetime: Style(fg: .cyan)
@@ -63,7 +74,9 @@ enum PaneViews {
             case .username: return (r.username, .plain)
             case .email: return (r.email, .plain)
             case .expiry: return (r.expiry.map(Formats.day) ?? "lifetime", tone)
-            case .daysLeft: return (r.expiry.map { String(Formats.daysLeft($0, now: s.now)) } ?? "∞", tone)
+            case .daysLeft:
+                if status == .revoked { return ("—", tone) }
+                return (r.expiry.map { String(Formats.daysLeft($0, now: s.now)) } ?? "∞", tone)
             case .status: return (status.label, tone)
             case .lastAction:
                 let when = r.lastActionAt.map { " " + Formats.duration(s.now.timeIntervalSince($0)) } ?? ""
@@ -80,7 +93,8 @@ enum PaneViews {
                                     TableColumn("Email", width: 12, flex: 2, priority: 8),
                                     TableColumn("Txn", width: 8, priority: 6),
                                     TableColumn("Script", width: 8, flex: 1, priority: 14),
-                                    TableColumn("Age", width: 4, alignRight: true, priority: 12)],
+                                    TableColumn("Age", width: 4, alignRight: true, priority: 12),
+                                    TableColumn("Mailed", width: 6, alignRight: true, priority: 11)],
                           count: rows.count, cursor: s.reviewCursor, focused: focused)
         table.draw(&screen, rect.inner) { row, col in
             let r = rows[row]
@@ -92,7 +106,9 @@ enum PaneViews {
             case 2: return (r.item.email, .plain)
             case 3: return (r.item.transactionId, .dim)
             case 4: return (ConsoleReducer.scriptName(s, r.script), .dim)
-            default: return (Formats.duration(s.now.timeIntervalSince(r.item.createdAt)), .plain)
+            case 5: return (Formats.duration(s.now.timeIntervalSince(r.item.createdAt)), .plain)
+            default:   // when the invalid-username mail last went out: m sends it again
+                return (r.item.emailSentAt.map { Formats.duration(s.now.timeIntervalSince($0)) } ?? "never", .dim)
             }
         }
     }
@@ -137,6 +153,7 @@ enum PaneViews {
         } else {
             lines.append(("Not checked yet (t tests)", .dim))
         }
+        if info.status == .stale { lines.insert(("Press u for new cookies", Style(fg: .red, bold: true)), at: 1) }
         lines.append((info.cookiesSavedAt.map { "Cookies \(Formats.duration(s.now.timeIntervalSince($0))) old" } ?? "No cookies saved (u)", .plain))
         if let d = s.daemon { lines += daemonLines(d, now: s.now) }
         for (i, (text, style)) in lines.prefix(inner.height).enumerated() {

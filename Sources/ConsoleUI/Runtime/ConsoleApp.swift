@@ -5,6 +5,9 @@ import Foundation
 public enum ConsoleApp {
     public static func run(services: any ConsoleServices, options: ConsoleOptions = ConsoleOptions()) async throws {
         // Keymap problems (bad console.keys) surface here, before curses takes the screen.
+        var detected = options
+        detected.clipboard = ClipboardSupport.detect()
+        let options = detected
         let state = try ConsoleState(options: options)
         let inbox = Inbox()
         let stream = services.events()

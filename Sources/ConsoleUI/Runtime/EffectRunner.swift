@@ -29,6 +29,7 @@ struct EffectRunner: Sendable {
                 return .message("email for review \(id) sent again")
             case .testSession: return .session(try await services.testSession())
             case .setCookies(let id, let sign): return .session(try await services.setCookies(sessionid: id, sessionidSign: sign))
+            case .userStory(let s, let u): return .story(try await services.userStory(script: s, username: u))
             case .copyToClipboard, .quit: return .message("")
             }
         } catch {

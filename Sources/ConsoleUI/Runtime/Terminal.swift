@@ -22,6 +22,8 @@ final class Terminal {
     private var ended = false
     /// Keys decoded ahead (Esc and the key typed right after it), handed out before reading more.
     private var pending: [Key] = []
+    /// A resize read while decoding an escape sequence, given back by the next `read`.
+    private var resizePending = false
 
     init(color wanted: Bool, stderrPath: String) throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
@@ -49,6 +51,7 @@ final class Terminal {
 
     /// Waits up to the key timeout (or not at all when `wait` is false) for one key.
     func read(wait: Bool = true) -> TerminalInput? {
+        if resizePending { resizePending = false; return .resize }
         if !pending.isEmpty { return .key(pending.removeFirst()) }
         if !wait { cnc_set_timeout(0) }
         defer { if !wait { cnc_set_timeout(Self.keyTimeoutMs) } }
@@ -72,7 +75,10 @@ final class Terminal {
         var tail: [UInt32] = []
         while tail.count < 16, !EscapeSequence.isComplete(tail) {
             var value: UInt32 = 0
-            guard Int(cnc_read_key(&value)) == Int(CNC_KEY_CHAR) else { break }
+            let kind = Int(cnc_read_key(&value))
+            // A resize right after Esc (a window resized as Esc is pressed) must not be lost with the tail.
+            if kind == Int(CNC_KEY_RESIZE) { resizePending = true; break }
+            guard kind == Int(CNC_KEY_CHAR) else { break }
             tail.append(value)
         }
         return EscapeSequence.decode(tail)
@@ -81,7 +87,7 @@ final class Terminal {
     /// Blocks until the terminal has input (or a resize signal arrives), `fd` is readable, or the
     /// timeout passes. Keys decoded ahead count as input.
     func waitForInput(timeoutMs: Int32, orReadable fd: Int32) {
-        guard pending.isEmpty else { return }
+        guard pending.isEmpty, !resizePending else { return }
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
         _ = poll(&fds, 2, max(0, timeoutMs))
     }

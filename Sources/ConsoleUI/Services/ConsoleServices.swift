@@ -33,6 +33,9 @@ public protocol ConsoleServices: Sendable {
     func testSession() async throws -> SessionStatusInfo
     /// Tests the cookies against TradingView and saves them only when they work.
     func setCookies(sessionid: String, sessionidSign: String) async throws -> SessionStatusInfo
+    /// One customer's story on a script (the user detail), read from master data and the event log
+    /// (nil: nothing knows them). Off the UI loop: it reads the script's full file.
+    func userStory(script: String, username: String) async throws -> UserStory?
     /// Live events of this process and of others (tailed log file). Called once per console run.
     func events() -> AsyncStream<AccessEvent>
 }

@@ -126,6 +126,10 @@ public final class RuntimeServices: ConsoleServices {
         return RuntimeSummaries.session(try await runtime.session.set(sessionid: sessionid, sessionidSign: sessionidSign))
     }
 
+    public func userStory(script: String, username: String) async throws -> UserStory? {
+        runtime.userStories(username: username, script: script).first
+    }
+
     /// This process's events live, other processes' from the log file, after the last 200 lines of it.
     public func events() -> AsyncStream<AccessEvent> {
         let live = runtime.events.subscribe()

@@ -14,6 +14,8 @@ public struct ConsoleOptions: Sendable {
     /// `ACCESS_CONSOLE_TRACE`: a file that gets one line per flushed frame that followed input (how long
     /// from the key to the flush) and the time to the first frame with data: what `make bench` reads.
     public var tracePath: String? = ProcessInfo.processInfo.environment["ACCESS_CONSOLE_TRACE"]
+    /// Whether an OSC 52 copy can reach a clipboard (see `ClipboardSupport.detect`).
+    public var clipboard: ClipboardSupport = .osc52
 
     public init(readOnly: Bool = false, color: Bool = ProcessInfo.processInfo.environment["NO_COLOR"] == nil,
                 keyOverrides: [String: String] = [:], logCapacity: Int = 10_000, stderrPath: String = "/dev/null") {
@@ -28,6 +30,14 @@ public struct StatusMessage: Sendable, Equatable {
     /// When it was set: a status line is news, and old news goes after `lifetime` seconds.
     public var at: Date
     public static let lifetime: TimeInterval = 10
+}
+
+/// How the last sync ended, for the header.
+public struct LastSync: Sendable, Equatable {
+    public var at: Date
+    /// "done", "failed", "done, 3 to review", ...
+    public var result: String
+    public var ok: Bool
 }
 
 /// One row of the review pane (all scripts' queues together).
@@ -77,6 +87,15 @@ public struct ConsoleState: Sendable, Equatable {
     /// This process, to tell its own events (its writes reload when they answer) from others'.
     public var ownPid: Int32 = ProcessInfo.processInfo.processIdentifier
     public var quitRequested = false
+    /// `:` lines run, oldest first (Up walks back through them).
+    public var commandHistory: [String] = []
+    /// The Users pane's search (`n`/`N` jump between matches; unlike the filter it hides nothing).
+    public var search = ""
+    /// The last sync run seen end (this console's, another process's, or the daemon's last run).
+    public var lastSync: LastSync?
+    /// Ctrl-L was pressed: the reload that answers says so.
+    public var reloadAsked = false
+    public var clipboard: ClipboardSupport = .osc52
     /// Users expiring within 7 days, per script: counted when data arrives and once a minute, never
     /// per frame (it is O(users)).
     public var expiringSoon: [String: Int] = [:]
@@ -91,6 +110,7 @@ public struct ConsoleState: Sendable, Equatable {
         fullKeymap = full
         keymap = options.readOnly ? full.readOnly() : full
         readOnly = options.readOnly
+        clipboard = options.clipboard
         log = LogState(capacity: options.logCapacity)
     }
 

@@ -24,6 +24,8 @@ public enum Effect: Sendable, Equatable, CustomStringConvertible {
     case resendReviewEmail(script: String, id: String)
     case testSession
     case setCookies(sessionid: String, sessionidSign: String)
+    /// A user's full story for the detail view (reads, writes nothing).
+    case userStory(script: String, user: String)
     /// OSC 52 clipboard copy, done by the terminal backend.
     case copyToClipboard(String)
     case quit
@@ -57,6 +59,7 @@ public enum Effect: Sendable, Equatable, CustomStringConvertible {
         case .resendReviewEmail(_, let id): return "resend email for \(id)"
         case .testSession: return "session test"
         case .setCookies: return "cookie update"
+        case .userStory(_, let u): return "history of \(u)"
         case .copyToClipboard: return "copy"
         case .quit: return "quit"
         }
@@ -73,6 +76,7 @@ public enum EffectOutcome: Sendable, Equatable {
     case session(SessionStatusInfo)
     case modes(ModeReport)
     case others(OtherProcesses)
+    case story(UserStory?)
     case failed(String)
 }
 

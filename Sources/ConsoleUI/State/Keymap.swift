@@ -1,15 +1,16 @@
 /// Everything a key can do. The raw value is the name used in help and in `console.keys` of config.json.
 public enum ConsoleAction: String, CaseIterable, Sendable, Hashable {
-    case quit, help, nextPane, prevPane, zoom, command, filter, refresh
+    case quit, help, nextPane, prevPane, zoom, command, filter, searchNext, searchPrevious, clear, refresh
     case focusScripts, focusUsers, focusReview, focusRetry, focusSession, focusLog
     case up, down, pageUp, pageDown, top, bottom
     case validate, grant, syncNow, dryRun, resync
     case selectScript
-    case extend, revoke, mark, clearMarks, copyUsername, copyEmail, sortNext, sortReverse
+    case userDetail
+    case extend, revoke, mark, copyUsername, copyEmail, sortNext, sortReverse
     case reviewFix, reviewResend, reviewDismiss
     case retryNow, retryDrop, retryAll
     case sessionTest, sessionUpdate
-    case logFollow, logLevel, logDetail
+    case logFollow, logLevel, logDetail, logProgress
 }
 
 /// Where a binding applies.
@@ -65,6 +66,9 @@ public struct Keymap: Sendable {
         KeyBinding(.char("z"), .global, .zoom, "zoom pane", hint: false),
         KeyBinding(.char(":"), .global, .command, "command line (:grant NAME 1M, :script ID, :quit)", hint: false),
         KeyBinding(.char("/"), .global, .filter, "filter as you type (Users, Log)"),
+        KeyBinding(.char("n"), .pane(.users), .searchNext, "search: next match (asks for the text first)"),
+        KeyBinding(.char("N"), .pane(.users), .searchPrevious, "search: previous match", hint: false),
+        KeyBinding(.escape, .global, .clear, "clear the kept filter, then the search, then the marks", hint: false),
         KeyBinding(.ctrl("l"), .global, .refresh, "reload data", hint: false),
         KeyBinding(.char("j"), .global, .down, "down", hint: false),
         KeyBinding(.down, .global, .down, "down", hint: false),
@@ -80,10 +84,10 @@ public struct Keymap: Sendable {
         KeyBinding(.char("S"), .global, .syncNow, "sync now", writes: true),
         KeyBinding(.char("d"), .global, .dryRun, "dry-run on/off"),
         KeyBinding(.enter, .pane(.scripts), .selectScript, "show users of script"),
+        KeyBinding(.enter, .pane(.users), .userDetail, "user detail: history, mails, queues"),
         KeyBinding(.char("e"), .pane(.users), .extend, "extend (marked or selected)", writes: true),
         KeyBinding(.char("r"), .pane(.users), .revoke, "revoke (marked or selected)", writes: true),
         KeyBinding(.char(" "), .pane(.users), .mark, "mark row and move down"),
-        KeyBinding(.escape, .pane(.users), .clearMarks, "clear marks", hint: false),
         KeyBinding(.char("y"), .pane(.users), .copyUsername, "copy username"),
         KeyBinding(.char("Y"), .pane(.users), .copyEmail, "copy email", hint: false),
         KeyBinding(.char("o"), .pane(.users), .sortNext, "sort by next column"),
@@ -99,6 +103,7 @@ public struct Keymap: Sendable {
         KeyBinding(.char("p"), .pane(.log), .logFollow, "pause / follow"),
         KeyBinding(.char("l"), .pane(.log), .logLevel, "minimum level"),
         KeyBinding(.enter, .pane(.log), .logDetail, "all fields of event"),
+        KeyBinding(.char("P"), .pane(.log), .logProgress, "show / hide sync.progress lines", hint: false),
     ])
 
     /// Bindings with every write removed: what a `--read-only` console offers.

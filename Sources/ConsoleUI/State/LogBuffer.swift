@@ -47,6 +47,8 @@ public struct LogState: Sendable, Equatable {
     public var buffer: LogBuffer
     public var minLevel: EventLevel = .debug
     public var filter = ""
+    /// sync.progress lines bury the real events: hidden unless asked for (the header shows progress).
+    public var showProgress = false
     /// nil = follow the newest matching event; otherwise the selected (bottom-most shown) event.
     public var selectedSeq: Int?
 
@@ -55,7 +57,8 @@ public struct LogState: Sendable, Equatable {
     public var following: Bool { selectedSeq == nil }
 
     public func matches(_ e: LogEntry) -> Bool {
-        e.event.level >= minLevel && (filter.isEmpty || e.search.contains(filter.lowercased()))
+        e.event.level >= minLevel && (showProgress || e.event.kind != .runProgress)
+            && (filter.isEmpty || e.search.contains(filter.lowercased()))
     }
 
     /// The newest matching sequence number at or before `seq`.

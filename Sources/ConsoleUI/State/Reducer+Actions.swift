@@ -10,7 +10,7 @@ extension ConsoleReducer {
             s.modal = .confirm(Confirm(title: "Quit?", lines: ["Still running: " + writes.map(\.description).joined(separator: ", "),
                                                                "Quitting now leaves them to finish or fail unseen."],
                                        confirmLabel: "Quit", effect: .quit))
-        case .help: s.modal = .help(scroll: 0)
+        case .help: s.modal = .help(HelpView())
         case .nextPane: s.focus = s.focus.next
         case .prevPane: s.focus = s.focus.previous
         case .focusScripts: s.focus = .scripts
@@ -20,14 +20,31 @@ extension ConsoleReducer {
         case .focusSession: s.focus = .session
         case .focusLog: s.focus = .log
         case .zoom: s.zoomed.toggle(); refit(&s)
-        case .command: s.modal = .command(TextField())
+        case .command: s.modal = .command(CommandLine())
+        case .searchNext, .searchPrevious:
+            guard !s.search.isEmpty else {
+                s.modal = .prompt(Prompt(title: "Search users (n next, N previous; the filter / hides the rest instead)",
+                                         label: "Find", field: TextField(), purpose: .search))
+                return []
+            }
+            findMatch(&s, forward: action == .searchNext)
+        case .clear:
+            if s.focus == .log, !s.log.filter.isEmpty { s.log.filter = ""; setInfo(&s, "log filter cleared"); return [] }
+            if !s.users.filter.isEmpty { setFilter(&s, .users, ""); setInfo(&s, "filter cleared: every user shows"); return [] }
+            if !s.search.isEmpty { s.search = ""; setInfo(&s, "search cleared"); return [] }
+            guard !s.users.marked.isEmpty else { return [] }
+            s.users.marked = []
+            setInfo(&s, "marks cleared")
         case .filter:
             switch s.focus {
             case .users: s.modal = .filter(.users)
             case .log: s.modal = .filter(.log)
             default: setInfo(&s, "/ filters the Users and Log panes: press 2 or 6 first")
             }
-        case .refresh: return [.loadOverview]
+        case .refresh:
+            s.reloadAsked = true
+            setInfo(&s, "reloading master data, session and modes…")
+            return [.loadOverview]
         case .up: move(&s, by: -1)
         case .down: move(&s, by: 1)
         case .pageUp: move(&s, by: -s.listHeight(s.focus))
@@ -37,7 +54,7 @@ extension ConsoleReducer {
         case .validate:
             let guess = s.focus == .review ? s.selectedReview?.item.typedName : s.users.selected?.username
             s.modal = .prompt(Prompt(title: "Validate a TradingView username", label: "Username",
-                                     field: TextField(guess ?? ""), purpose: .validate))
+                                     field: .prefilled(guess ?? ""), purpose: .validate))
         case .grant:
             guard let script = requireScript(&s) else { return [] }
             s.modal = .prompt(Prompt(title: "Grant access to \(scriptName(s, script))", label: "TradingView username",
@@ -59,12 +76,16 @@ extension ConsoleReducer {
         case .selectScript:
             selectScript(&s, index: s.scriptsCursor.selected)
             s.focus = .users
+        case .userDetail:
+            guard let script = requireScript(&s) else { return [] }
+            guard let row = s.users.selected else { setError(&s, "no user selected"); return [] }
+            return openUserDetail(&s, script: script, username: row.username)
         case .extend:
             guard let script = requireScript(&s) else { return [] }
             let targets = s.users.targets
             guard !targets.isEmpty else { setError(&s, "no user selected"); return [] }
             let who = targets.count == 1 ? targets[0] : "\(targets.count) marked users"
-            s.modal = .termPicker(TermPicker(title: "Extend \(who)", target: .extend(script: script, users: targets)))
+            openTermPicker(&s, title: "Extend \(who) on \(scriptName(s, script))", target: .extend(script: script, users: targets))
         case .revoke:
             guard let script = requireScript(&s) else { return [] }
             return revoke(&s, script: script, users: s.users.targets)
@@ -72,16 +93,19 @@ extension ConsoleReducer {
             s.users.toggleMark()
             move(&s, by: 1)
             setInfo(&s, "\(s.users.marked.count) marked: e extends, r revokes them all; Esc clears")
-        case .clearMarks:
-            guard !s.users.marked.isEmpty else { return [] }
-            s.users.marked = []
-            setInfo(&s, "marks cleared")
         case .copyUsername, .copyEmail:
             guard let row = s.users.selected else { setError(&s, "no user selected"); return [] }
             let text = action == .copyUsername ? row.username : row.email
             guard !text.isEmpty else { setError(&s, "\(row.username) has no email on record"); return [] }
-            setInfo(&s, "copied \(text) to the clipboard (OSC 52)")
-            return [.copyToClipboard(text)]
+            switch s.clipboard {
+            case .osc52:
+                setInfo(&s, "sent \(text) to the terminal's clipboard (OSC 52)")
+                return [.copyToClipboard(text)]
+            case .tmuxBlocks:
+                // tmux drops OSC 52 unless set-clipboard is on: claiming a copy would be a lie.
+                setInfo(&s, "tmux passes no clipboard on (tmux set -g set-clipboard on); the text: \(text)")
+                return []
+            }
         case .sortNext:
             let next = UserColumn(rawValue: (s.users.sortColumn.rawValue + 1) % UserColumn.allCases.count)!
             s.users.sort(by: next, ascending: true)
@@ -94,12 +118,26 @@ extension ConsoleReducer {
         case .reviewFix:
             guard let r = s.selectedReview else { setError(&s, "the review queue is empty"); return [] }
             let suggestion = Username.normalize(r.item.typedName) ?? r.item.typedName
+            // The dialog says what Enter writes: which script, which term (the purchase's), for whom.
             s.modal = .prompt(Prompt(title: "Fix username for \(r.item.email) (typed \"\(r.item.typedName)\")",
-                                     label: "TradingView username", field: TextField(suggestion),
-                                     purpose: .reviewFix(script: r.script, id: r.item.id)))
+                                     label: "TradingView username", field: .prefilled(suggestion),
+                                     purpose: .reviewFix(script: r.script, id: r.item.id),
+                                     lines: ["Grants \(r.item.term?.description ?? "the product's term") on \(scriptName(s, r.script)) (purchase \(r.item.transactionId))"
+                                             + (s.dryRun ? ", dry run: logged only" : ""),
+                                             "once TradingView confirms the name."]))
         case .reviewResend:
             guard let r = s.selectedReview else { setError(&s, "the review queue is empty"); return [] }
-            return [.resendReviewEmail(script: r.script, id: r.item.id)]
+            let effect = Effect.resendReviewEmail(script: r.script, id: r.item.id)
+            // A mail sent within the hour is probably still on its way: asking first avoids a flood.
+            if let sent = r.item.emailSentAt, s.now.timeIntervalSince(sent) < 3600 {
+                s.modal = .confirm(Confirm(title: "Send the mail again?",
+                                           lines: ["The invalid-username mail to \(r.item.email) went out \(Formats.duration(s.now.timeIntervalSince(sent))) ago.",
+                                                   "Send it again now?"],
+                                           confirmLabel: "Send again", effect: effect))
+                return []
+            }
+            setInfo(&s, "sending the mail to \(r.item.email) (last sent: " + (r.item.emailSentAt.map { Formats.duration(s.now.timeIntervalSince($0)) + " ago" } ?? "never") + ")…")
+            return [effect]
         case .reviewDismiss:
             guard let r = s.selectedReview else { setError(&s, "the review queue is empty"); return [] }
             s.modal = .prompt(Prompt(title: "Dismiss review \(r.item.id) (\(r.item.email))", label: "Reason",
@@ -128,6 +166,9 @@ extension ConsoleReducer {
         case .logDetail:
             guard let seq = s.log.anchor, let e = s.log.buffer[seq] else { return [] }
             s.modal = .logDetail(e.event)
+        case .logProgress:
+            s.log.showProgress.toggle()
+            setInfo(&s, s.log.showProgress ? "log shows sync.progress lines" : "log hides sync.progress lines (the header shows progress)")
         }
         return []
     }
@@ -148,6 +189,28 @@ extension ConsoleReducer {
         }
     }
 
+    /// Opens the detail at once with what the index holds (a key lookup, no scan of the users), and
+    /// asks the services for the story.
+    static func openUserDetail(_ s: inout ConsoleState, script: String, username: String) -> [Effect] {
+        let row = s.users.index.row(key: Username.key(username)).map { s.users.index.users[Int($0)] }
+        s.modal = .userDetail(UserDetail(script: script, username: row?.username ?? username, email: row?.email ?? "",
+                                         holds: s.users.accessState(of: username)))
+        return [.userStory(script: script, user: row?.username ?? username)]
+    }
+
+    /// Moves the Users cursor to the next (previous) match of the search, and says where it went.
+    static func findMatch(_ s: inout ConsoleState, forward: Bool) {
+        s.focus = .users
+        guard let (i, wrapped) = s.users.nextMatch(s.search, from: s.users.cursor.selected, forward: forward) else {
+            setError(&s, "no user matches \"\(s.search)\"" + (s.users.filter.isEmpty ? "" : " among the filtered ones (Esc clears the filter)"))
+            return
+        }
+        s.users.cursor.move(to: i, count: s.users.count, height: s.listHeight(.users))
+        let name = s.users.selected?.username ?? ""
+        setInfo(&s, "found \(name) for \"\(s.search)\"" + (wrapped ? (forward ? ", wrapped to the top" : ", wrapped to the bottom") : "")
+                + ": n next, N previous, Esc clears")
+    }
+
     static func revoke(_ s: inout ConsoleState, script: String, users: [String]) -> [Effect] {
         guard !users.isEmpty else { setError(&s, "no user selected"); return [] }
         let name = scriptName(s, script)
@@ -157,10 +220,11 @@ extension ConsoleReducer {
                                                "TradingView removes it at once\(s.dryRun ? " (dry run: logged only)" : "")."],
                                        confirmLabel: "Revoke", effect: .revoke(script: script, users: users)))
         } else {
+            // Every user is listed with what they hold now (↑↓ scroll): the count typed confirms this list.
+            let width = min(20, users.map { CharWidth.of($0) }.max() ?? 0)
+            let rows = users.map { Text.fit($0, width: width) + "  " + ExpiryPreview.label(s.users.accessState(of: $0)) + " -> removed" }
             s.modal = .typedConfirm(TypedConfirm(title: "Revoke \(users.count) users",
-                                                 lines: ["Revoke access to \(name) for \(users.count) users:",
-                                                         users.prefix(3).joined(separator: ", ") + (users.count > 3 ? ", …" : ""),
-                                                         "Type \(users.count) and press Enter to confirm, Esc to cancel."],
+                                                 lines: ["Type \(users.count) and press Enter to revoke access to \(name)\(s.dryRun ? " (dry run)" : "") for:"] + rows,
                                                  expected: String(users.count), effect: .revoke(script: script, users: users)))
         }
         return []

@@ -5,15 +5,20 @@ extension ConsoleReducer {
     static func handleModalKey(_ s: inout ConsoleState, _ key: Key) -> [Effect] {
         guard let modal = s.modal else { return [] }
         switch modal {
-        case .help(let scroll):
+        case .help(var h):
             switch key {
-            case .escape, .char("?"), .char("q"), .enter: s.modal = nil
-            case .down, .char("j"): s.modal = .help(scroll: scroll + 1)
-            case .up, .char("k"): s.modal = .help(scroll: max(0, scroll - 1))
-            case .pageDown, .char(" "): s.modal = .help(scroll: scroll + 10)
-            case .pageUp: s.modal = .help(scroll: max(0, scroll - 10))
-            default: break
+            case .escape where !h.query.text.isEmpty: h.query = TextField(); h.scroll = 0
+            case .escape, .enter: s.modal = nil; return []
+            case .char("?") where h.query.text.isEmpty: s.modal = nil; return []
+            case .down: h.scroll += 1
+            case .up: h.scroll = max(0, h.scroll - 1)
+            case .pageDown: h.scroll += 10
+            case .pageUp: h.scroll = max(0, h.scroll - 10)
+            default:
+                // Typing searches: the overlay keeps the lines that contain the text.
+                if h.query.handle(key) { h.scroll = 0 }
             }
+            s.modal = .help(h)
         case .filter(let target):
             switch key {
             case .enter, .down, .up, .tab: s.modal = nil
@@ -24,15 +29,41 @@ extension ConsoleReducer {
                 var field = TextField(target == .users ? s.users.filter : s.log.filter)
                 if field.handle(key) { setFilter(&s, target, field.text) }
             }
-        case .command(var field):
+        case .command(var line):
             switch key {
             case .escape: s.modal = nil
             case .enter:
                 s.modal = nil
-                return runCommand(&s, field.trimmed)
+                let text = line.field.trimmed
+                if !text.isEmpty, s.commandHistory.last != text {
+                    s.commandHistory.append(text)
+                    if s.commandHistory.count > 100 { s.commandHistory.removeFirst() }
+                }
+                return runCommand(&s, text)
+            case .up:
+                guard !s.commandHistory.isEmpty else { return [] }
+                if line.historyIndex == nil { line.draft = line.field.text }
+                let i = max(0, (line.historyIndex ?? s.commandHistory.count) - 1)
+                line.historyIndex = i
+                line.field = TextField(s.commandHistory[i])
+                s.modal = .command(line)
+            case .down:
+                guard let i = line.historyIndex else { return [] }
+                if i + 1 < s.commandHistory.count {
+                    line.historyIndex = i + 1
+                    line.field = TextField(s.commandHistory[i + 1])
+                } else {
+                    line.historyIndex = nil
+                    line.field = TextField(line.draft)
+                }
+                s.modal = .command(line)
+            case .tab:
+                complete(s, &line)
+                s.modal = .command(line)
             default:
-                _ = field.handle(key)
-                s.modal = .command(field)
+                _ = line.field.handle(key)
+                line.candidates = []
+                s.modal = .command(line)
             }
         case .prompt(var p):
             if p.pending != nil {
@@ -48,20 +79,7 @@ extension ConsoleReducer {
                 s.modal = .prompt(p)
             }
         case .termPicker(var t):
-            let count = TermPicker.presets.count + 1
-            switch key {
-            case .escape: s.modal = nil
-            case .down, .char("j"), .tab: t.selected = (t.selected + 1) % count; s.modal = .termPicker(t)
-            case .up, .char("k"), .backTab: t.selected = (t.selected + count - 1) % count; s.modal = .termPicker(t)
-            case .enter:
-                if t.selected < TermPicker.presets.count {
-                    s.modal = nil
-                    return termEffect(t.target, TermPicker.presets[t.selected])
-                }
-                s.modal = .prompt(Prompt(title: t.title, label: "Term (e.g. 2W, 45D, 18M, 2Y)", field: TextField(),
-                                         purpose: .typedTerm(t.target)))
-            default: break
-            }
+            return termPickerKey(&s, &t, key)
         case .confirm(var c):
             switch key {
             case .escape, .char("n"): s.modal = nil; setInfo(&s, "cancelled")
@@ -77,6 +95,8 @@ extension ConsoleReducer {
         case .typedConfirm(var c):
             switch key {
             case .escape: s.modal = nil; setInfo(&s, "cancelled")
+            case .down, .pageDown: c.scroll += key == .down ? 1 : 10; s.modal = .typedConfirm(c)
+            case .up, .pageUp: c.scroll = max(0, c.scroll - (key == .up ? 1 : 10)); s.modal = .typedConfirm(c)
             case .enter:
                 if c.field.trimmed == c.expected { s.modal = nil; return [c.effect] }
                 setError(&s, "type \(c.expected) to confirm, or Esc to cancel")
@@ -110,6 +130,18 @@ extension ConsoleReducer {
             }
         case .logDetail:
             if key == .escape || key == .enter || key == .char("q") { s.modal = nil }
+        case .userDetail(var d):
+            switch key {
+            case .escape, .enter, .char("q"): s.modal = nil
+            case .down, .char("j"): d.scroll += 1
+            case .up, .char("k"): d.scroll = max(0, d.scroll - 1)
+            case .pageDown, .char(" "): d.scroll += 10
+            case .pageUp: d.scroll = max(0, d.scroll - 10)
+            case .home: d.scroll = 0
+            case .end: d.scroll = Int(Int32.max)
+            default: break
+            }
+            if case .userDetail = s.modal { s.modal = .userDetail(d) }
         }
         return []
     }
@@ -122,6 +154,52 @@ extension ConsoleReducer {
         case .log:
             s.log.filter = text
         }
+    }
+
+    /// The picker never wraps (k at the top stays there) and opens on nothing: Enter then says what
+    /// to do instead of writing. Typing a term replaces the choice; Enter on several users asks first.
+    static func termPickerKey(_ s: inout ConsoleState, _ t: inout TermPicker, _ key: Key) -> [Effect] {
+        let last = TermPicker.presets.count - 1
+        t.error = nil
+        switch key {
+        case .escape: s.modal = nil; setInfo(&s, "cancelled"); return []
+        case .down, .char("j"), .tab: t.typed = TextField(); t.selected = min(last, (t.selected ?? -1) + 1)
+        case .up, .char("k"), .backTab: t.typed = TextField(); t.selected = t.selected.map { max(0, $0 - 1) } ?? 0
+        case .home: t.typed = TextField(); t.selected = 0
+        case .end: t.typed = TextField(); t.selected = last
+        case .enter:
+            guard !t.typed.trimmed.isEmpty || t.selected != nil else {
+                t.error = "choose a term with j/k, or type one (45D, 2W, 1Y)"
+                break
+            }
+            guard let term = t.term else {
+                t.error = "\"\(t.typed.trimmed)\" is not a term: use 7D, 2W, 1M, 3M, 1Y or lifetime"
+                break
+            }
+            if t.target.users.count > 1 { s.modal = .confirm(bulkTermConfirm(s, t, term)); return [] }
+            s.modal = nil
+            return termEffect(t.target, term)
+        default:
+            if t.typed.handle(key) { t.selected = nil }
+        }
+        s.modal = .termPicker(t)
+        return []
+    }
+
+    /// The users of a bulk extend with what each will hold, before anything is written.
+    static func bulkTermConfirm(_ s: ConsoleState, _ t: TermPicker, _ term: AccessTerm) -> Confirm {
+        let verb = t.target.extending ? "Extend" : "Grant"
+        let users = t.target.users
+        return Confirm(title: "\(verb) \(users.count) users by \(term.description)",
+                       lines: ["On \(scriptName(s, t.target.script))\(s.dryRun ? " (dry run: logged only)" : ""):"]
+                           + ExpiryPreview.lines(t.previews(now: s.now)),
+                       confirmLabel: "\(verb) \(users.count)", effect: termEffect(t.target, term)[0])
+    }
+
+    static func openTermPicker(_ s: inout ConsoleState, title: String, target: TermTarget) {
+        var current: [String: AccessState] = [:]
+        for u in target.users { current[u] = s.users.accessState(of: u) }
+        s.modal = .termPicker(TermPicker(title: title, target: target, current: current))
     }
 
     static func termEffect(_ target: TermTarget, _ term: AccessTerm) -> [Effect] {
@@ -145,7 +223,7 @@ extension ConsoleReducer {
                 setInfo(&s, "validating \(name)…")
                 return [.validate(name)]
             case .grantName(let script):
-                s.modal = .termPicker(TermPicker(title: "Grant \(name) on \(scriptName(s, script))", target: .grant(script: script, user: name)))
+                openTermPicker(&s, title: "Grant \(name) on \(scriptName(s, script))", target: .grant(script: script, user: name))
                 return []
             case .reviewFix(let script, let id):
                 let effect = Effect.resolveReview(script: script, id: id, newName: name)
@@ -157,13 +235,12 @@ extension ConsoleReducer {
                 return [effect]
             default: return []
             }
-        case .typedTerm(let target):
-            guard let term = AccessTerm(text) else {
-                setError(&s, "\"\(text)\" is not a term: use 7D, 2W, 1M, 3M, 1Y or lifetime")
-                return []
-            }
+        case .search:
+            guard !text.isEmpty else { s.modal = nil; return [] }
             s.modal = nil
-            return termEffect(target, term)
+            s.search = text
+            findMatch(&s, forward: true)
+            return []
         case .reviewDismiss(let script, let id):
             guard !text.isEmpty else { setError(&s, "give a reason, so the next person knows why"); return [] }
             s.modal = nil
@@ -194,6 +271,10 @@ extension ConsoleReducer {
             selectScript(&s, index: i)
             s.focus = .users
             setInfo(&s, "script \(scriptName(s, s.scripts[i].scriptId))")
+        case "user", "history":
+            guard let raw = args.first else { setError(&s, "usage: :user NAME"); return [] }
+            guard let script = requireScript(&s) else { return [] }
+            return openUserDetail(&s, script: script, username: Username.normalize(raw) ?? raw)
         case "validate", "grant", "extend", "revoke":
             guard let raw = args.first else { setError(&s, "usage: :\(verb) NAME\(verb == "grant" || verb == "extend" ? " [TERM]" : "")"); return [] }
             guard let name = Username.normalize(raw) else { setError(&s, "\"\(raw)\" cannot be a TradingView username"); return [] }
@@ -202,7 +283,7 @@ extension ConsoleReducer {
             if verb == "revoke" { return revoke(&s, script: script, users: [name]) }
             let target: TermTarget = verb == "grant" ? .grant(script: script, user: name) : .extend(script: script, users: [name])
             guard args.count > 1 else {
-                s.modal = .termPicker(TermPicker(title: "\(verb.capitalized) \(name) on \(scriptName(s, script))", target: target))
+                openTermPicker(&s, title: "\(verb.capitalized) \(name) on \(scriptName(s, script))", target: target)
                 return []
             }
             guard let term = AccessTerm(args[1]) else { setError(&s, "\"\(args[1])\" is not a term: use 7D, 1M, 3M, 6M, 1Y or lifetime"); return [] }

@@ -7,6 +7,11 @@ extension ConsoleReducer {
         switch outcome {
         case .overview(let snap):
             apply(&s, snap)
+            if s.reloadAsked {
+                s.reloadAsked = false
+                let users = snap.scripts.reduce(0) { $0 + $1.users.count }
+                setInfo(&s, "reloaded \(snap.scripts.count) script\(snap.scripts.count == 1 ? "" : "s"), \(Formats.count(users)) users at \(Formats.clock(s.now))")
+            }
             return []
         case .message(let text):
             setInfo(&s, text)
@@ -26,8 +31,9 @@ extension ConsoleReducer {
         case .resyncDiff(let diff):
             let name = scriptName(s, diff.script)
             if diff.isEmpty { setInfo(&s, "\(name) is in step with TradingView"); return [] }
-            let lines = diff.rows.map { r in
-                "\(r.kind.rawValue): \(r.username)  local \(expiryText(r.localExpiry, r.kind == .unknownLocal))  remote \(expiryText(r.remoteExpiry, r.kind == .missingRemote))"
+            let lines = ["Apply does, per row (local = master data):"] + diff.rows.flatMap { r in
+                ["\(r.kind.rawValue): \(r.username)  local \(expiryText(r.localExpiry, r.kind == .unknownLocal))  remote \(expiryText(r.remoteExpiry, r.kind == .missingRemote))",
+                 "  -> " + r.applyText(dryRun: s.dryRun)]
             }
             s.modal = .confirm(Confirm(title: "Resync \(name): \(diff.rows.count) difference\(diff.rows.count == 1 ? "" : "s")",
                                        lines: lines, confirmLabel: "Apply", effect: .resyncApply(script: diff.script)))
@@ -51,7 +57,16 @@ extension ConsoleReducer {
             s.runs.lock(heldBy: others.lockHolder, ownPid: s.ownPid)
             s.daemon = others.daemon
             return []
+        case .story(let story):
+            guard case .userDetail(var d) = s.modal, case .userStory(d.script, let u) = effect, u == d.username else { return [] }
+            d.story = story; d.loaded = true
+            s.modal = .userDetail(d)
+            return []
         case .failed(let message):
+            if case .userDetail(var d) = s.modal, case .userStory(d.script, d.username) = effect {
+                d.loaded = true; d.error = message; s.modal = .userDetail(d)
+                return []
+            }
             logError(&s, "\(effect.description) failed: \(message)")
             return effect.isWrite ? [.loadOverview] : []
         }
@@ -91,6 +106,8 @@ extension ConsoleReducer {
         var reload = false
         for e in events {
             s.log.buffer.append(e)
+            if let end = e.runEnd, end.kind == .sync { s.lastSync = LastSync(e, end.summary) }
+            else if e.kind == .runFailed, e.runEnd?.kind ?? .sync == .sync { s.lastSync = LastSync(at: e.time, result: "failed", ok: false) }
             if s.runs.take(e) { reload = true }
             // A run's changes show when it ends (above); a lone write of another process shows at the next tick.
             else if e.pid != s.ownPid, e.kind.changesMasterData, !s.runs.active.values.contains(where: { $0.pid == e.pid }) {
@@ -100,6 +117,7 @@ extension ConsoleReducer {
             case .sessionStale:
                 s.snapshot?.session.status = .stale
                 s.snapshot?.session.lastResult = e.message
+                setError(&s, "TradingView session stale: press 5 then u to paste new cookies")
             case .sessionValid, .cookiesSaved:
                 s.snapshot?.session.status = .valid
             default: break
@@ -107,5 +125,46 @@ extension ConsoleReducer {
         }
         if reload { s.othersChangedData = false }
         return reload ? [.loadOverview] : []
+    }
+}
+
+extension ResyncDiff.Row {
+    /// What Apply does with this row and which side wins, by the core's rule (`Reconciler.apply`):
+    /// a user missing on TradingView is granted, an unknown one adopted, and a mismatch set to
+    /// master data's expiry unless TradingView's is later.
+    /// `ExpiryMismatch.remoteIsLater`: lifetime on TradingView is later than any date here.
+    var remoteIsLater: Bool {
+        switch (localExpiry, remoteExpiry) {
+        case (_, nil): return localExpiry != nil
+        case (nil, _): return false
+        case let (l?, r?): return r > l
+        }
+    }
+
+    func applyText(dryRun: Bool) -> String {
+        let would = dryRun ? "would " : ""
+        switch kind {
+        case .missingRemote:
+            return "\(would)grant on TradingView until \(ConsoleReducer.expiryText(localExpiry, false)) (master data wins)"
+        case .unknownLocal:
+            return "\(would)adopt \(ConsoleReducer.expiryText(remoteExpiry, false)) locally, no write (TradingView wins)"
+        case .expiryMismatch:
+            if remoteIsLater {
+                return "\(would)keep TradingView's later \(ConsoleReducer.expiryText(remoteExpiry, false)) (TradingView wins)"
+            }
+            return "\(would)set TradingView to \(ConsoleReducer.expiryText(localExpiry, false)) (master data wins)"
+        }
+    }
+}
+
+extension LastSync {
+    /// From a run's end: "done +3", "done +3, 2 to review", "stale session", "1 failed".
+    init(_ e: AccessEvent, _ sum: SyncSummary) {
+        at = e.time
+        ok = !sum.stale && sum.failed == 0
+        // Short: the header is narrow, and the Review and Retry panes count what waits.
+        var text = sum.stale ? "stopped, session stale" : sum.failed > 0 ? "\(sum.failed) failed" : "ok +\(sum.granted + sum.extended)"
+        if sum.dryRun { text += " (dry)" }
+        result = text
     }
 }

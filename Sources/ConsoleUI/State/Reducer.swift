@@ -56,6 +56,8 @@ public enum ConsoleReducer {
             return key == .char("q") && s.modal == nil ? perform(&s, .quit) : []
         }
         if s.modal != nil { return handleModalKey(&s, key) }
+        // A status line is the answer to the last action: the next key press ends it.
+        s.status = nil
         if let b = s.keymap.binding(for: key, in: s.focus) {
             if let reason = unavailable(s, b.action) { setError(&s, reason); return [] }
             return perform(&s, b.action)
@@ -88,6 +90,7 @@ public enum ConsoleReducer {
 
     /// Rebuilds the derived tables from a new snapshot, keeping selections where they still exist.
     static func apply(_ s: inout ConsoleState, _ snap: ConsoleSnapshot) {
+        let first = s.snapshot == nil
         let before = s.snapshot?.unreadable ?? [:]
         s.snapshot = snap
         // A script that does not read is shown empty; why goes to the Log once, not on every reload.
@@ -105,6 +108,11 @@ public enum ConsoleReducer {
         s.reviewRows = snap.scripts.flatMap { sc in sc.reviewQueue.values.map { ReviewRow(script: sc.scriptId, item: $0) } }
             .sorted { ($0.item.createdAt, $0.item.id) < ($1.item.createdAt, $1.item.id) }
         countExpiring(&s)
+        // The first screen says where to start (a status line: the next key ends it).
+        if first, s.status == nil {
+            setInfo(&s, s.lastSync == nil && !s.readOnly ? "welcome: press S to sync purchases, Enter on a user for their story, ? for every key"
+                        : "Enter on a user shows their story; ? lists every key")
+        }
         s.retryRows = snap.scripts.flatMap { sc in sc.retryQueue.values.map { RetryRow(script: sc.scriptId, item: $0) } }
             .sorted { ($0.item.nextAttemptAt, $0.item.id) < ($1.item.nextAttemptAt, $1.item.id) }
         refit(&s)

@@ -4,19 +4,33 @@ import Foundation
 public struct TextField: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String { masked ? "TextField(masked, \(text.count) chars)" : "TextField(\(text.debugDescription))" }
     public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["text": masked ? "(masked)" : text, "cursor": cursor]) }
+    public var customMirror: Mirror { Mirror(self, children: ["text": masked ? "(masked)" : text, "cursor": cursor, "selected": selected]) }
 
     public var text: String
     /// Insertion point, in Characters.
     public var cursor: Int
     public var masked: Bool
+    /// Prefilled text starts selected: the first typed character replaces it (a guess must never be
+    /// appended to), an arrow key keeps it for editing.
+    public var selected: Bool
 
-    public init(_ text: String = "", masked: Bool = false) {
-        self.text = text; self.cursor = text.count; self.masked = masked
+    public init(_ text: String = "", masked: Bool = false, selected: Bool = false) {
+        self.text = text; self.cursor = text.count; self.masked = masked; self.selected = selected && !text.isEmpty
     }
+
+    /// A field holding a guess the person will usually replace.
+    public static func prefilled(_ text: String) -> TextField { TextField(text, selected: true) }
 
     /// Applies an editing key; returns false when the key is not an editing key.
     public mutating func handle(_ key: Key) -> Bool {
+        if selected {
+            switch key {
+            case .char: selected = false; text = ""; cursor = 0   // then typed in below
+            case .backspace, .ctrl("h"), .delete, .ctrl("u"): selected = false; text = ""; cursor = 0; return true
+            case .left, .right, .home, .end, .ctrl("a"), .ctrl("e"): selected = false
+            default: return false
+            }
+        }
         switch key {
         case .char(let c):
             let i = text.index(text.startIndex, offsetBy: cursor)

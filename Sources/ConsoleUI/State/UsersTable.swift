@@ -38,11 +38,14 @@ public struct UserRow: Sendable, Equatable {
     public var expiry: Date?
     public var lastAction: String
     public var lastActionAt: Date?
+    /// The newest write took the access away (a revoke that went through): `revoked`, not `expired`.
+    public var revoked: Bool
 
     public init(_ u: UserSummary) {
         username = u.username
         email = u.email ?? ""
         expiry = u.expiry
+        revoked = u.lastAction.map { $0.action == "revoke" && $0.result == "ok" } ?? false
         if let h = u.lastAction {
             // A customer fixing their own name through the mail link is worth telling apart from an admin.
             let who = h.actor == ActorName.customerViaLink ? " by customer" : ""
@@ -55,15 +58,23 @@ public struct UserRow: Sendable, Equatable {
 }
 
 public enum UserStatus: Int, Sendable, Comparable {
-    case expired, expiring, active, lifetime
+    case revoked, expired, expiring, active, lifetime
     public static func < (a: UserStatus, b: UserStatus) -> Bool { a.rawValue < b.rawValue }
     public var label: String {
         switch self {
+        case .revoked: return "revoked"
         case .expired: return "expired"
         case .expiring: return "expiring"
         case .active: return "active"
         case .lifetime: return "lifetime"
         }
+    }
+
+    /// A revoked user is `revoked` for as long as the revoke is the newest thing that happened to them
+    /// (a later grant makes them active again).
+    public static func of(_ row: UserRow, now: Date) -> UserStatus {
+        if row.revoked, row.expiry.map({ $0 <= now }) ?? false { return .revoked }
+        return of(expiry: row.expiry, now: now)
     }
 
     public static func of(expiry: Date?, now: Date) -> UserStatus {
@@ -163,6 +174,20 @@ public struct UsersTable: Sendable, Equatable {
         } else {
             cursor.selected = 0; cursor.top = 0
         }
+    }
+
+    /// The next shown row after `from` (before it, backwards) whose username or email contains
+    /// `text`, wrapping around the ends; nil when none does. Compares bytes of the index, no rows made.
+    public func nextMatch(_ text: String, from: Int, forward: Bool) -> (index: Int, wrapped: Bool)? {
+        let needle = Array(text.lowercased().utf8)
+        let n = visible.count
+        guard n > 0, !needle.isEmpty else { return nil }
+        for step in 1...n {
+            let i = forward ? from + step : from - step
+            let k = ((i % n) + n) % n
+            if index.matches(visible[k], needle) { return (k, forward ? i >= n : i < 0) }
+        }
+        return nil
     }
 
     /// Usernames extend and revoke act on: the marked ones, or the selected one.

@@ -57,8 +57,10 @@ public enum Dialog {
         screen.fill(Rect(x: fx, y: y, width: fw, height: 1), style: Style(underline: true))
         let shown = field.display
         let visible = CharWidth.of(shown) >= fw ? String(shown.suffix(fw - 1)) : shown
-        let end = screen.put(visible, x: fx, y: y, style: Style(underline: true), clip: Rect(x: fx, y: y, width: fw, height: 1))
-        if focused {
+        // Selected (prefilled) text is reversed: the first key typed replaces it.
+        let end = screen.put(visible, x: fx, y: y, style: field.selected ? Style(reverse: true) : Style(underline: true),
+                             clip: Rect(x: fx, y: y, width: fw, height: 1))
+        if focused && !field.selected {
             let cx = field.masked ? end : min(end, fx + CharWidth.of(String(field.text.prefix(field.cursor))))
             screen.put(" ", x: min(cx, fx + fw - 1), y: y, style: Style(reverse: true))
         }
