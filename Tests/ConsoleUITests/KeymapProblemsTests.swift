@@ -4,7 +4,7 @@ import Testing
 /// Issue 20.2: `config check` lists every `console.keys` problem at once, not only the first.
 @Suite struct KeymapProblemsTests {
     @Test func everyProblemIsListed() {
-        let problems = Keymap.standard.problems(["grnat": "G", "grant": "q", "extend": "ctrl-", "down": "n"])
+        let problems = Keymap.standard.problems(["grnat": "G", "grant": "q", "extend": "ctrl-", "down": "w"])
         #expect(problems.count == 3, "\(problems)")
         #expect(problems.contains { $0.contains("unknown action \"grnat\"") })
         #expect(problems.contains { $0.contains("q would do both") })

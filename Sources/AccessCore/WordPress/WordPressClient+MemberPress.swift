@@ -74,10 +74,23 @@ extension WordPressClient {
         }
     }
 
-    private func readListingOnce(status: String?, perPage: Int, since: Date?, hint: Int?) async throws -> ListingRead {
-        let first = try await fetchListing(1, perPage: perPage, status: status)
+    private func readListingOnce(status: String?, perPage asked: Int, since: Date?, hint: Int?) async throws -> ListingRead {
+        let first = try await fetchListing(1, perPage: asked, status: status)
         var read = ListingRead(records: first.records, lastPage: 1)
-        guard first.records.count >= perPage else { return read }
+        // A host may cap `per_page` below what was asked: a short first page then is not the end. The count
+        // says so where it is sent; else page 2 is asked once.
+        var perPage = asked
+        if first.records.count < asked {
+            guard !first.records.isEmpty else { return read }
+            if let total = first.total {
+                guard total > first.records.count else { return read }
+            } else {
+                // Empty: page 1 was all. The same records again: the server ignores `page`, and page 1 was all.
+                let second = try await fetchListing(2, perPage: asked, status: status)
+                guard let head = second.records.first, !first.records.contains(head) else { return read }
+            }
+            perPage = first.records.count
+        }
         switch ListingOrder.of(first.ids) {
         case .newestFirst where since != nil:
             return try await readNewestFirst(first, status: status, perPage: perPage, since: since!)
