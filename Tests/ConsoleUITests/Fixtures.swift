@@ -27,6 +27,7 @@ enum Fixture {
                                     lastError: "503 from TradingView", createdAt: now)))
         var b = ScriptAccess(scriptId: "PUB;beta", title: "Beta Osc")
         b.apply(.upsertUser(user("zed", days: 100)))
+        a.bootstrapped = true; b.bootstrapped = true   // synced before; a first run is a test's own case
         var scripts = [a, b]
         edit(&scripts)
         return ConsoleSnapshot(configPath: "/etc/access/config.json", scripts: scripts,

@@ -168,8 +168,12 @@ check "dry run: sandbox unchanged" sandbox "access(\"$NEW_USER\") == null"
 keys d
 check "dry run: off again" wait_screen "LIVE" 5
 
-# --- sync now ---------------------------------------------------------------------------------------
+# --- sync now: the demo's first run shows its plan first ---------------------------------------------
 keys S
+check "first run: the plan shows before anything is written" wait_screen "First run: TradingView compared" 30
+check "first run: adopted, owed and review counts" wait_regex "[0-9]+ users already hold what they paid for" 5
+check "first run: the preview wrote nothing" sandbox '.writes | length == 0'
+keys Tab; keys Enter
 check "sync: status line reports the run" wait_screen "sync done:" 20
 check "sync: sandbox got the buyers' grants" sandbox 'access("IchimokuIvy") != null and access("BacktestBella") == null'
 

@@ -88,8 +88,14 @@ check "changed byte: the error names the journal, the line and the repair" \
 check "changed byte: nothing was sent" [ "$(writes)" = "$WRITES" ]
 "$BIN" store repair --script "$SID" --config "$CFG" > "$TMP/repair.txt" 2>&1
 check "repair: the rest is set aside beside the journal and listed" sh -c "ls '$MD' | grep -q 'journal.damaged-' && grep -q '^lost' '$TMP/repair.txt'"
+# The lines set aside marked purchases processed: a sync now could apply them again, so the store stays
+# closed until `store rebuild` compares TradingView with the purchases.
+check "repair: processed purchases set aside keep the store closed, naming store rebuild" grep -q "store rebuild" "$TMP/repair.txt"
 "$BIN" sync --config "$CFG" >/dev/null 2>&1; rc=$?
-check "repair: sync works again (exit $rc)" [ $rc -le 1 ]
+check "repair: sync refuses until rebuilt (exit $rc), nothing sent" sh -c "[ $rc -eq 5 ] && [ $(writes) = $WRITES ]"
+"$BIN" store rebuild --script "$SID" --config "$CFG" >/dev/null 2>&1
+"$BIN" sync --config "$CFG" >/dev/null 2>&1; rc=$?
+check "repair, rebuild: sync works again (exit $rc), nothing applied twice" sh -c "[ $rc -le 1 ] && [ $(writes) = $WRITES ]"
 # 3. A missing snapshot with an emptied journal: lost, not fresh; nothing written until rebuilt.
 WRITES=$(writes)
 rm -f "$S"; : > "$J"

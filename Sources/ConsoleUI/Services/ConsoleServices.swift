@@ -38,6 +38,8 @@ public protocol ConsoleServices: Sendable {
     func userStory(script: String, username: String) async throws -> UserStory?
     /// Live events of this process and of others (tailed log file). Called once per console run.
     func events() -> AsyncStream<AccessEvent>
+    /// What a first run would do: a dry run of a sync, nothing written.
+    func previewFirstRun() async throws -> FirstRunPlan
 }
 
 /// What the console shows, loaded at start and after every action.

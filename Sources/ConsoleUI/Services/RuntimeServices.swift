@@ -79,6 +79,10 @@ public final class RuntimeServices: ConsoleServices {
         return RuntimeSummaries.sync(try await actions.sync(dryRun: dryRun))
     }
 
+    public func previewFirstRun() async throws -> FirstRunPlan {
+        FirstRunPlan(try await actions.sync(dryRun: true))
+    }
+
     public func setDryRun(_ on: Bool) async throws -> ModeReport {
         try modes.withLock { m in
             if m.readOnly { throw RuntimeServiceError.readOnly }

@@ -12,6 +12,8 @@ public enum Effect: Sendable, Equatable, CustomStringConvertible {
     case resyncPreview(script: String)
     case resyncApply(script: String)
     case syncNow(dryRun: Bool)
+    /// What a first run would do (a dry run, nothing written), shown before the admin confirms it.
+    case firstRunPreview
     case setDryRun(Bool)
     case retryNow(script: String, id: String)
     case dropRetry(script: String, id: String)
@@ -49,6 +51,7 @@ public enum Effect: Sendable, Equatable, CustomStringConvertible {
         case .resyncPreview(let s): return "resync preview of \(s)"
         case .resyncApply(let s): return "resync of \(s)"
         case .syncNow(let d): return d ? "dry-run sync" : "sync"
+        case .firstRunPreview: return "first-run preview"
         case .setDryRun(let on): return "dry-run \(on ? "on" : "off")"
         case .retryNow(_, let id): return "retry \(id)"
         case .dropRetry(_, let id): return "drop retry \(id)"
@@ -77,7 +80,17 @@ public enum EffectOutcome: Sendable, Equatable {
     case modes(ModeReport)
     case others(OtherProcesses)
     case story(UserStory?)
+    case firstRunPlan(FirstRunPlan)
     case failed(String)
+}
+
+/// What a script's first run would do (`SyncSummary` of a dry run): shown before it runs for real.
+public struct FirstRunPlan: Sendable, Equatable {
+    public var adopted: Int
+    public var writes: Int
+    public var review: Int
+    public init(adopted: Int, writes: Int, review: Int) { self.adopted = adopted; self.writes = writes; self.review = review }
+    public init(_ s: SyncSummary) { self.init(adopted: s.adopted, writes: s.granted + s.extended, review: s.review) }
 }
 
 /// Everything the reducer reacts to.

@@ -59,7 +59,13 @@ extension ConsoleReducer {
             guard let script = requireScript(&s) else { return [] }
             s.modal = .prompt(Prompt(title: "Grant access to \(scriptName(s, script))", label: "TradingView username",
                                      field: TextField(), purpose: .grantName(script: script)))
-        case .syncNow: return [.syncNow(dryRun: s.dryRun)]
+        case .syncNow:
+            // A first run compares TradingView with every purchase: its plan shows before anything is written.
+            if !s.dryRun, s.scripts.contains(where: { !$0.bootstrapped }) {
+                setInfo(&s, "first run: working out what it would do (a dry run, nothing written)…")
+                return [.firstRunPreview]
+            }
+            return [.syncNow(dryRun: s.dryRun)]
         case .dryRun:
             // The mode changes between writes, never under one: the header must match what runs.
             if let running = s.inFlight.first(where: \.isWrite) {
@@ -257,7 +263,7 @@ extension Effect {
     /// Changes remote or stored state: quitting while one runs asks first.
     public var isWrite: Bool {
         switch self {
-        case .grant, .extend, .revoke, .resyncApply, .syncNow, .retryNow, .dropRetry, .retryAll,
+        case .grant, .extend, .revoke, .resyncApply, .syncNow, .firstRunPreview, .retryNow, .dropRetry, .retryAll,
              .resolveReview, .dismissReview, .resendReviewEmail, .setCookies:
             return true
         default:

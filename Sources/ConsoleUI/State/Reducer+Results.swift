@@ -28,6 +28,15 @@ extension ConsoleReducer {
                 setError(&s, "no TradingView user is named \(input)")
             }
             return []
+        case .firstRunPlan(let p):
+            s.modal = .confirm(Confirm(
+                title: "First run: TradingView compared with every purchase",
+                lines: ["\(p.adopted) users already hold what they paid for: recorded, no write",
+                        "\(p.writes) users hold less than they paid for: one write each, to what they paid",
+                        "\(p.review) items for review (more than paid is listed, never cut; refunds; bad names)",
+                        "Nothing is written until you confirm."],
+                confirmLabel: "Run it", effect: .syncNow(dryRun: false)))
+            return []
         case .resyncDiff(let diff):
             let name = scriptName(s, diff.script)
             if diff.isEmpty { setInfo(&s, "\(name) is in step with TradingView"); return [] }
