@@ -228,7 +228,6 @@ struct SyncIntegrationTests {
     func fullDemoSync() async throws {
         try await withRig { rig in
             let expected = try await rig.entitlement()
-            let now = rig.clock.now
             let summary = try await rig.actions.sync()
             #expect(!summary.stale)
             #expect(summary.exitCode == 1, "review items are left: exit code 1")
