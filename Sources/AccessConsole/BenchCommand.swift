@@ -84,8 +84,10 @@ struct BenchCommand: AsyncParsableCommand {
         table.add("sync: transactions applied", "\(applied) (\(summary.review) review, \(summary.retry) retry)", "", nil)
         table.add("sync: TradingView writes per applied transaction", String(format: "%.2f", Double(writes) / Double(max(applied, 1))), "<= 1", Double(writes) <= Double(applied))
         table.add("sync: list_users pages per script per run", String(format: "%.1f (%d pages, %d scripts)", Double(lists) / Double(scripts), lists, scripts), "one paged list", nil)
-        table.add("sync: username validations (names on no list)", "\(hints) (\(unknown.count) names on no list)", "= names on no list",
-                  hints == unknown.count)
+        // A first run validates only names it must write to: on no list, with a purchase still running
+        // (a purchase that ended grants nothing, so its name is never looked up).
+        table.add("sync: username validations (names on no list)", "\(hints) (\(unknown.count) names on no list)", "<= names on no list",
+                  hints <= unknown.count)
         // The first run also reads every script's full list (bootstrap). No engine can beat the longest
         // list chain (pages follow a cursor) nor the calls spread over the concurrency: the ideal is the
         // larger of the two, and the run is judged against it.

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 . Tests/e2e/lib.sh
 TMP=$(mktemp -d)
 DAEMON_PID=; SANDBOX_PID=
-cleanup() { kill $DAEMON_PID $SANDBOX_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
+cleanup() { kill $DAEMON_PID $SANDBOX_PID 2>/dev/null; wait 2>/dev/null; pkill -f -- "--config $TMP/" 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
 # Only what the env file sets: nothing of this machine's environment stands in for it.
 unset ACCESS_CONSOLE_KEY ACCESS_CONSOLE_API_TOKEN MEMBERPRESS_WEBHOOK_KEY MEMBERPRESS_API_KEY
@@ -49,7 +49,9 @@ check "cookies status (exit $rc)" [ $rc -eq 0 ]
 # Step 4: the unit's ExecStart with its EnvironmentFile.
 EXEC=$(sed -n 's|^ExecStart=/usr/local/bin/||p' deploy/access-console.service | sed "s|/etc/access-console/config.json|$CFG|")
 check "the unit runs the daemon on the config" [ "$EXEC" = "access-console daemon --config $CFG" ]
-by_hand $EXEC --listen 127.0.0.1:0 > "$TMP/daemon.log" 2>&1 &
+# Started from this shell, not in a function's subshell: $! is then the daemon itself (sh execs into it),
+# so the cleanup stops it instead of leaving it running after the test.
+sh -c "set -a; . '$ENVFILE'; set +a; exec \"\$@\"" sh $EXEC --listen 127.0.0.1:0 > "$TMP/daemon.log" 2>&1 &
 DAEMON_PID=$!
 check "the daemon announces its port" wait_for 30 daemon_port "$TMP/daemon.log"
 BASE="http://127.0.0.1:$(daemon_port "$TMP/daemon.log")"
