@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The request context: Hummingbird's core storage plus the channel, which a reset fault closes.
 struct SandboxRequestContext: RequestContext {
@@ -64,14 +65,24 @@ enum HTTPServer {
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in continuation.yield(.success(channel.localAddress?.port ?? port)) },
             logger: Logger(label: "AccessSandbox", factory: { _ in SwiftLogNoOpLogHandler() }))
+        // Cancelling the returned task shuts the server down gracefully: cancelling the server itself traps
+        // in NIO ("Deinited NIOAsyncWriter without calling finish()") when a connection was accepted and not
+        // yet served (swift-server/swift-http-server#137; seen here when a test's daemon polled at shutdown).
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [app], logger: Logger(label: "AccessSandbox", factory: { _ in SwiftLogNoOpLogHandler() })))
+        let server = Task { try await group.run() }
         let task = Task {
-            do {
-                try await app.run()
-                continuation.yield(.failure(SandboxError.httpServerFailed(host: host, port: port, reason: "server stopped")))
-            } catch {
-                continuation.yield(.failure(error))
+            await withTaskCancellationHandler {
+                do {
+                    try await server.value
+                    continuation.yield(.failure(SandboxError.httpServerFailed(host: host, port: port, reason: "server stopped")))
+                } catch {
+                    continuation.yield(.failure(error))
+                }
+                continuation.finish()
+            } onCancel: {
+                Task { await group.triggerGracefulShutdown() }
             }
-            continuation.finish()
         }
         for await event in events {
             switch event {

@@ -14,14 +14,14 @@ import Testing
 
     @Test func everyProblemAtOnceAndWarningsDoNotFail() async throws {
         try await withDaemon(start: false) { (daemon: DaemonHarness) async throws in
-            let (okStatus, okText) = try daemon.cli(["config", "check"])
+            let (okStatus, okText) = try await daemon.cli(["config", "check"])
             #expect(okStatus == 0, "\(okText)")
             try edit(daemon) { doc in
                 var server = doc["server"] as! [String: Any]
                 server["listen"] = "0.0.0.0:8787"
                 doc["server"] = server
             }
-            let (warnStatus, warnText) = try daemon.cli(["config", "check"])
+            let (warnStatus, warnText) = try await daemon.cli(["config", "check"])
             #expect(warnStatus == 0 && warnText.contains("warning: ") && warnText.contains("server.listen"), "\(warnText)")
             try edit(daemon) { doc in
                 var server = doc["server"] as! [String: Any]
@@ -30,7 +30,7 @@ import Testing
                 doc["server"] = server
                 doc["console"] = ["keys": ["grnat": "G", "grant": "q"]]
             }
-            let (status, text) = try daemon.cli(["config", "check"])
+            let (status, text) = try await daemon.cli(["config", "check"])
             #expect(status == 2, "\(text)")
             for expected in ["server.api_token: environment variable NO_SUCH_API_TOKEN_VAR is not set",
                              "server.webhook_key: only 5 characters", "unknown action \"grnat\"", "q would do both",

@@ -179,7 +179,7 @@ import Testing
             let id = try #require(try ScriptStore.peek(directory: d.dir.appendingPathComponent("masterData"), scriptId: Self.bundle[0])
                 .reviewQueue.values.first { $0.typedName == "AdminTradr" }?.id)
             for script in Self.bundle {
-                let (code, out) = try d.cli(["review", "dismiss", "--script", script, id, "--reason", "asked by mail"])
+                let (code, out) = try await d.cli(["review", "dismiss", "--script", script, id, "--reason", "asked by mail"])
                 #expect(code == 0, "\(out)")
             }
             (status, html) = try await page(d, admin)

@@ -170,7 +170,10 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// Runs the binary once (a CLI command on the same config) and returns its exit status and output.
-    func cli(_ args: [String], stdin: String? = nil) throws -> (Int32, String) {
+    /// Runs the CLI on the daemon's config. Its blocking pipe read and wait run on a Dispatch thread, never
+    /// on the cooperative pool: the in-process sandbox answers the CLI from that pool, which has one thread
+    /// a core (two here), so a blocked pool thread can starve it until the CLI's request times out.
+    func cli(_ args: [String], stdin: String? = nil) async throws -> (Int32, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args + ["--config", configPath]
@@ -181,9 +184,13 @@ final class DaemonHarness: @unchecked Sendable {
         try p.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, text)
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                p.waitUntilExit()
+                continuation.resume(returning: (p.terminationStatus, text))
+            }
+        }
     }
 
     func close() async {

@@ -21,7 +21,7 @@ import Testing
             #expect(file.lastRun?.kind == .sync)
             d.sandbox.setFaults(Faults())
             for script in d.sandboxScripts {
-                let (exit, out) = try d.cli(["resync", "--script", script, "--json"])
+                let (exit, out) = try await d.cli(["resync", "--script", script, "--json"])
                 #expect(exit == 0, "resync \(script): \(out)")
                 let diff = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
                 #expect((diff?["unknownLocal"] as? [Any])?.isEmpty == true, "TradingView has users master data does not know: \(out)")
@@ -53,7 +53,7 @@ import Testing
             // New cookies through the CLI, as an admin would: recovery.
             d.sandbox.setFaults(Faults())
             d.sandbox.setSession(sessionid: "fresh-sessionid-42", sessionidSign: "fresh-sign-42")
-            let (exit, out) = try d.cli(["cookies", "set"], stdin: "sessionid=fresh-sessionid-42; sessionid_sign=fresh-sign-42\n")
+            let (exit, out) = try await d.cli(["cookies", "set"], stdin: "sessionid=fresh-sessionid-42; sessionid_sign=fresh-sign-42\n")
             #expect(exit == 0, "cookies set: \(out)")
             _ = try await eventually("the recovery message") { d.sandbox.sinkBodies().count == 3 ? true : nil }
             #expect(d.sandbox.sinkBodies()[2].contains("Recovered"))

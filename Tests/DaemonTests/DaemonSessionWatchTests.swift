@@ -28,7 +28,7 @@ import Testing
             // New cookies through the CLI: the episode ends and a run goes for what waited.
             d.sandbox.setFaults(Faults())
             d.sandbox.setSession(sessionid: "fresh-sessionid-77", sessionidSign: "fresh-sign-77")
-            let (exit, out) = try d.cli(["cookies", "set"], stdin: "sessionid=fresh-sessionid-77; sessionid_sign=fresh-sign-77\n")
+            let (exit, out) = try await d.cli(["cookies", "set"], stdin: "sessionid=fresh-sessionid-77; sessionid_sign=fresh-sign-77\n")
             #expect(exit == 0, "cookies set: \(out)")
             _ = try await eventually("the recovery message") { d.sandbox.sinkBodies().count == 2 ? true : nil }
             #expect(d.sandbox.sinkBodies()[1].contains("Recovered"))
