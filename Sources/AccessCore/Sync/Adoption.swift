@@ -8,8 +8,11 @@ public struct AdoptionResult: Sendable, Hashable {
     public var changes: [AccessChange] = []
     /// Users whose access on TradingView already covers what their purchases entitle: no write.
     public var adopted = 0
-    /// Users TradingView grants clearly more than their purchases: left alone, listed for review.
-    public var excess = 0
+    /// Users TradingView grants clearly more than their purchases: left alone, listed for review. The items
+    /// are part of `changes` (their purchases are recorded processed in the same line: a kill between the
+    /// two would lose the item for good).
+    public var excessItems: [ReviewItem] = []
+    public var excess: Int { excessItems.count }
     /// Purchases whose term ended before this first run: nothing to grant.
     public var ended = 0
     /// Users on TradingView's list without any purchase: kept as they are.
@@ -96,9 +99,8 @@ enum Adoption {
             let have = heldState(key)
             let last = covers.last!
             if Entitlement.exceeds(have, entitled) && have.isActive(at: now) {
-                result.excess += 1
-                plan.reviews.append(excessReview(key: key, username: held[key]!.username, have: have, entitled: entitled,
-                                                 last: last, now: now))
+                result.excessItems.append(excessReview(key: key, username: held[key]!.username, have: have, entitled: entitled,
+                                                       last: last, now: now).item)
             }
             if !entitled.isActive(at: now) {
                 processed += covers.map(\.workId); result.ended += covers.count
@@ -129,7 +131,8 @@ enum Adoption {
                                             unmailed: Set(covers.filter { !mails($0.workId, $0.createdAt) }.map(\.workId))))
         }
         result.listOnly = held.keys.filter { works[$0] == nil }.count
-        result.changes += processed.map { .markProcessed(transactionId: $0) } + retries + [.setBootstrapped(true)]
+        result.changes += processed.map { .markProcessed(transactionId: $0) } + retries
+            + result.excessItems.map { .putReview($0) } + [.setBootstrapped(true)]
         plan.adoption = result
         return plan
     }

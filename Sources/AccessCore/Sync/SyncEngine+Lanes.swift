@@ -239,6 +239,11 @@ struct PassLanes {
             }
             await tally.add(.adopted, adoption.adopted)
             await tally.add(.processed, adoption.ended)
+            await tally.add(.review, adoption.excessItems.count)
+            for item in adoption.excessItems {
+                events.emit(.warning, .reviewAdded, script: session.scriptId, user: item.typedName, "\(item.reason.rawValue): \(item.detail)",
+                            fields: ["id": item.id, "reason": item.reason.rawValue, "transaction": item.transactionId])
+            }
             events.emit(.notice, .adoptDone, script: session.scriptId,
                         "first run: \(adoption.adopted) users already hold what they paid for (no write), \(p.writes.count) under-granted "
                         + "(one write each), \(adoption.excess) granted more than paid (review, not cut), \(adoption.ended) purchases ended before this run",
