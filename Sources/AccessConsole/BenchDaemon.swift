@@ -33,7 +33,7 @@ struct DaemonBench {
 
         // Bootstrap first (every script's list read once), as a running daemon has long done.
         _ = try await http.send(HTTPRequest(method: "POST", url: base + "/sync", headers: [("Authorization", "Bearer \(token)")]))
-        try await waitFor(seconds: 120) {
+        try await benchWait(seconds: 120) {
             let body = try await http.send(HTTPRequest(url: base + "/status", headers: [("Authorization", "Bearer \(token)")])).body
             let s = try JSONSerialization.jsonObject(with: body) as? [String: Any]
             return s?["running"] is NSNull && s?["last_run"] is [String: Any]
@@ -57,7 +57,7 @@ struct DaemonBench {
                                                            headers: [("MEMBERPRESS-WEBHOOK-KEY", key), ("Content-Type", "application/json")],
                                                            body: body))
             guard response.status == 200 else { throw BenchError("webhook answered HTTP \(response.status)") }
-            try await waitFor(seconds: 30) {
+            try await benchWait(seconds: 30) {
                 try await sandbox.snapshot().writes.contains { $0.username == name && $0.pineId == script }
             }
             latencies.append((ContinuousClock.now - start).seconds)
@@ -76,14 +76,16 @@ struct DaemonBench {
         table.add("daemon: resident memory", String(format: "%.0f MB", daemon.residentMB()), "", nil)
     }
 
-    private func waitFor(seconds: Double, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        throw BenchError("timed out after \(seconds) s")
+}
+
+/// Polls `condition` every `every` until it holds, or throws after `seconds` (the bench's daemon rows).
+func benchWait(seconds: Double, every: Duration = .milliseconds(5), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: every)
     }
+    throw BenchError("timed out after \(seconds) s")
 }
 
 /// `access-console daemon` as a child process on a free port, announced by its `daemon.listening` event.

@@ -32,7 +32,7 @@ struct PollBench {
         let http = CurlTransport(options: .init(connectTimeout: 2, timeout: 30, threads: 1, serviceName: "daemon"))
         let base = "http://127.0.0.1:\(daemon.port)"
         // The start-up sync (a first run) done, as on a daemon that has long been running.
-        try await waitFor(seconds: 120) {
+        try await benchWait(seconds: 120, every: .milliseconds(50)) {
             let body = try await http.send(HTTPRequest(url: base + "/status", headers: [("Authorization", "Bearer \(token)")])).body
             let s = try JSONSerialization.jsonObject(with: body) as? [String: Any]
             return s?["running"] is NSNull && s?["last_run"] is [String: Any]
@@ -75,14 +75,5 @@ struct PollBench {
         try await Task.sleep(for: .seconds(90))
         let perMinute = Double(calls(try await sandbox.snapshot()) - before) / 1.5
         table.add("daemon, polling only: WordPress calls a minute while idle", String(format: "%.1f", perMinute), "<= 2", perMinute <= 2)
-    }
-
-    private func waitFor(seconds: Double, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw BenchError("timed out after \(seconds) s")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How the emulated MemberPress REST listing orders and pages, after the Developer Tools add-on
-/// (../shared/notes/memberpress-rest.md): request parameters merged over the defaults `page` 1,
+/// (facts from the MemberPress Developer Tools add-on's base API controller and transaction utils): request parameters merged over the defaults `page` 1,
 /// `per_page` 10, `order` `ID`, `order_dir` `DESC`, so an unparameterised listing is newest first;
 /// `ORDER BY t.{order} {order_dir} LIMIT per_page OFFSET (page-1)*per_page`; `X-WP-Total` and
 /// `X-WP-TotalPages` headers. Versions and hosts differ, so each of these can be switched for a test

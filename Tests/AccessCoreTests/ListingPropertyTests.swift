@@ -9,16 +9,11 @@ import AccessSandbox
 /// purchase is applied exactly once, and nothing else is. (Kills with `kill -9` are `Tests/e2e/crash-test.sh`'s,
 /// against the same newest-first sandbox.)
 @Suite(.serialized) struct ListingPropertyTests {
-    /// A small deterministic generator (SplitMix64), so a failing seed repeats.
+    /// Draws from the sandbox's own seeded generator, so a failing seed repeats.
     struct Draw {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator: SplitMix64
+        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { generator.next() }
         mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
         mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) / 10_000 < p }
     }

@@ -10,7 +10,7 @@ import AccessSandbox
     typealias F = Fixture
     static let day: TimeInterval = 86_400
 
-    /// Every listing variant the product must work with (../shared/notes/memberpress-rest.md).
+    /// Every listing variant the product must work with (the add-on's defaults, and what versions and hosts change).
     static let listings: [(String, MemberPressListing)] = {
         var newest = MemberPressListing()
         var oldestIgnoring = MemberPressListing(); oldestIgnoring.defaultOrder = "asc"; oldestIgnoring.honourOrder = false

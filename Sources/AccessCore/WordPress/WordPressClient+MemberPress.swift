@@ -1,6 +1,6 @@
 import Foundation
 
-/// MemberPress's REST listing as it really is (../shared/notes/memberpress-rest.md): OFFSET pages over a
+/// MemberPress's REST listing as it really is (the Developer Tools add-on's listing query): OFFSET pages over a
 /// live table, newest first unless the server honours `order_dir`, totals in headers that a proxy may
 /// strip. The client asks for newest first, believes only the ids it gets, and works with either order.
 extension WordPressClient {
