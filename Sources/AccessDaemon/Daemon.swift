@@ -116,21 +116,25 @@ public enum Daemon {
             events.emit(.warning, .daemonStart, closed.message, fields: ["routes": closed.routes])
         }
         if inbox.pendingCount > 0 { await coordinator.webhookRecorded() }
-        // Said when the signal arrives: the group stops the HTTP side first and the coordinator last, so the
-        // coordinator's own line can come many seconds later.
+        var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfig.maximumGracefulShutdownDuration = options.shutdownBound + .seconds(5)
+        let group = ServiceGroup(configuration: groupConfig)
+        // The daemon owns SIGTERM and SIGINT (not the group): the notice is written when the signal arrives and
+        // before the shutdown starts, so it always comes before the stop's own lines (the group stops the HTTP
+        // side first and the coordinator last, many seconds later).
         let signalNotices = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")].map { number, name in
+            signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 events.emit(.notice, .daemonDraining, "\(name) received: stopping (HTTP first, then the running run, up to "
                             + "\(options.shutdownBound.components.seconds) s)", fields: ["signal": name])
+                Task { await group.triggerGracefulShutdown() }
             }
             source.resume()
             return source
         }
         defer { signalNotices.forEach { $0.cancel() } }
-        var groupConfig = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        groupConfig.maximumGracefulShutdownDuration = options.shutdownBound + .seconds(5)
-        do { try await ServiceGroup(configuration: groupConfig).run() } catch let error as IOError {
+        do { try await group.run() } catch let error as IOError {
             // Hummingbird's bind error names a syscall, not the address or where it came from.
             await writeStatus(listening.withLock { $0 }, stopped: true)
             throw DaemonBindError(setting: listenSource, address: listen, reason: error.description)
