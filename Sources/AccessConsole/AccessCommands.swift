@@ -30,21 +30,8 @@ struct GrantCommand: AsyncParsableCommand {
     func run() async throws {
         let term = try parseTerm(term)
         let runtime = try openRuntime(global)
-        // Each user on its own: one unknown name does not stop the others. Written some, failed some: 5.
-        var written = 0
-        var failure: CommandExit?
-        for user in write.users {
-            do {
-                let report = try await runAction { try await runtime.actions.grant(script: write.script, user: user, term: term, dryRun: write.dryRun) }
-                print(describe(report))
-                written += 1
-            } catch let exit as CommandExit {
-                failure = failure ?? exit
-                // The session or the lock stops every write, not just this user's.
-                if exit.status == .sessionStale || exit.status == .locked { break }
-            }
-        }
-        if let failure { throw written > 0 ? CommandExit(status: .failed) : failure }
+        // Each user on its own: one unknown name does not stop the others (Core's `perform`).
+        try await perform(runtime, .grant(script: write.script, users: write.users, term: term), dryRun: write.dryRun)
     }
 }
 
@@ -57,8 +44,7 @@ struct ExtendCommand: AsyncParsableCommand {
     func run() async throws {
         let term = try parseTerm(term)
         let runtime = try openRuntime(global)
-        let reports = try await runAction { try await runtime.actions.extend(script: write.script, users: write.users, term: term, dryRun: write.dryRun) }
-        reports.forEach { print(describe($0)) }
+        try await perform(runtime, .extend(script: write.script, users: write.users, term: term), dryRun: write.dryRun)
     }
 }
 
@@ -69,8 +55,7 @@ struct RevokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try openRuntime(global)
-        let reports = try await runAction { try await runtime.actions.revoke(script: write.script, users: write.users, dryRun: write.dryRun) }
-        reports.forEach { print(describe($0)) }
+        try await perform(runtime, .revoke(script: write.script, users: write.users), dryRun: write.dryRun)
     }
 }
 
@@ -85,8 +70,9 @@ struct ResyncCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try openRuntime(global)
         ProgressDisplay.attach(runtime.events, json: json)
-        let diff = try await runAction { try await runtime.actions.resync(script: script, apply: apply) }
-        if json { printJSON(diff); return }
-        Listing.resync(diff, applied: apply).forEach { print($0) }
+        try await perform(runtime, .resync(script: script, apply: apply)) { outcome in
+            guard let diff = outcome.diff else { return }
+            if json { printJSON(diff) } else { Listing.resync(diff, applied: apply).forEach { print($0) } }
+        }
     }
 }

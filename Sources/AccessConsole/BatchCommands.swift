@@ -26,7 +26,7 @@ struct BatchGrantCommand: AsyncParsableCommand {
         do {
             request = try BatchGrantRequest.load(transactionsPath: transactions, csvPath: csv, wordpress: runtime.config.wordpress,
                                                  batchSize: batchSize, maxBatches: maxBatches,
-                                                 dryRun: dryRun || runtime.config.scheduler.dryRun)
+                                                 dryRun: dryRun)
         } catch let error as InputFileError {
             printError(error.description)
             throw CommandExit(status: .badInput)
@@ -41,6 +41,6 @@ struct BatchGrantCommand: AsyncParsableCommand {
             for c in report.updated { print("csv expiration\t\(c.scriptId)\t\(c.username)\t\(c.expiration.isEmpty ? "lifetime" : c.expiration)") }
             print(report.sentence)
         }
-        throw CommandExit(status: ExitStatus(rawValue: report.exitCode) ?? .queued)
+        throw CommandExit(status: ExitStatus(OutcomeStatus(report.summary)))
     }
 }

@@ -50,21 +50,31 @@ func runAction<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
-/// 1 is kept for "done, items wait in a queue" (from a summary): an error means the work was not done.
-func exitStatus(for error: ActionError) -> ExitStatus {
-    switch error {
-    case .sessionStale: return .sessionStale
-    case .syncRunning, .scriptBusy: return .locked
-    case .unknownScript, .userNotFound, .invalidUsername, .retryNotFound, .reviewNotFound, .notConfigured, .cannotResolve: return .badInput
-    default: return .failed
-    }
+/// An error's exit status: Core's outcome table decides (`OutcomeStatus`).
+func exitStatus(for error: ActionError) -> ExitStatus { ExitStatus(OutcomeStatus(error)) }
+
+/// Hands `command` to Core (which decides the mode, locks, audits and emits), prints each user's line,
+/// and ends with the outcome's exit code: the why on stderr when it is not 0, and a dry run says so.
+func perform(_ runtime: AppRuntime, _ command: AccessCommand, dryRun: Bool = false,
+             show: (Outcome) -> Void = { $0.reports.forEach { print(describe($0)) } }) async throws {
+    let outcome = await runtime.actions.perform(command, dryRun: dryRun)
+    show(outcome)
+    try finish(outcome)
+}
+
+/// The outcome's lines on stderr and its exit code (README "Exit codes", docs "Outcomes").
+func finish(_ outcome: Outcome) throws {
+    if let error = outcome.error { printError(error.description) }
+    else if !outcome.status.isSuccess { printError(outcome.status.sentence) }
+    if outcome.dryRun { FileHandle.standardError.write(Data("dry run: nothing was sent or kept\n".utf8)) }
+    guard outcome.exitCode == 0 else { throw CommandExit(status: ExitStatus(outcome.status)) }
 }
 
 /// The status of a run summary, with a line on stderr when it is not "done" (so `--json`, whose stdout
 /// is the summary, still says why). A stopped session names its cause: no cookies, a vault that cannot be
 /// opened (its own error: a key file open to others, a wrong key, a changed file) or TradingView's refusal.
 func exitStatus(for summary: SyncSummary, session: SessionManager) -> ExitStatus {
-    let status = ExitStatus(rawValue: summary.exitCode) ?? .failed
+    let status = ExitStatus(OutcomeStatus(summary))
     switch status {
     case .sessionStale: printError(sessionStoppedLine(session.status()))
     case .failed: printError("\(summary.incomplete) part(s) of the run could not be done (see the error events); the next run tries again")

@@ -17,8 +17,10 @@ struct ConsoleCommand: AsyncParsableCommand {
 
 func openConsole(_ runtime: AppRuntime, readOnly: Bool) async throws {
     do {
-        try await ConsoleApp.run(services: RuntimeServices(runtime: runtime, readOnly: readOnly),
-                                 options: ConsoleOptions(readOnly: readOnly, keyOverrides: runtime.config.console?.keys ?? [:]))
+        let services = RuntimeServices(runtime: runtime, readOnly: readOnly)
+        var options = ConsoleOptions(keyOverrides: runtime.config.console?.keys ?? [:])
+        options.modes = services.modes   // the services own the mode; the console starts from their report
+        try await ConsoleApp.run(services: services, options: options)
     } catch {
         printError(String(describing: error))
         throw CommandExit(status: .badInput)

@@ -44,8 +44,8 @@ struct CookiesCommand: AsyncParsableCommand {
             let runtime = try openRuntime(global)
             let status = runtime.session.status()
             printSafe(line(status))
-            // No usable cookies (none saved, or a vault that cannot be opened): a script must not read "ok".
-            if status.state == .missing { throw CommandExit(status: .sessionStale) }
+            // Not usable (stale, none saved, or a vault that cannot be opened): a script must not read "ok".
+            if !status.isUsable { throw CommandExit(status: .sessionStale) }
         }
     }
 }

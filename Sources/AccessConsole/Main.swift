@@ -2,12 +2,15 @@ import AccessCore
 import ArgumentParser
 import Foundation
 
-/// Exit codes every headless command shares (documented in the README).
+/// Exit codes every headless command shares (documented in the README). Commands' outcomes map to
+/// them in one place: `OutcomeStatus.exitCode` in Core.
 enum ExitStatus: Int32 {
     case done = 0, queued = 1, badInput = 2, sessionStale = 3, locked = 4
     /// The work could not be done and nothing queued it: a service unreachable, master data damaged or
     /// unwritable (disk full). Distinct from 1, which means "done, some items wait in a queue".
     case failed = 5
+
+    init(_ outcome: OutcomeStatus) { self = ExitStatus(rawValue: outcome.exitCode) ?? .failed }
 }
 
 @main

@@ -30,15 +30,13 @@ struct QueueCommand: AsyncParsableCommand {
         @Argument(help: "The retry item id (see `queue list`).") var id: String?
         @Flag(help: "Retry every item (of --script, or of all scripts).") var all = false
         func run() async throws {
-            let runtime = try openRuntime(global, echoEvents: true)
-            let summary: SyncSummary
-            if all {
-                summary = try await runAction { try await runtime.actions.retryAll(script: script) }
-            } else {
+            let command: AccessCommand
+            if all { command = .retryAll(script: script) } else {
                 guard let script, let id else { throw ValidationError("give --script ID and an item id, or --all") }
-                summary = try await runAction { try await runtime.actions.retryNow(script: script, id: id) }
+                command = .retryNow(script: script, id: id)
             }
-            throw CommandExit(status: exitStatus(for: summary, session: runtime.session))
+            let runtime = try openRuntime(global, echoEvents: true)
+            try await perform(runtime, command)
         }
     }
 
@@ -50,8 +48,7 @@ struct QueueCommand: AsyncParsableCommand {
         @Flag(help: "Check the item and say what would happen; change nothing.") var dryRun = false
         func run() async throws {
             let runtime = try openRuntime(global)
-            try await runAction { try await runtime.actions.dropRetry(script: script, id: id, dryRun: dryRun) }
-            printSafe(dryRun ? "dry run: would drop \(id)" : "dropped \(id)")
+            try await perform(runtime, .dropRetry(script: script, id: id), dryRun: dryRun) { printSafe($0.message) }
         }
     }
 }
@@ -86,8 +83,7 @@ struct ReviewCommand: AsyncParsableCommand {
         @Flag var dryRun = false
         func run() async throws {
             let runtime = try openRuntime(global)
-            let report = try await runAction { try await runtime.actions.resolveReview(script: script, id: id, newName: user, dryRun: dryRun) }
-            print(describe(report))
+            try await perform(runtime, .resolveReview(script: script, id: id, newName: user), dryRun: dryRun)
         }
     }
 
@@ -100,8 +96,7 @@ struct ReviewCommand: AsyncParsableCommand {
         @Flag(help: "Check the item and say what would happen; change nothing.") var dryRun = false
         func run() async throws {
             let runtime = try openRuntime(global)
-            try await runAction { try await runtime.actions.dismissReview(script: script, id: id, reason: reason, dryRun: dryRun) }
-            printSafe(dryRun ? "dry run: would dismiss \(id)" : "dismissed \(id)")
+            try await perform(runtime, .dismissReview(script: script, id: id, reason: reason), dryRun: dryRun) { printSafe($0.message) }
         }
     }
 }

@@ -13,7 +13,6 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try openRuntime(global, echoEvents: !json)
         ProgressDisplay.attach(runtime.events, json: json)
-        let dryRun = dryRun || runtime.config.scheduler.dryRun
         guard json else {
             let summary = try await runSync(runtime, dryRun: dryRun)
             throw CommandExit(status: exitStatus(for: summary, session: runtime.session))

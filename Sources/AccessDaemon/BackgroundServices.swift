@@ -86,7 +86,7 @@ struct AlertService: Service {
             let staleAfter = monitor.reviewStaleHours * 3600
             let counts = queues.counts()
             let staleReviews = counts.reviewCreated.filter { now.timeIntervalSince($0) > staleAfter }.count
-            let observation = AlertMonitor.Observation(sessionStale: runtime.session.status().state == .stale,
+            let observation = AlertMonitor.Observation(sessionStale: !runtime.session.status().isUsable,
                                                        failedRunsInARow: snapshot.consecutiveFailures, staleReviews: staleReviews,
                                                        unverifiedWrites: counts.unverified)
             for notice in monitor.evaluate(observation, now: now) { await sender.send(notice) }

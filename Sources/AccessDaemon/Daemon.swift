@@ -34,8 +34,8 @@ public enum Daemon {
         }
         let wordpress = runtime.wordpress
         let confirmer = WebhookConfirmer(events: runtime.events) { id in try await wordpress.transaction(id: id) }
-        let coordinator = RunCoordinator(actions: runtime.actions, confirmer: confirmer, inbox: inbox, events: runtime.events,
-                                         dryRunAlways: options.dryRun || config.scheduler.dryRun)
+        if options.dryRun { runtime.actions.modes.pinDryRun() }
+        let coordinator = RunCoordinator(actions: runtime.actions, confirmer: confirmer, inbox: inbox, events: runtime.events)
         let metrics = DaemonMetrics()
         let queues = QueueSizes(runtime: runtime)
         let started = Date()
@@ -58,8 +58,7 @@ public enum Daemon {
                                   apiToken: apiToken, webhookKey: webhookKey,
                                   maxBodyBytes: server.maxBodyBytes ?? ServerConfig.defaultMaxBodyBytes)
         if let base = server.publicBaseUrl, !base.isEmpty {
-            routes.fix = fixRoutes(runtime, publicBaseURL: base, dryRun: options.dryRun || config.scheduler.dryRun,
-                                   clock: ServiceClock(file: options.clockFile))
+            routes.fix = fixRoutes(runtime, coordinator: coordinator, publicBaseURL: base, clock: ServiceClock(file: options.clockFile))
         }
         var logger = Logger(label: "access-console.daemon")
         logger.logLevel = .warning
@@ -157,12 +156,15 @@ public struct DaemonBindError: Error, CustomStringConvertible {
 extension Daemon {
     /// The fix-link pages over this process's runtime. Expiry is judged by the service clock (a test moves
     /// it with `--clock-file`); the limits by the wall clock.
-    static func fixRoutes(_ runtime: AppRuntime, publicBaseURL: String, dryRun: Bool, clock: ServiceClock) -> FixRoutes {
+    static func fixRoutes(_ runtime: AppRuntime, coordinator: RunCoordinator, publicBaseURL: String, clock: ServiceClock) -> FixRoutes {
         let support = (runtime.config.email?.from).flatMap { try? MailMessageBuilder.checkSender($0, field: "email.from").address } ?? ""
         let desk = FixLinkDesk(actions: runtime.actions, keys: runtime.fixLinkKeys,
                                used: UsedFixLinks(path: runtime.masterDataDirectory.appendingPathComponent(".fix-links-used").path),
                                scripts: { try runtime.loadScripts(.queues) }, titles: { runtime.config.title(ofScript: $0) },
-                               clock: { clock.now() }, dryRun: dryRun, supportContact: support)
+                               clock: { clock.now() },
+                               // A customer waits behind the daemon's own run (a minute at most), never gets a 503 for it.
+                               runner: { command, actions in await coordinator.perform(command, with: actions, within: .seconds(60)) },
+                               supportContact: support)
         let limits = FixRoutes.limiters()
         return FixRoutes(desk: desk, publicBaseURL: publicBaseURL, perAddress: limits.address, perLink: limits.link,
                          invalidNotices: limits.invalidNotices,

@@ -69,7 +69,7 @@ final class DaemonMetrics: Sendable {
         Gauge(label: "accessconsole_queue_size", dimensions: [("queue", "retry")]).record(Double(counts.retry))
         Gauge(label: "accessconsole_queue_size", dimensions: [("queue", "review")]).record(Double(counts.review))
         Gauge(label: "accessconsole_queue_size", dimensions: [("queue", "webhook")]).record(Double(snapshot.webhookPending))
-        Gauge(label: "accessconsole_session_valid").record(runtime.session.status().state == .stale ? 0 : 1)
+        Gauge(label: "accessconsole_session_valid").record(runtime.session.status().isUsable ? 1 : 0)
         Gauge(label: "accessconsole_sync_running").record(snapshot.running == nil ? 0 : 1)
         Gauge(label: "accessconsole_last_success_timestamp_seconds")
             .record(snapshot.lastSuccessAt?.timeIntervalSince1970 ?? 0)

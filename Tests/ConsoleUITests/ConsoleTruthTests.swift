@@ -146,7 +146,7 @@ import Testing
         #expect(Fixture.press(&s, [.char(":")] + Fixture.type("reviewResend") + [.enter]).isEmpty, "a refund row: refused as the key is")
         #expect(s.status?.text.contains("refund") == true)
         var ro = try! ConsoleState(size: Size(width: 120, height: 40), now: Fixture.now, options: ConsoleOptions(readOnly: true))
-        _ = ConsoleReducer.reduce(&ro, .result(.loadOverview, .overview(Fixture.snapshot())))
+        _ = ConsoleReducer.reduce(&ro, .result(.loadOverview, .overview(Fixture.snapshot(readOnly: true))))
         #expect(Fixture.press(&ro, [.char(":")] + Fixture.type("syncNow") + [.enter]).isEmpty)
         #expect(ro.status?.text.contains("read-only") == true)
     }

@@ -13,7 +13,7 @@ enum Fixture {
     }
 
     /// `edit` changes the scripts before the snapshot is made (its scripts are fixed once it is).
-    static func snapshot(extraUsers: Int = 0, edit: (inout [ScriptAccess]) -> Void = { _ in }) -> ConsoleSnapshot {
+    static func snapshot(extraUsers: Int = 0, readOnly: Bool = false, edit: (inout [ScriptAccess]) -> Void = { _ in }) -> ConsoleSnapshot {
         var a = ScriptAccess(scriptId: "PUB;alpha", title: "Alpha Trend")
         for u in [user("Alice", days: 30), user("bob_lapsed", days: -3), user("Carol", days: 5), user("dave_forever", days: nil)] {
             a.apply(.upsertUser(u))
@@ -33,12 +33,12 @@ enum Fixture {
         return ConsoleSnapshot(configPath: "/etc/access/config.json", scripts: scripts,
                                session: SessionStatusInfo(status: .valid, lastCheck: now.addingTimeInterval(-60), lastResult: "200 OK",
                                                           cookiesSavedAt: now.addingTimeInterval(-2 * 86_400), account: "vendor"),
-                               modes: ModeReport(dryRun: false, readOnly: false, version: 1))
+                               modes: ModeReport(dryRun: false, readOnly: readOnly, version: 1))
     }
 
     static func state(size: Size = Size(width: 80, height: 24), readOnly: Bool = false, extraUsers: Int = 0) -> ConsoleState {
         var s = try! ConsoleState(size: size, now: now, options: ConsoleOptions(readOnly: readOnly, color: true))
-        _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snapshot(extraUsers: extraUsers))))
+        _ = ConsoleReducer.reduce(&s, .result(.loadOverview, .overview(snapshot(extraUsers: extraUsers, readOnly: readOnly))))
         return s
     }
 

@@ -67,14 +67,15 @@ import Testing
     @Test func failedRunsInARowAlertOnceAndRecover() async throws {
         try await withDaemon(alerts: true) { (d: DaemonHarness) async throws in
             d.sandbox.setFaults(Faults(errorRate: 1, errorStatus: 503, routes: ["/wp-json/mp/v1/transactions"]))
-            #expect(try await d.syncAndWait() == "failed")
-            #expect(try await d.syncAndWait() == "failed")
+            // WordPress unreachable: the run is done in part (the CLI exits 5), and the alert counts it as failed.
+            #expect(try await d.syncAndWait() == "partial")
+            #expect(try await d.syncAndWait() == "partial")
             #expect(d.sandbox.sinkBodies().isEmpty)  // two failures: below failed_runs = 3
-            #expect(try await d.syncAndWait() == "failed")
+            #expect(try await d.syncAndWait() == "partial")
             _ = try await eventually("the failed-runs alert") { d.sandbox.sinkBodies().count == 1 ? true : nil }
             #expect(d.sandbox.sinkBodies()[0].contains("3 sync runs in a row failed"))
             d.sandbox.setFaults(Faults())
-            #expect(try await d.syncAndWait() != "failed")
+            #expect(try await d.syncAndWait() == "done")
             _ = try await eventually("the recovery message") { d.sandbox.sinkBodies().count == 2 ? true : nil }
             #expect(d.sandbox.sinkBodies()[1].contains("Recovered"))
             _ = try await eventually("two alert mails") { opsMail(d).count == 2 ? true : nil }

@@ -3,7 +3,7 @@ import Foundation
 extension AccessActions {
     /// Whether TradingView knows the name, and its canonical spelling. Only reads.
     public func validate(_ name: String) async throws -> ValidatedName {
-        try await audited(.validate, user: name) {
+        try await audited(.validate, user: name, writes: false) { _ in
             let canonical = try await canonicalName(name, in: nil)
             return (ValidatedName(typed: name, canonical: canonical), "\"\(name)\" is valid: \(canonical)")
         }
@@ -11,7 +11,7 @@ extension AccessActions {
 
     /// Gives access for `term` from now; a user who already has longer keeps it (lifetime is never shortened).
     public func grant(script: String, user: String, term: AccessTerm, dryRun: Bool = false) async throws -> ActionReport {
-        try await audited(.grant, script: script, user: user, dryRun: dryRun) {
+        try await audited(.grant, script: script, user: user, dryRun: dryRun) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 let name = try await canonicalName(user, in: session)
                 let report = try await change(session, user: name, kind: .grant, term: term)
@@ -23,7 +23,7 @@ extension AccessActions {
     /// Adds `term` to each user's access, from their current expiry when still in the future.
     /// Users must be in master data; all are checked before anything is sent.
     public func extend(script: String, users: [String], term: AccessTerm, dryRun: Bool = false) async throws -> [ActionReport] {
-        try await audited(.extend, script: script, user: users.joined(separator: ","), dryRun: dryRun) {
+        try await audited(.extend, script: script, user: users.joined(separator: ","), dryRun: dryRun) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 let reports = try await batch(session, users: users, kind: .extend, term: term)
                 return (reports, "extend by \(term.description): " + summarize(reports))
@@ -33,7 +33,7 @@ extension AccessActions {
 
     /// Removes access on TradingView. Users stay in master data with their history.
     public func revoke(script: String, users: [String], dryRun: Bool = false) async throws -> [ActionReport] {
-        try await audited(.revoke, script: script, user: users.joined(separator: ","), dryRun: dryRun) {
+        try await audited(.revoke, script: script, user: users.joined(separator: ","), dryRun: dryRun) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 let reports = try await batch(session, users: users, kind: .revoke, term: nil)
                 return (reports, "revoke: " + summarize(reports))

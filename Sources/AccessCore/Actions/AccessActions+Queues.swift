@@ -3,7 +3,7 @@ import Foundation
 extension AccessActions {
     /// Attempts one retry item now, whatever its next-attempt time.
     public func retryNow(script: String, id: String, dryRun: Bool = false) async throws -> SyncSummary {
-        try await audited(.retry, script: script, dryRun: dryRun) {
+        try await audited(.retry, script: script, dryRun: dryRun) { dryRun in
             let exists = try await withSession(script, dryRun: true) { $0.state.retryQueue[id] != nil }
             guard exists else { throw ActionError.retryNotFound(script: script, id: id) }
             let s = try await underSyncLock { try await engine.retryNow(scriptId: script, ids: [id], dryRun: dryRun) }
@@ -14,7 +14,7 @@ extension AccessActions {
 
     /// Attempts every retry item of one script (nil = of every script) now.
     public func retryAll(script: String? = nil, dryRun: Bool = false) async throws -> SyncSummary {
-        try await audited(.retry, script: script, dryRun: dryRun) {
+        try await audited(.retry, script: script, dryRun: dryRun) { dryRun in
             if let script { try checkScript(script) }
             var total = SyncSummary(dryRun: dryRun)
             try await underSyncLock {
@@ -32,13 +32,13 @@ extension AccessActions {
     /// Gives up on a retry item: its transaction counts as processed and will not come back.
     /// A dry run checks the item and says what would happen, changing nothing.
     public func dropRetry(script: String, id: String, dryRun: Bool = false) async throws {
-        try await audited(.retryDrop, script: script, dryRun: dryRun) {
+        try await audited(.retryDrop, script: script, dryRun: dryRun) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 guard let item = session.state.retryQueue[id] else { throw ActionError.retryNotFound(script: script, id: id) }
                 try commit(session, [.dropRetry(id: id)] + (item.transactionId.map { [.markProcessed(transactionId: $0)] } ?? []))
                 try note(session, user: item.username, action: "drop-retry", transactionId: item.transactionId,
                          result: "dropped by hand; last error: \(item.lastError)")
-                return ((), "dropped retry \(id) (\(item.operation.rawValue) \(item.username))")
+                return ((), "\(dryRun ? "would drop" : "dropped") retry \(id) (\(item.operation.rawValue) \(item.username))")
             }
         }
     }
@@ -46,7 +46,7 @@ extension AccessActions {
     /// Grants what a review item's purchase entitles, under `newName` (nil = as typed): validates the name,
     /// applies the product's term and stacking, then drops the item and marks the transaction processed.
     public func resolveReview(script: String, id: String, newName: String?, dryRun: Bool = false) async throws -> ActionReport {
-        try await audited(.reviewResolve, script: script, user: newName, dryRun: dryRun) {
+        try await audited(.reviewResolve, script: script, user: newName, dryRun: dryRun) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 guard let item = session.state.reviewQueue[id] else { throw ActionError.reviewNotFound(script: script, id: id) }
                 guard item.reason != .refund else {
@@ -62,7 +62,7 @@ extension AccessActions {
                                     term: term, stacking: stacking, createdAt: item.createdAt, purchaseEnd: item.purchaseEnd)
                 let report = try await change(session, user: name, kind: stacking ? .extend : .grant, term: term, covers: [work])
                 let by = actorName == ActorName.customerViaLink ? " by the customer (fix link)" : ""
-                return (report, "review \(id) resolved as \(name)\(by): \(report.detail)")
+                return (report, "review \(id) \(dryRun ? "would be resolved" : "resolved") as \(name)\(by): \(report.detail)")
             }
         }
     }
@@ -70,7 +70,7 @@ extension AccessActions {
     /// Closes a review item without a grant; its transaction counts as processed.
     /// A dry run checks the item and says what would happen, changing nothing.
     public func dismissReview(script: String, id: String, reason: String, dryRun: Bool = false) async throws {
-        try await audited(.reviewDismiss, script: script, dryRun: dryRun) {
+        try await audited(.reviewDismiss, script: script, dryRun: dryRun) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 guard let item = session.state.reviewQueue[id] else { throw ActionError.reviewNotFound(script: script, id: id) }
                 var changes: [AccessChange] = [.dropReview(id: id)]
@@ -82,16 +82,16 @@ extension AccessActions {
                     try note(session, user: name, action: "dismiss-review", transactionId: item.transactionId,
                              result: "dismissed (\(item.reason.rawValue)): \(reason)")
                 }
-                return ((), "review \(id) dismissed: \(reason)")
+                return ((), "review \(id) \(dryRun ? "would be dismissed" : "dismissed"): \(reason)")
             }
         }
     }
 
     /// Sends the invalid-username email of a review item again.
     public func resendReviewEmail(script: String, id: String) async throws {
-        try await audited(.reviewEmail, script: script) {
+        try await audited(.reviewEmail, script: script) { dryRun in
             guard let mailer else { throw ActionError.notConfigured("email: no SMTP settings in config.json") }
-            return try await withSession(script, dryRun: false) { session in
+            return try await withSession(script, dryRun: dryRun) { session in
                 guard let item = session.state.reviewQueue[id] else { throw ActionError.reviewNotFound(script: script, id: id) }
                 guard item.reason != .refund else {
                     throw ActionError.cannotResolve(script: script, id: id, detail: "a refund gets no username email")
@@ -99,6 +99,7 @@ extension AccessActions {
                 guard item.email.contains("@") else {
                     throw ActionError.cannotResolve(script: script, id: id, detail: "the customer left no email address")
                 }
+                guard !dryRun else { return ((), "the invalid-username email for review \(id) would be sent again; nothing sent") }
                 let message = InvalidUsernameMail.message(for: item, settings: settings)
                 do { try await mailer.send(message) } catch { throw ActionError.mail(String(describing: error)) }
                 var sent = item

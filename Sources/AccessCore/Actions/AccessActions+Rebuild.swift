@@ -26,8 +26,13 @@ extension AccessActions {
     /// processed with no write, under-granted users written once to what they paid for, more than paid
     /// listed for review and never cut. Runs under the sync lock.
     public func rebuild(script: String) async throws -> RebuildReport {
-        try await audited(.rebuild, script: script) {
+        try await audited(.rebuild, script: script) { dryRun in
             try checkScript(script)
+            guard !dryRun else {
+                return (RebuildReport(scriptId: script, users: 0, processed: 0, adopted: 0, writes: 0, excess: 0, setAside: [],
+                                      summary: SyncSummary(dryRun: true)),
+                        "the master data of \(script) would be set aside and rebuilt from TradingView's list; nothing changed")
+            }
             return try await underSyncLock {
                 let moved: [String]
                 do { moved = try store.setAside(script, now: now) } catch { throw ActionError.store(String(describing: error)) }

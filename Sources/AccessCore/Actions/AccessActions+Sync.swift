@@ -5,6 +5,7 @@ extension AccessActions {
     /// The engine's `sync.start` / `sync.done` are this action's events.
     public func sync(dryRun: Bool = false) async throws -> SyncSummary {
         do {
+            let dryRun = try admit(dryRun)
             return try await underSyncLock { try await engine.run(dryRun: dryRun) }
         } catch {
             events.emit(.error, .runFailed, "\(error)", fields: ["actor": actorName])
@@ -16,6 +17,7 @@ extension AccessActions {
     /// sync path without the WordPress fetch. Throws `ActionError.syncRunning(pid:)` like `sync`.
     public func apply(transactions: [Transaction], dryRun: Bool = false) async throws -> SyncSummary {
         do {
+            let dryRun = try admit(dryRun)
             return try await underSyncLock { try await engine.run(transactions: transactions, dryRun: dryRun) }
         } catch {
             events.emit(.error, .applyFailed, "\(error)", fields: ["actor": actorName])
@@ -27,7 +29,7 @@ extension AccessActions {
     /// unknown, and sets TradingView to our expiry where it differs unless TradingView's is later.
     /// Returns the diff as found before applying.
     public func resync(script: String, apply: Bool, dryRun: Bool = false) async throws -> ResyncDiff {
-        try await audited(.resync, script: script, dryRun: dryRun) {
+        try await audited(.resync, script: script, dryRun: dryRun, writes: apply) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 let remote: [RemoteAccess]
                 do { remote = try await client.listUsers(scriptId: script) } catch {

@@ -17,16 +17,19 @@ public final class AccessActions: Sendable {
     public let actorName: String
     /// The engine of `sync` and of retry-queue actions.
     public let engine: SyncEngine
+    /// Dry run and read-only for this process: every write asks it (`admit`), nobody else decides.
+    public let modes: ModeAuthority
     let clock: @Sendable () -> Date
 
     public init(settings: SyncSettings, store: any MasterDataProvider, client: any TradingViewClient,
                 source: any TransactionSource, mailer: (any Mailer)?, cookies: (any CookieProvider)?,
                 events: EventHub, runLock: (any SyncLockProvider)?, actorName: String = ActorName.current(),
+                modes: ModeAuthority = ModeAuthority(ModePolicy(dryRun: false, readOnly: false)),
                 clock: @escaping @Sendable () -> Date = { Date() },
                 onSessionStale: (@Sendable (String) -> Void)? = nil) {
         self.settings = settings; self.store = store; self.client = client; self.source = source
         self.mailer = mailer; self.cookies = cookies; self.events = events; self.runLock = runLock
-        self.actorName = actorName; self.clock = clock
+        self.actorName = actorName; self.clock = clock; self.modes = modes
         self.engine = SyncEngine(settings: settings, store: store, client: client, source: source, mailer: mailer,
                                  events: events, actor: "sync", clock: clock, onSessionStale: onSessionStale)
     }
@@ -34,9 +37,10 @@ public final class AccessActions: Sendable {
     public convenience init(config: AppConfig, store: any MasterDataProvider, client: any TradingViewClient,
                             source: any TransactionSource, mailer: (any Mailer)?, cookies: (any CookieProvider)?,
                             events: EventHub, runLock: (any SyncLockProvider)?, actorName: String = ActorName.current(),
-                            onSessionStale: (@Sendable (String) -> Void)? = nil) {
+                            modes: ModeAuthority? = nil, onSessionStale: (@Sendable (String) -> Void)? = nil) {
         self.init(settings: SyncSettings(config: config), store: store, client: client, source: source, mailer: mailer,
-                  cookies: cookies, events: events, runLock: runLock, actorName: actorName, onSessionStale: onSessionStale)
+                  cookies: cookies, events: events, runLock: runLock, actorName: actorName,
+                  modes: modes ?? ModeAuthority(config: config), onSessionStale: onSessionStale)
     }
 
     /// The same actions, recorded in history and events as done by `actor` (the daemon acts for a
@@ -46,7 +50,7 @@ public final class AccessActions: Sendable {
     private init(_ other: AccessActions, actorName: String) {
         settings = other.settings; store = other.store; client = other.client; source = other.source
         mailer = other.mailer; cookies = other.cookies; events = other.events; runLock = other.runLock
-        engine = other.engine; clock = other.clock
+        engine = other.engine; clock = other.clock; modes = other.modes
         self.actorName = actorName
     }
 
@@ -72,13 +76,26 @@ public final class AccessActions: Sendable {
         return try await body(session)
     }
 
-    /// Runs an action and emits its one event: `<name>.ok` with the body's message, or `<name>.failed`.
-    func audited<T>(_ name: ActionName, script: String? = nil, user: String? = nil, dryRun: Bool = false,
-                    _ body: () async throws -> (T, String)) async throws -> T {
+    /// The dry-run flag a write runs with: the policy's, raised by the caller's request, never lowered.
+    /// Throws when the mode forbids writes. Every write of this type passes here once.
+    func admit(_ requested: Bool, writes: Bool = true) throws -> Bool {
+        let mode = modes.current
+        if writes && mode.readOnly { throw ActionError.refusedByMode(.readOnly) }
+        return mode.dryRun || requested || !writes
+    }
+
+    /// Runs an action in the admitted mode and emits its one event: `<name>.ok`, `<name>.queued` (done,
+    /// some of it waits in the retry queue), `<name>.would` (a dry run: nothing sent or kept), or
+    /// `<name>.failed`. The body gets the dry-run flag it must honour.
+    func audited<T>(_ name: ActionName, script: String? = nil, user: String? = nil, dryRun requested: Bool = false,
+                    writes: Bool = true, _ body: (Bool) async throws -> (T, String)) async throws -> T {
         do {
-            let (value, message) = try await body()
-            events.emit(.notice, .done(name), script: script, user: user, dryRun ? "dry run: \(message)" : message,
-                        fields: ["actor": actorName, "dryRun": "\(dryRun)"])
+            let dryRun = try admit(requested, writes: writes)
+            let (value, message) = try await body(dryRun)
+            let kind: EventKind = dryRun && writes ? .actionWould(name) : Self.leftQueued(value) ? .actionQueued(name) : .done(name)
+            events.emit(kind == .actionQueued(name) ? .warning : .notice, kind, script: script, user: user,
+                        dryRun && writes ? "dry run: \(message)" : message,
+                        fields: ["actor": actorName, "dryRun": "\(dryRun && writes)"])
             return value
         } catch {
             let text = (error as? ActionError)?.description ?? String(describing: error)
@@ -86,6 +103,14 @@ public final class AccessActions: Sendable {
             if error is ActionError { throw error }
             throw ActionError.store(text)
         }
+    }
+
+    /// Whether an action's result left work in the retry queue instead of doing it.
+    private static func leftQueued(_ value: Any) -> Bool {
+        if let r = value as? ActionReport { return r.result == .queued }
+        if let rs = value as? [ActionReport] { return rs.contains { $0.result == .queued } }
+        if let s = value as? SyncSummary { return s.retry > 0 }
+        return false
     }
 
     func commit(_ session: ScriptSession, _ changes: [AccessChange]) throws {

@@ -20,6 +20,8 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible {
     case notConfigured(String)
     case mail(String)
     case resyncIncomplete(script: String, failed: [String: String])
+    /// The mode in force forbids the write (read-only, or going live while config pins dry run).
+    case refusedByMode(ModeRefusal)
 
     public var description: String {
         switch self {
@@ -43,6 +45,7 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible {
         case .resyncIncomplete(let s, let failed):
             let first = failed.keys.sorted().prefix(3).map { "\($0): \(failed[$0]!)" }.joined(separator: "; ")
             return "resync of \(s) left \(failed.count) difference(s) unfixed: \(first)"
+        case .refusedByMode(let r): return r.description
         }
     }
 

@@ -19,6 +19,10 @@ public enum EventKind: Hashable, Sendable {
     case userRenamed
     /// A manual action (console key or CLI command) finished, or failed.
     case actionDone(ActionName), actionFailed(ActionName)
+    /// A manual action in a dry run (nothing sent or kept), or done with work left in the retry queue.
+    case actionWould(ActionName), actionQueued(ActionName)
+    /// A dry run's review or retry item: planned, not added.
+    case reviewWouldAdd, retryWouldAdd
     case daemonStart, daemonListening, daemonDraining, daemonStopped, daemonRun, syncStopping
     // The daemon's MemberPress webhooks and alerts.
     case webhookReceived, webhookConfirmed, webhookIgnored, webhookUnconfirmed, webhookLookupFailed
@@ -35,7 +39,7 @@ public enum EventKind: Hashable, Sendable {
     private static let fixed: [EventKind: String] = [
         .runStart: "sync.start", .runProgress: "sync.progress", .runDone: "sync.done", .runFailed: "sync.failed",
         .writeDryRun: "write.dryrun", .writeUnchanged: "write.unchanged", .writeFailed: "write.failed",
-        .retryAdded: "retry.added", .reviewAdded: "review.added", .reviewDismissed: "review.dismissed",
+        .retryAdded: "retry.added", .reviewAdded: "review.added", .retryWouldAdd: "retry.would_add", .reviewWouldAdd: "review.would_add", .reviewDismissed: "review.dismissed",
         .mailSent: "mail.sent", .mailFailed: "email.failed", .intentSettled: "intent.settled",
         .bootstrapDone: "bootstrap.done", .adoptDone: "adopt.done", .transactionLate: "transaction.late",
         .transactionWatchExpired: "transaction.watch_expired", .wordpressIncomplete: "wordpress.incomplete",
@@ -62,7 +66,7 @@ public enum EventKind: Hashable, Sendable {
 
     /// Every kind this build writes, for tests and documentation.
     public static var allKnown: [EventKind] {
-        Array(fixed.keys) + ActionName.allCases.flatMap { [.done($0), .actionFailed($0)] }
+        Array(fixed.keys) + ActionName.allCases.flatMap { [.done($0), .actionFailed($0), .actionWould($0), .actionQueued($0)] }
     }
 
     /// The event of a manual action that succeeded. A grant, extend or revoke is a write applied,
@@ -76,6 +80,8 @@ public enum EventKind: Hashable, Sendable {
         case .writeApplied(let op): return "\(op.rawValue).ok"
         case .actionDone(let a): return "\(a.rawValue).ok"
         case .actionFailed(let a): return "\(a.rawValue).failed"
+        case .actionWould(let a): return "\(a.rawValue).would"
+        case .actionQueued(let a): return "\(a.rawValue).queued"
         case .unknown(let n): return n
         default: return Self.fixed[self]!
         }
@@ -85,6 +91,8 @@ public enum EventKind: Hashable, Sendable {
         if let k = Self.byName[name] { self = k; return }
         if name.hasSuffix(".ok"), let a = ActionName(rawValue: String(name.dropLast(3))) { self = .done(a); return }
         if name.hasSuffix(".failed"), let a = ActionName(rawValue: String(name.dropLast(7))) { self = .actionFailed(a); return }
+        if name.hasSuffix(".would"), let a = ActionName(rawValue: String(name.dropLast(6))) { self = .actionWould(a); return }
+        if name.hasSuffix(".queued"), let a = ActionName(rawValue: String(name.dropLast(7))) { self = .actionQueued(a); return }
         self = .unknown(name)
     }
 
@@ -97,7 +105,7 @@ public enum EventKind: Hashable, Sendable {
         case .writeApplied, .retryAdded, .reviewAdded, .reviewDismissed, .intentSettled, .bootstrapDone, .adoptDone, .storeRepaired,
              .readbackRepaired, .userRenamed:
             return true
-        case .actionDone(let a):
+        case .actionDone(let a), .actionQueued(let a):
             return a != .validate && a != .reviewEmail
         default:
             return false

@@ -10,7 +10,9 @@ public final class FixLinkDesk: Sendable {
     let scripts: @Sendable () throws -> [ScriptAccess]
     let titles: @Sendable (String) -> String?
     let clock: @Sendable () -> Date
-    let dryRun: Bool
+    /// Performs the resolve: the daemon hands it to its `RunCoordinator` (it waits behind a run going);
+    /// alone, the actions perform it at once.
+    let runner: CommandRunner
     private let keyTrouble = FixLinkKeyTrouble()
     private let oneAtATime = OneSubmitPerPurchase()
     private let recent = RecentFixes()
@@ -19,10 +21,11 @@ public final class FixLinkDesk: Sendable {
 
     public init(actions: AccessActions, keys: FixLinkKeyFile, used: UsedFixLinks,
                 scripts: @escaping @Sendable () throws -> [ScriptAccess], titles: @escaping @Sendable (String) -> String?,
-                clock: @escaping @Sendable () -> Date, dryRun: Bool, supportContact: String) {
+                clock: @escaping @Sendable () -> Date, runner: CommandRunner? = nil, supportContact: String) {
         self.actions = actions.acting(as: ActorName.customerViaLink)
         self.keys = keys; self.used = used; self.scripts = scripts; self.titles = titles; self.clock = clock
-        self.dryRun = dryRun; self.supportContact = supportContact
+        self.runner = runner ?? { command, actions in await actions.perform(command) }
+        self.supportContact = supportContact
     }
 
     /// The link's token, checked: signature, expiry, used. Refusals of real links are logged with the reason
@@ -75,21 +78,31 @@ public final class FixLinkDesk: Sendable {
                          ? "Please enter your TradingView username."
                          : "That is not a TradingView username: they have only letters, digits, _ . and -.")
         }
-        var name = normalized
+        // The name first, without any lock: a wrong name is answered at once, even while a run goes.
+        var name: String
+        do { name = try await actions.canonicalName(normalized, in: nil) } catch ActionError.invalidUsername {
+            return again("TradingView has no user named \u{201C}\(normalized)\u{201D}. Check the spelling on your profile page.")
+        } catch {
+            actions.events.emit(.warning, .fixLinkFailed, "fix link for purchase \(token.transactionId): the name could not be checked: \(error)",
+                                fields: ["transaction": token.transactionId])
+            return .unavailable
+        }
         var grants: [FixGrant] = []
+        var dryRun = false
         for entry in items {
-            do {
-                let report = try await actions.resolveReview(script: entry.script, id: entry.item.id, newName: name, dryRun: dryRun)
-                name = report.username
-                grants.append(FixGrant(script: titles(entry.script) ?? entry.script, expiry: report.expiry, lifetime: report.lifetime))
-            } catch ActionError.invalidUsername {
-                return again("TradingView has no user named \u{201C}\(normalized)\u{201D}. Check the spelling on your profile page.")
-            } catch {
+            let outcome = await runner(.resolveReview(script: entry.script, id: entry.item.id, newName: name), actions)
+            dryRun = outcome.dryRun
+            guard outcome.status.isSuccess, let report = outcome.reports.first else {
+                if case .invalidUsername? = outcome.error {
+                    return again("TradingView has no user named \u{201C}\(normalized)\u{201D}. Check the spelling on your profile page.")
+                }
                 // Logged by the action itself (review-resolve.failed). Before saying "try again", look at what
                 // is left: another process may have finished the purchase meanwhile. Items already resolved
                 // stay resolved and the link keeps working for the rest.
-                return afterFailure(token, grants: grants, name: name)
+                return afterFailure(token, grants: grants, name: name, dryRun: dryRun)
             }
+            name = report.username
+            grants.append(FixGrant(script: titles(entry.script) ?? entry.script, expiry: report.expiry, lifetime: report.lifetime))
         }
         return finished(token, FixDone(username: name, grants: grants, dryRun: dryRun))
     }
@@ -106,7 +119,7 @@ public final class FixLinkDesk: Sendable {
     }
 
     /// A resolve failed part-way: "try again" only when something is still open for this purchase.
-    private func afterFailure(_ token: FixLinkToken, grants: [FixGrant], name: String) -> FixPage {
+    private func afterFailure(_ token: FixLinkToken, grants: [FixGrant], name: String, dryRun: Bool) -> FixPage {
         if let page = alreadyDone(token) { return page }
         guard let left = openItems(token), left.isEmpty else { return .unavailable }
         return grants.isEmpty ? settled(token) : finished(token, FixDone(username: name, grants: grants, dryRun: dryRun))
@@ -115,7 +128,7 @@ public final class FixLinkDesk: Sendable {
     /// Records the link used (not in a dry run: nothing was changed) and remembers its page, first: a
     /// `check` that sees the link used then always finds the page too.
     private func finished(_ token: FixLinkToken, _ done: FixDone) -> FixPage {
-        if !dryRun {
+        if !done.dryRun {
             recent.remember(token.nonce, done)
             do { try used.record(token, at: clock()) } catch {
                 actions.events.emit(.error, .fixLinkFailed, "fix link for purchase \(token.transactionId) could not be marked used: \(error)")

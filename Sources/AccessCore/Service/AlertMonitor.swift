@@ -72,7 +72,7 @@ public struct AlertMonitor: Sendable {
         let text: String
         switch (kind, phase) {
         case (.sessionStale, .fired):
-            text = "URGENT: the TradingView session is stale; grants are stopped and purchases wait in the retry queue. Run `access-console cookies set` with fresh cookies."
+            text = "URGENT: the TradingView session is stale or its cookies cannot be used; grants are stopped and purchases wait in the retry queue. Run `access-console cookies set` with fresh cookies."
         case (.sessionStale, .reminder):
             text = "URGENT reminder: the TradingView session is still stale (since \(started)); grants are stopped. Run `access-console cookies set`."
         case (.sessionStale, .recovered):

@@ -5,10 +5,9 @@ public enum Readiness {
     public static func reasons(_ runtime: AppRuntime) -> [String] {
         var reasons: [String] = []
         let session = runtime.session.status()
-        switch session.state {
-        case .missing: reasons.append("vault: no usable session cookies (run `access-console cookies set`)")
-        case .stale: reasons.append("session: TradingView session is stale (run `access-console cookies set`)")
-        case .valid, .unknown: break
+        if !session.isUsable {
+            reasons.append(session.state == .missing ? "vault: no usable session cookies (run `access-console cookies set`)"
+                                                     : "session: TradingView session is stale (run `access-console cookies set`)")
         }
         let dir = runtime.masterDataDirectory.path
         var isDir: ObjCBool = false

@@ -9,7 +9,6 @@ public actor RunCoordinator {
     let confirmer: WebhookConfirmer
     let inbox: WebhookInbox
     let events: EventHub
-    let dryRunAlways: Bool
 
     private var running: RunRecord?
     private var lastRun: RunRecord?
@@ -25,16 +24,25 @@ public actor RunCoordinator {
     private var webhookCounts: [String: [String: Int]] = [:]
     private var runsByOutcome: [String: Int] = [:]
     private var drainWaiters: [CheckedContinuation<Bool, Never>] = []
+    /// A command handed in (a customer's fix) is being performed: no run starts until it is done.
+    private var commandRunning = false
+    /// Commands waiting for their turn go before the next run (a run can be asked for again and again).
+    private var commandsWaiting = 0
+    private var idleWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var nextWaiter = 0
 
-    public init(actions: AccessActions, confirmer: WebhookConfirmer, inbox: WebhookInbox, events: EventHub, dryRunAlways: Bool) {
+    public init(actions: AccessActions, confirmer: WebhookConfirmer, inbox: WebhookInbox, events: EventHub) {
         self.actions = actions; self.confirmer = confirmer; self.inbox = inbox; self.events = events
-        self.dryRunAlways = dryRunAlways
     }
+
+    /// The mode a run starts in: the process's policy (config's `scheduler.dry_run`, the daemon's
+    /// `--dry-run`), raised by a request's own `dry_run`.
+    private func dryRun(_ requested: Bool) -> Bool { actions.modes.current.admitting(dryRun: requested).dryRun }
 
     /// Starts a sync, or joins the one running or queued; returns the run id, nil once stopping.
     public func requestSync(dryRun: Bool, trigger: String) -> Int? {
         guard accepting else { return nil }
-        let dry = dryRun || dryRunAlways
+        let dry = self.dryRun(dryRun)
         if let r = running, r.kind == .sync, r.dryRun == dry { return r.id }
         if let p = pendingSync, p.dryRun == dry { return p.id }
         let id = nextId
@@ -90,8 +98,63 @@ public actor RunCoordinator {
 
     // MARK: running
 
+    /// Performs one command between runs: it waits behind the run going (never longer than `bound`), and
+    /// no run starts while it is performed. Another process holding the lock (a cron `sync`) is waited
+    /// out the same way, with a short backoff. Past `bound` the outcome is `busy`.
+    public func perform(_ command: AccessCommand, with actions: AccessActions, within bound: Duration) async -> Outcome {
+        let clock = ContinuousClock()
+        let deadline = clock.now + bound
+        var backoff = Duration.milliseconds(100)
+        while true {
+            guard accepting else { return busyOutcome(actions) }
+            commandsWaiting += 1
+            while running != nil || commandRunning {
+                guard clock.now < deadline, accepting else {
+                    commandsWaiting -= 1
+                    pump()
+                    return busyOutcome(actions)
+                }
+                await idle(until: deadline)
+            }
+            commandsWaiting -= 1
+            commandRunning = true
+            let outcome = await actions.perform(command)
+            commandRunning = false
+            resumeIdle()
+            pump()
+            guard outcome.status == .busy, clock.now + backoff < deadline else { return outcome }
+            // Held by another process: nothing here tells when it lets go.
+            try? await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(2))
+        }
+    }
+
+    private func busyOutcome(_ actions: AccessActions) -> Outcome {
+        .refused(.syncRunning(pid: nil), dryRun: actions.modes.current.dryRun)
+    }
+
+    /// Suspends until the coordinator is idle (a run or command finished) or `deadline` passes.
+    private func idle(until deadline: ContinuousClock.Instant) async {
+        let id = nextWaiter
+        nextWaiter += 1
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            idleWaiters[id] = c
+            Task { [weak self] in
+                try? await Task.sleep(until: deadline)
+                await self?.resumeIdle(id)
+            }
+        }
+    }
+
+    private func resumeIdle(_ id: Int? = nil) {
+        if let id { idleWaiters.removeValue(forKey: id)?.resume(); return }
+        let waiters = idleWaiters
+        idleWaiters = [:]
+        for w in waiters.values { w.resume() }
+    }
+
     private func pump() {
-        guard running == nil, accepting else { return }
+        guard running == nil, !commandRunning, commandsWaiting == 0, accepting else { return }
         if let p = pendingSync {
             pendingSync = nil
             let record = RunRecord(id: p.id, kind: .sync, trigger: p.trigger, dryRun: p.dryRun, startedAt: Date())
@@ -104,7 +167,7 @@ public actor RunCoordinator {
         } else if webhookWanted, !webhookRetryScheduled {
             webhookWanted = false
             guard inbox.pendingCount > 0 else { return }
-            let record = RunRecord(id: nextId, kind: .webhooks, trigger: "webhook", dryRun: dryRunAlways, startedAt: Date())
+            let record = RunRecord(id: nextId, kind: .webhooks, trigger: "webhook", dryRun: dryRun(false), startedAt: Date())
             nextId += 1
             running = record
             let (actions, confirmer, inbox) = (self.actions, self.confirmer, self.inbox)
@@ -117,19 +180,23 @@ public actor RunCoordinator {
 
     private func finished(_ record: RunRecord, webhooksKeptBack: Bool = false, tallies: [(WebhookDelivery.Kind, String)] = []) {
         running = nil
+        resumeIdle()
         for (kind, outcome) in tallies { count(webhook: kind, outcome) }
         lastRun = record
         let outcome = record.outcome ?? .done
-        runsByOutcome["\(record.kind.rawValue)/\(outcome.rawValue)", default: 0] += 1
+        runsByOutcome["\(record.kind.rawValue)/\(outcome.metricLabel)", default: 0] += 1
+        // The failed-runs alert counts what the CLI's exit code calls a failure: partial runs too.
+        // A stale session has its own alert; a lock held elsewhere or a refusal is not the run's fault.
         switch outcome {
-        case .done:
+        case .done, .queued:
             consecutiveFailures = 0
             if !record.dryRun { lastSuccessAt = record.finishedAt }
-        case .failed: consecutiveFailures += 1
-        case .stale, .locked: break
+        case .partial, .failed: consecutiveFailures += 1
+        case .stale, .busy, .invalid, .readOnly: break
         }
-        events.emit(outcome == .done ? .info : .warning, .daemonRun, "\(record.kind.rawValue) run \(record.id): \(outcome.rawValue)",
-                    fields: ["run": "\(record.id)", "kind": record.kind.rawValue, "outcome": outcome.rawValue,
+        events.emit(outcome.isSuccess ? .info : .warning, .daemonRun,
+                    "\(record.kind.rawValue) run \(record.id): \(outcome.metricLabel): \(outcome.sentence)",
+                    fields: ["run": "\(record.id)", "kind": record.kind.rawValue, "outcome": outcome.metricLabel,
                              "trigger": record.trigger])
         if record.kind == .webhooks {
             if webhooksKeptBack { scheduleWebhookRetry() } else { webhookRetryDelay = .zero }
@@ -161,10 +228,10 @@ public actor RunCoordinator {
         do {
             let summary = try await actions.sync(dryRun: record.dryRun)
             record.summary = summary
-            record.outcome = summary.stale ? .stale : summary.failed > 0 ? .failed : .done
-        } catch let ActionError.syncRunning(pid) {
-            record.outcome = .locked
-            record.error = "another process holds the sync lock" + (pid.map { " (pid \($0))" } ?? "")
+            record.outcome = OutcomeStatus(summary)
+        } catch let error as ActionError {
+            record.outcome = OutcomeStatus(error)
+            record.error = error.description
         } catch {
             record.outcome = .failed
             record.error = String(describing: error)
@@ -191,12 +258,12 @@ public actor RunCoordinator {
             do {
                 let summary = try await actions.apply(transactions: checked.transactions, dryRun: record.dryRun)
                 record.summary = summary
-                record.outcome = summary.stale ? .stale : summary.failed > 0 ? .failed : .done
+                record.outcome = OutcomeStatus(summary)
                 inbox.markDone(checked.toApply.map(\.seq), outcome: "applied")
                 tallies += checked.toApply.map { ($0.kind, "applied") }
-            } catch let ActionError.syncRunning(pid) {
-                record.outcome = .locked
-                record.error = "another process holds the sync lock" + (pid.map { " (pid \($0))" } ?? "")
+            } catch let error as ActionError {
+                record.outcome = OutcomeStatus(error)
+                record.error = error.description
                 keptBack = true
             } catch {
                 record.outcome = .failed

@@ -3,16 +3,9 @@ import Foundation
 /// One run the daemon started (a sync, or a batch of confirmed webhook purchases), as `/status` shows it.
 public struct RunRecord: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable { case sync, webhooks }
-    public enum Outcome: String, Codable, Sendable {
-        /// Finished; `summary` says what it did.
-        case done
-        /// Stopped by a stale TradingView session: work kept queued.
-        case stale
-        /// Threw (master data unusable), or some write or fetch failed.
-        case failed
-        /// Another process held the data-folder lock: nothing done.
-        case locked
-    }
+    /// How the run went, in the vocabulary of every command (`OutcomeStatus`): `/status`, `/metrics`
+    /// and the failed-runs alert read it from here.
+    public typealias Outcome = OutcomeStatus
     public var id: Int
     public var kind: Kind
     /// What asked for it: schedule, api, webhook.

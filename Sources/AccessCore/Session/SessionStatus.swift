@@ -14,6 +14,16 @@ public struct SessionStatus: Codable, Sendable, Hashable {
         self.state = state; self.lastCheck = lastCheck; self.lastResult = lastResult
         self.account = account; self.cookiesSavedAt = cookiesSavedAt
     }
+
+    /// Whether writes can go out with this session: the one answer readiness, metrics, alerts and the
+    /// console use. Cookies saved and not refused (`unknown` = not tested since the process started) are
+    /// usable; a stale session, no cookies, or a vault that cannot be opened are not.
+    public var isUsable: Bool {
+        switch state {
+        case .valid, .unknown: return true
+        case .stale, .missing: return false
+        }
+    }
 }
 
 public enum SessionError: Error, Sendable, CustomStringConvertible {

@@ -241,7 +241,8 @@ struct PassLanes {
             await tally.add(.processed, adoption.ended)
             await tally.add(.review, adoption.excessItems.count)
             for item in adoption.excessItems {
-                events.emit(.warning, .reviewAdded, script: session.scriptId, user: item.typedName, "\(item.reason.rawValue): \(item.detail)",
+                events.emit(.warning, session.dryRun ? .reviewWouldAdd : .reviewAdded, script: session.scriptId, user: item.typedName,
+                            "\(session.dryRun ? "would add: " : "")\(item.reason.rawValue): \(item.detail)",
                             fields: ["id": item.id, "reason": item.reason.rawValue, "transaction": item.transactionId])
             }
             events.emit(.notice, .adoptDone, script: session.scriptId,

@@ -183,8 +183,8 @@ struct Run: Sendable {
                                  next: engine.settings.nextAttempt(after: attempts, now: now, retryAfter: retryAfter))
             try session.commit([.putRetry(item)])
             await tally.add(.retry)
-            events.emit(.warning, .retryAdded, script: w.scriptId, user: w.username,
-                        "\(w.operation.rawValue) \(w.username) queued for retry (attempt \(attempts))",
+            events.emit(.warning, session.dryRun ? .retryWouldAdd : .retryAdded, script: w.scriptId, user: w.username,
+                        "\(w.operation.rawValue) \(w.username) \(session.dryRun ? "would be queued" : "queued") for retry (attempt \(attempts))",
                         fields: ["id": item.id, "attempts": "\(attempts)", "nextAttemptAt": ISODate.format(item.nextAttemptAt)])
         }
     }
@@ -196,8 +196,8 @@ struct Run: Sendable {
         do {
             try session.commit(items.map { .putRetry($0) } + also)
             await tally.add(.retry, items.count)
-            events.emit(.warning, .retryAdded, script: w.scriptId, user: w.username,
-                        "\(w.operation.rawValue) \(w.username) kept queued: session stale",
+            events.emit(.warning, session.dryRun ? .retryWouldAdd : .retryAdded, script: w.scriptId, user: w.username,
+                        "\(w.operation.rawValue) \(w.username) \(session.dryRun ? "would be kept" : "kept") queued: session stale",
                         fields: ["ids": items.map(\.id).joined(separator: ","), "reason": "session stale"])
         } catch {
             await tally.storeFailed(session.scriptId)
@@ -246,8 +246,8 @@ struct Run: Sendable {
         try session.commit([.putReview(item)] + (dropRetry.map { [.dropRetry(id: $0)] } ?? []) + also)
         await tally.add(.review)
         await tally.add(.processed)
-        events.emit(.warning, .reviewAdded, script: session.scriptId, user: item.typedName,
-                    "\(item.reason.rawValue): \(item.detail)",
+        events.emit(.warning, session.dryRun ? .reviewWouldAdd : .reviewAdded, script: session.scriptId, user: item.typedName,
+                    "\(session.dryRun ? "would add: " : "")\(item.reason.rawValue): \(item.detail)",
                     fields: ["id": item.id, "reason": item.reason.rawValue, "transaction": item.transactionId])
         if sendEmail { await email(item, in: session) }
     }

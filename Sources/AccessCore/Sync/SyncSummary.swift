@@ -52,10 +52,6 @@ public struct SyncSummary: Codable, Sendable, Hashable {
         durationSeconds = try c.decodeIfPresent(Double.self, forKey: .durationSeconds) ?? 0
     }
 
-    /// 0 done, 1 items queued for retry or review, 3 session stale, 5 work not done and not queued.
-    public var exitCode: Int32 {
-        if stale { return 3 }
-        if incomplete > 0 { return 5 }
-        return review > 0 || retry > 0 || failed > 0 ? 1 : 0
-    }
+    /// The run's exit code, from Core's one outcome table (`OutcomeStatus`).
+    public var exitCode: Int32 { OutcomeStatus(self).exitCode }
 }

@@ -15,7 +15,7 @@ extension ConsoleRenderer {
         case false?: x = screen.put("LIVE ", x: x, y: rect.y, style: Style(fg: .green, bold: true))
         case nil: x = screen.put("mode… ", x: x, y: rect.y, style: bar)
         }
-        if s.readOnly || s.modes?.readOnly == true { x = screen.put(" READ-ONLY ", x: x, y: rect.y, style: Style(bold: true, reverse: true)) + 1 }
+        if s.readOnly { x = screen.put(" READ-ONLY ", x: x, y: rect.y, style: Style(bold: true, reverse: true)) + 1 }
         x = screen.put("│ ", x: x, y: rect.y, style: bar)
         x = screen.put(syncText(s, width: max(0, rect.width - x - 32)) + " ", x: x, y: rect.y, style: bar)
         let clock = Formats.clock(s.now)

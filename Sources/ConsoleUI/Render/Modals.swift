@@ -110,7 +110,8 @@ public enum HelpOverlay {
                         (":user NAME", "user detail: history, mails, queues"), (":search TEXT", "search users (n/N)"),
                         (":script ID", "show a script's users"), (":sync :resync :dry", "as S, s and d"),
                         (":ACTION", "any action above by its name"), (":quit", "quit")]
-        for (c, what) in commands where !readOnly || !["grant", "extend", "revoke", "sync"].contains(where: { c.hasPrefix(":" + $0) }) {
+        let full = Keymap.standard
+        for (c, what) in commands where !readOnly || !c.split(separator: " ").contains(where: { $0.hasPrefix(":") && full.verbWrites(String($0.dropFirst())) }) {
             out.append("  " + Text.fit(c, width: 27) + " " + what)
         }
         out.append("")

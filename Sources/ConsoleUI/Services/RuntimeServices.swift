@@ -1,34 +1,41 @@
 import AccessCore
 import Foundation
-import Synchronization
 
 /// The real console services: every call goes to the AppRuntime's Actions and SessionManager.
-/// The modes live here and nowhere else: dry run (it starts as config's `scheduler.dry_run`, and is
-/// passed to every write) and read-only (every write is refused). The console shows what this reports.
+/// The modes live in Core (`runtime.actions.modes`: config's `scheduler.dry_run`, `--read-only`, the `d`
+/// toggle) and every write goes through `AccessActions.perform`, which admits it; the console shows what
+/// this reports.
 public final class RuntimeServices: ConsoleServices {
     public let runtime: AppRuntime
-    private let modes: Mutex<ModeReport>
 
     public init(runtime: AppRuntime, readOnly: Bool = false) {
         self.runtime = runtime
-        modes = Mutex(ModeReport(dryRun: runtime.config.scheduler.dryRun, readOnly: readOnly, version: 1))
+        if readOnly { runtime.actions.modes.makeReadOnly() }
     }
 
-    /// The dry-run flag for a write; throws when the services are read-only.
-    private var dryRun: Bool {
-        get throws {
-            let m = modes.withLock { $0 }
-            if m.readOnly { throw RuntimeServiceError.readOnly }
-            return m.dryRun
-        }
-    }
+    /// The mode now, for the console's first frame (later ones come with each overview).
+    public var modes: ModeReport { runtime.actions.modes.current }
+
     private var actions: AccessActions { runtime.actions }
 
     private func title(_ script: String) -> String { runtime.config.title(ofScript: script) ?? script }
 
+    /// Performs `command`; a refusal or a failure is thrown (the console shows its sentence), anything
+    /// done (in full, in part, or with work queued) comes back to be described.
+    private func perform(_ command: AccessCommand) async throws -> Outcome {
+        let outcome = await actions.perform(command)
+        if let error = outcome.error, outcome.status != .partial { throw error }
+        return outcome
+    }
+
+    private func described(_ outcome: Outcome, _ text: String) -> String {
+        guard outcome.status == .partial, let error = outcome.error else { return text }
+        return text + "; not done: " + error.description
+    }
+
     public func loadOverview() async throws -> ConsoleSnapshot {
         // Modes first: a report is as old as its oldest part.
-        let modes = self.modes.withLock { $0 }
+        let modes = self.modes
         let (scripts, unreadable) = runtime.loadSummaries()
         return ConsoleSnapshot(configPath: runtime.configPath, scripts: scripts, unreadable: unreadable,
                                session: RuntimeSummaries.session(runtime.session.status()), modes: modes,
@@ -49,76 +56,75 @@ public final class RuntimeServices: ConsoleServices {
     }
 
     public func grant(script: String, user: String, term: AccessTerm) async throws -> String {
-        let report = try await actions.grant(script: script, user: user, term: term, dryRun: try dryRun)
-        return RuntimeSummaries.action(.grant, term: term, reports: [report], script: title(script))
+        let o = try await perform(.grant(script: script, users: [user], term: term))
+        return described(o, RuntimeSummaries.action(.grant, term: term, reports: o.reports, script: title(script)))
     }
 
     public func extend(script: String, users: [String], term: AccessTerm) async throws -> String {
-        let reports = try await actions.extend(script: script, users: users, term: term, dryRun: try dryRun)
-        return RuntimeSummaries.action(.extend, term: term, reports: reports, script: title(script))
+        let o = try await perform(.extend(script: script, users: users, term: term))
+        return described(o, RuntimeSummaries.action(.extend, term: term, reports: o.reports, script: title(script)))
     }
 
     public func revoke(script: String, users: [String]) async throws -> String {
-        let reports = try await actions.revoke(script: script, users: users, dryRun: try dryRun)
-        return RuntimeSummaries.action(.revoke, term: nil, reports: reports, script: title(script))
+        let o = try await perform(.revoke(script: script, users: users))
+        return described(o, RuntimeSummaries.action(.revoke, term: nil, reports: o.reports, script: title(script)))
     }
 
     public func resyncPreview(script: String) async throws -> ResyncDiff {
-        RuntimeSummaries.diff(try await actions.resync(script: script, apply: false, dryRun: true))
+        let o = try await perform(.resync(script: script, apply: false))
+        return RuntimeSummaries.diff(o.diff!)
     }
 
     public func resyncApply(script: String) async throws -> String {
-        let dryRun = try self.dryRun
-        let diff = try await actions.resync(script: script, apply: true, dryRun: dryRun)
-        return RuntimeSummaries.resyncApplied(diff, script: title(script), dryRun: dryRun)
+        let o = try await perform(.resync(script: script, apply: true))
+        return RuntimeSummaries.resyncApplied(o.diff!, script: title(script), dryRun: o.dryRun)
     }
 
     public func syncNow(dryRun shown: Bool) async throws -> String {
-        let dryRun = try self.dryRun
+        // The admin pressed S on what the header showed: a mode changed meanwhile does nothing.
+        let dryRun = modes.dryRun
         guard dryRun == shown else { throw RuntimeServiceError.modeChanged(dryRun: dryRun) }
-        return RuntimeSummaries.sync(try await actions.sync(dryRun: dryRun))
+        let o = try await perform(.sync)
+        return RuntimeSummaries.sync(o.summary!)
     }
 
     public func previewFirstRun() async throws -> FirstRunPlan {
-        FirstRunPlan(try await actions.sync(dryRun: true))
+        let o = await actions.perform(.sync, dryRun: true)
+        if let error = o.error { throw error }
+        return FirstRunPlan(o.summary!)
     }
 
     public func setDryRun(_ on: Bool) async throws -> ModeReport {
-        try modes.withLock { m in
-            if m.readOnly { throw RuntimeServiceError.readOnly }
-            if m.dryRun != on { m.dryRun = on; m.version += 1 }
-            return m
-        }
+        do { return try actions.modes.setDryRun(on) } catch { throw ActionError.refusedByMode(error) }
     }
 
     public func retryNow(script: String, id: String) async throws -> String {
-        RuntimeSummaries.retry(try await actions.retryNow(script: script, id: id, dryRun: try dryRun), what: "retry \(id)")
+        RuntimeSummaries.retry(try await perform(.retryNow(script: script, id: id)).summary!, what: "retry \(id)")
     }
 
     public func dropRetry(script: String, id: String) async throws -> String {
-        let dryRun = try self.dryRun
-        try await actions.dropRetry(script: script, id: id, dryRun: dryRun)
-        return (dryRun ? "dry run: would drop" : "dropped") + " retry \(id) on \(title(script))"
+        let o = try await perform(.dropRetry(script: script, id: id))
+        return (o.dryRun ? "dry run: would drop" : "dropped") + " retry \(id) on \(title(script))"
     }
 
     public func retryAll() async throws -> String {
-        RuntimeSummaries.retry(try await actions.retryAll(script: nil, dryRun: try dryRun), what: "retry all")
+        RuntimeSummaries.retry(try await perform(.retryAll(script: nil)).summary!, what: "retry all")
     }
 
     public func resolveReview(script: String, id: String, newName: String) async throws -> String {
-        let report = try await actions.resolveReview(script: script, id: id, newName: newName, dryRun: try dryRun)
-        return RuntimeSummaries.single(.grant, term: nil, report, script: title(script)) + " (review \(id) resolved)"
+        let o = try await perform(.resolveReview(script: script, id: id, newName: newName))
+        let line = RuntimeSummaries.single(.grant, term: nil, o.reports[0], script: title(script))
+        return line + (o.dryRun ? " (review \(id) would be resolved)" : " (review \(id) resolved)")
     }
 
     public func dismissReview(script: String, id: String, reason: String) async throws -> String {
-        let dryRun = try self.dryRun
-        try await actions.dismissReview(script: script, id: id, reason: reason, dryRun: dryRun)
-        return dryRun ? "dry run: review \(id) would be dismissed; nothing changed" : "review \(id) dismissed"
+        let o = try await perform(.dismissReview(script: script, id: id, reason: reason))
+        return o.dryRun ? "dry run: review \(id) would be dismissed; nothing changed" : "review \(id) dismissed"
     }
 
     public func resendReviewEmail(script: String, id: String) async throws {
-        if try dryRun { throw RuntimeServiceError.dryRun("the email for review \(id) was not sent") }
-        try await actions.resendReviewEmail(script: script, id: id)
+        let o = try await perform(.resendReviewEmail(script: script, id: id))
+        if o.dryRun { throw RuntimeServiceError.dryRun("the email for review \(id) was not sent") }
     }
 
     public func testSession() async throws -> SessionStatusInfo {
@@ -126,7 +132,8 @@ public final class RuntimeServices: ConsoleServices {
     }
 
     public func setCookies(sessionid: String, sessionidSign: String) async throws -> SessionStatusInfo {
-        _ = try dryRun   // read-only refuses; dry run still saves: the session is not a customer's access
+        // Read-only refuses; dry run still saves: the session is not a customer's access.
+        if modes.readOnly { throw ActionError.refusedByMode(.readOnly) }
         return RuntimeSummaries.session(try await runtime.session.set(sessionid: sessionid, sessionidSign: sessionidSign))
     }
 
@@ -153,13 +160,11 @@ public final class RuntimeServices: ConsoleServices {
 public enum RuntimeServiceError: Error, Sendable, CustomStringConvertible {
     /// A write that Actions cannot rehearse, refused while dry run is on.
     case dryRun(String)
-    case readOnly
     /// The console asked for a mode other than the one in force; nothing was done.
     case modeChanged(dryRun: Bool)
     public var description: String {
         switch self {
         case .dryRun(let what): return "dry run: \(what); press d to go live first"
-        case .readOnly: return "read-only: this console makes no changes (started with --read-only)"
         case .modeChanged(let dry): return "nothing done: the mode is \(dry ? "dry run" : "live") now; check the header and press the key again"
         }
     }

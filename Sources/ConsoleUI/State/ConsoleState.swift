@@ -3,7 +3,8 @@ import Foundation
 
 /// How the console was started.
 public struct ConsoleOptions: Sendable {
-    public var readOnly: Bool
+    /// The services' mode when the console starts (they own it: `RuntimeServices.modes`).
+    public var modes: ModeReport
     /// false for NO_COLOR or a monochrome terminal: the backend keeps bold and reverse, drops colours.
     public var color: Bool
     /// `console.keys` from config.json (action name -> key).
@@ -19,7 +20,7 @@ public struct ConsoleOptions: Sendable {
 
     public init(readOnly: Bool = false, color: Bool = ProcessInfo.processInfo.environment["NO_COLOR"] == nil,
                 keyOverrides: [String: String] = [:], logCapacity: Int = 10_000, stderrPath: String = "/dev/null") {
-        self.readOnly = readOnly; self.color = color; self.keyOverrides = keyOverrides; self.logCapacity = logCapacity
+        self.modes = ModeReport(dryRun: false, readOnly: readOnly); self.color = color; self.keyOverrides = keyOverrides; self.logCapacity = logCapacity
         self.stderrPath = stderrPath
     }
 }
@@ -59,7 +60,6 @@ public struct ConsoleState: Sendable, Equatable {
     public var keymap: Keymap
     /// The full keymap, so a pruned key can say why it does nothing.
     public var fullKeymap: Keymap
-    public var readOnly: Bool
     public var focus: Pane = .users
     public var zoomed = false
     public var snapshot: ConsoleSnapshot?
@@ -108,8 +108,8 @@ public struct ConsoleState: Sendable, Equatable {
         self.now = now
         let full = try Keymap.standard.rebinding(options.keyOverrides)
         fullKeymap = full
-        keymap = options.readOnly ? full.readOnly() : full
-        readOnly = options.readOnly
+        keymap = options.modes.readOnly ? full.readOnly() : full
+        modes = options.modes
         clipboard = options.clipboard
         log = LogState(capacity: options.logCapacity)
     }
@@ -119,6 +119,8 @@ public struct ConsoleState: Sendable, Equatable {
     public var session: SessionStatusInfo? { snapshot?.session }
     /// What the header shows and the next write does: the services' mode.
     public var dryRun: Bool { modes?.dryRun ?? false }
+    /// Whether writes are refused: the services' mode too (read-only has one owner).
+    public var readOnly: Bool { modes?.readOnly ?? false }
     public var selectedReview: ReviewRow? {
         reviewRows.indices.contains(reviewCursor.selected) ? reviewRows[reviewCursor.selected] : nil
     }

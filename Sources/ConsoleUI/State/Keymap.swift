@@ -109,6 +109,20 @@ public struct Keymap: Sendable {
     /// Bindings with every write removed: what a `--read-only` console offers.
     public func readOnly() -> Keymap { Keymap(bindings: bindings.filter { !$0.writes }) }
 
+    /// Whether `action` writes, from its bindings: the one list read-only pruning, the `:` line and help use.
+    public func writes(_ action: ConsoleAction) -> Bool { bindings.contains { $0.action == action && $0.writes } }
+
+    /// The `:` verbs that are another name of a keymap action (`:sync` is `S`): they write when it does.
+    public static let verbActions: [String: ConsoleAction] = [
+        "grant": .grant, "extend": .extend, "revoke": .revoke, "sync": .syncNow, "resync": .resync, "validate": .validate,
+    ]
+
+    /// Whether the `:` verb writes (its action's bindings say).
+    public func verbWrites(_ verb: String) -> Bool {
+        let action = Self.verbActions[verb] ?? ConsoleAction.allCases.first { $0.rawValue.lowercased() == verb }
+        return action.map(writes) ?? false
+    }
+
     /// The binding a key triggers in a pane: the pane's own binding first, then a global one.
     public func binding(for key: Key, in pane: Pane) -> KeyBinding? {
         bindings.first { $0.key == key && $0.scope == .pane(pane) } ?? bindings.first { $0.key == key && $0.scope == .global }

@@ -254,8 +254,7 @@ extension ConsoleReducer {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let verb = words.first?.lowercased() else { return [] }
         let args = Array(words.dropFirst())
-        let writes: Set<String> = ["grant", "extend", "revoke", "sync", "resync"]
-        if s.readOnly && writes.contains(verb) { setError(&s, "read-only: :\(verb) is disabled (started with --read-only)"); return [] }
+        if s.readOnly && s.fullKeymap.verbWrites(verb) { setError(&s, "read-only: :\(verb) is disabled (started with --read-only)"); return [] }
         switch verb {
         case "q", "quit": return perform(&s, .quit)
         case "help": return perform(&s, .help)
@@ -294,9 +293,6 @@ extension ConsoleReducer {
             guard let action = ConsoleAction.allCases.first(where: { $0.rawValue.lowercased() == verb }) else {
                 setError(&s, "unknown command :\(verb) (try :grant NAME 1M, :script ID, :quit, or an action name from ? help)")
                 return []
-            }
-            if s.readOnly, s.fullKeymap.bindings.contains(where: { $0.action == action && $0.writes }) {
-                setError(&s, "read-only: :\(action.rawValue) is disabled (started with --read-only)"); return []
             }
             if let reason = unavailable(s, action) { setError(&s, reason); return [] }
             return perform(&s, action)

@@ -62,18 +62,6 @@ public struct RunBoard: Sendable, Equatable {
 
 /// Modes the services own. The console shows the newest report it has: `version` grows with every
 /// change, so a report read before a change (a slow reload) can never overwrite the change.
-public struct ModeReport: Sendable, Equatable {
-    public var dryRun: Bool
-    public var readOnly: Bool
-    public var version: UInt64
-
-    public init(dryRun: Bool, readOnly: Bool, version: UInt64) {
-        self.dryRun = dryRun; self.readOnly = readOnly; self.version = version
-    }
-
-    /// `current` unless `report` is at least as new.
-    public static func newest(_ current: ModeReport?, _ report: ModeReport) -> ModeReport {
-        guard let current, current.version > report.version else { return report }
-        return current
-    }
-}
+/// Dry run and read-only as the services report them: Core's `ModePolicy`, owned by the runtime's
+/// `ModeAuthority`; the console only shows the newest report.
+public typealias ModeReport = ModePolicy

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Everything a person, a schedule or a customer can ask of the core, as one value. Every front end
+/// builds one and hands it to `AccessActions.perform`, which decides the mode, takes the locks, emits the
+/// events and returns one `Outcome`.
+public enum AccessCommand: Sendable, Hashable {
+    case grant(script: String, users: [String], term: AccessTerm)
+    case extend(script: String, users: [String], term: AccessTerm)
+    case revoke(script: String, users: [String])
+    /// Grant what a review item's purchase entitles under `newName` (nil = as the customer typed it).
+    case resolveReview(script: String, id: String, newName: String?)
+    case dismissReview(script: String, id: String, reason: String)
+    case resendReviewEmail(script: String, id: String)
+    case retryNow(script: String, id: String)
+    /// nil: every script.
+    case retryAll(script: String?)
+    case dropRetry(script: String, id: String)
+    /// Without `apply` it only reads.
+    case resync(script: String, apply: Bool)
+    case sync
+    /// Confirmed purchases (the daemon's webhooks): the sync path without the WordPress fetch.
+    case apply(transactions: [Transaction])
+    /// Lost master data started again from TradingView's list and WordPress.
+    case rebuild(script: String)
+
+    /// Whether the command can change access, master data or a customer's inbox (refused when read-only).
+    public var writes: Bool {
+        if case .resync(_, let apply) = self { return apply }
+        return true
+    }
+
+    /// The action's name in events and the audit trail; nil for runs (their events are the engine's `sync.*`).
+    public var action: ActionName? {
+        switch self {
+        case .grant: return .grant
+        case .extend: return .extend
+        case .revoke: return .revoke
+        case .resolveReview: return .reviewResolve
+        case .dismissReview: return .reviewDismiss
+        case .resendReviewEmail: return .reviewEmail
+        case .retryNow, .retryAll: return .retry
+        case .dropRetry: return .retryDrop
+        case .resync: return .resync
+        case .sync, .apply: return nil
+        case .rebuild: return .rebuild
+        }
+    }
+}
+
+/// Who performs a command for a front end that does not own the run (the fix pages): the daemon's
+/// `RunCoordinator`, or the actions at once.
+public typealias CommandRunner = @Sendable (AccessCommand, AccessActions) async -> Outcome
