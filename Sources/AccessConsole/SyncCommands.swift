@@ -15,6 +15,7 @@ struct SyncCommand: AsyncParsableCommand {
         ProgressDisplay.attach(runtime.events, json: json)
         guard json else {
             let summary = try await runSync(runtime, dryRun: dryRun)
+            if summary.dryRun { FileHandle.standardError.write(Data("dry run: nothing was sent or kept\n".utf8)) }
             throw CommandExit(status: exitStatus(for: summary, session: runtime.session))
         }
         // --json: one object on stdout whatever happens (a cron wrapper parses it), with the run's error

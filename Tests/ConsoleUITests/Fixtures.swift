@@ -59,3 +59,19 @@ enum Fixture {
 extension ConsoleState {
     var screen: Screen { ConsoleRenderer.render(self) }
 }
+
+/// The console's writes as the effects the reducer returns (`Effect.command`), by their old names.
+extension Effect {
+    static func grant(script: String, user: String, term: AccessTerm) -> Effect { .command(.grant(script: script, users: [user], term: term)) }
+    static func extend(script: String, users: [String], term: AccessTerm) -> Effect { .command(.extend(script: script, users: users, term: term)) }
+    static func revoke(script: String, users: [String]) -> Effect { .command(.revoke(script: script, users: users)) }
+    static func resyncApply(script: String) -> Effect { .command(.resync(script: script, apply: true)) }
+    static func retryNow(script: String, id: String) -> Effect { .command(.retryNow(script: script, id: id)) }
+    static func dropRetry(script: String, id: String) -> Effect { .command(.dropRetry(script: script, id: id)) }
+    static var retryAll: Effect { .command(.retryAll(script: nil)) }
+    static func resolveReview(script: String, id: String, newName: String) -> Effect {
+        .command(.resolveReview(script: script, id: id, newName: newName))
+    }
+    static func dismissReview(script: String, id: String, reason: String) -> Effect { .command(.dismissReview(script: script, id: id, reason: reason)) }
+    static func resendReviewEmail(script: String, id: String) -> Effect { .command(.resendReviewEmail(script: script, id: id)) }
+}

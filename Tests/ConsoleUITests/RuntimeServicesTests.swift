@@ -27,7 +27,9 @@ import Testing
         #expect(on.dryRun && on.version > snap.modes.version, "every change is a newer report")
         #expect(try await services.loadOverview().modes == on)
         #expect(try await services.setDryRun(true) == on, "asking for the mode in force changes nothing")
-        await #expect(throws: RuntimeServiceError.self) { try await services.resendReviewEmail(script: snap.scripts[0].scriptId, id: "x") }
+        await #expect(throws: ActionError.reviewNotFound(script: snap.scripts[0].scriptId, id: "x"), "a dry run checks the item, sends nothing") {
+            try await services.perform(.resendReviewEmail(script: snap.scripts[0].scriptId, id: "x"))
+        }
     }
 
     @Test func eventsMergeRecentLinesLiveEventsAndOtherProcesses() async throws {

@@ -34,7 +34,8 @@ final class DaemonHarness: @unchecked Sendable {
     static let publicBaseURL = "https://access.example.test"
 
     /// `sessionCheckMinutes`: `tradingview.session_check_minutes` (nil: the default, 30 minutes).
-    init(alerts: Bool = false, fixLinks: Bool = false, sessionCheckMinutes: Double? = nil) async throws {
+    init(alerts: Bool = false, fixLinks: Bool = false, sessionCheckMinutes: Double? = nil,
+         config edit: (inout [String: Any]) -> Void = { _ in }) async throws {
         sandbox = try await Sandbox.start(SandboxOptions(seed: .demo))
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("daemontest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -65,6 +66,7 @@ final class DaemonHarness: @unchecked Sendable {
         } else {
             c["alerts"] = nil
         }
+        edit(&c)
         try JSONSerialization.data(withJSONObject: c, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: configPath))
         let vault = CookieVault(directory: dir.appendingPathComponent("vault"), environment: [:])
         try vault.save(SessionCookies(sessionid: SandboxOptions.defaultSessionid, sessionidSign: SandboxOptions.defaultSessionidSign))
@@ -242,8 +244,9 @@ final class Lines: @unchecked Sendable {
 
 /// Runs `body` with a started harness and always cleans up.
 func withDaemon(alerts: Bool = false, fixLinks: Bool = false, sessionCheckMinutes: Double? = nil, start: Bool = true,
+                config edit: (inout [String: Any]) -> Void = { _ in },
                 _ body: (DaemonHarness) async throws -> Void) async throws {
-    let h = try await DaemonHarness(alerts: alerts, fixLinks: fixLinks, sessionCheckMinutes: sessionCheckMinutes)
+    let h = try await DaemonHarness(alerts: alerts, fixLinks: fixLinks, sessionCheckMinutes: sessionCheckMinutes, config: edit)
     do {
         if start { try await h.start() }
         try await body(h)

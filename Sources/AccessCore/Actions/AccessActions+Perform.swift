@@ -33,19 +33,18 @@ extension AccessActions {
             return reports(try await revoke(script: script, users: users, dryRun: dryRun), dryRun: dryRun)
         case .resolveReview(let script, let id, let newName):
             let report = try await resolveReview(script: script, id: id, newName: newName, dryRun: dryRun)
-            var o = reports([report], dryRun: dryRun)
-            o.message = (dryRun ? "review \(id) would be resolved: " : "review \(id) resolved: ") + o.message
+            var o = reports([report], dryRun: false)
+            o.dryRun = dryRun
+            o.message = (dryRun ? "dry run: review \(id) would be resolved: " : "review \(id) resolved: ") + o.message
             return o
         case .dismissReview(let script, let id, let reason):
             try await dismissReview(script: script, id: id, reason: reason, dryRun: dryRun)
             return Outcome(status: .done, dryRun: dryRun,
                            message: dryRun ? "dry run: review \(id) would be dismissed; nothing changed" : "review \(id) dismissed")
         case .resendReviewEmail(let script, let id):
-            guard !dryRun else {
-                return Outcome(status: .done, dryRun: true, message: "dry run: the email for review \(id) would be sent again; nothing sent")
-            }
-            try await resendReviewEmail(script: script, id: id)
-            return Outcome(status: .done, dryRun: false, message: "invalid-username email for review \(id) sent again")
+            try await resendReviewEmail(script: script, id: id, dryRun: dryRun)
+            return Outcome(status: .done, dryRun: dryRun, message: dryRun ? "dry run: the email for review \(id) would be sent again; nothing sent"
+                                                                          : "invalid-username email for review \(id) sent again")
         case .retryNow(let script, let id):
             return run(try await retryNow(script: script, id: id, dryRun: dryRun), "retry \(id)")
         case .retryAll(let script):

@@ -88,8 +88,8 @@ extension AccessActions {
     }
 
     /// Sends the invalid-username email of a review item again.
-    public func resendReviewEmail(script: String, id: String) async throws {
-        try await audited(.reviewEmail, script: script) { dryRun in
+    public func resendReviewEmail(script: String, id: String, dryRun: Bool = false) async throws {
+        try await audited(.reviewEmail, script: script, dryRun: dryRun) { dryRun in
             guard let mailer else { throw ActionError.notConfigured("email: no SMTP settings in config.json") }
             return try await withSession(script, dryRun: dryRun) { session in
                 guard let item = session.state.reviewQueue[id] else { throw ActionError.reviewNotFound(script: script, id: id) }

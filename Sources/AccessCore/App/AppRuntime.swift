@@ -93,7 +93,7 @@ public final class AppRuntime: Sendable {
         actions = AccessActions(settings: settings, store: ScriptStoreOpener(directory: masterDataDirectory),
                                 client: tradingView, source: wordpress, mailer: mailer, cookies: vault, events: events,
                                 runLock: FolderSyncLock(directory: masterDataDirectory),
-                                onSessionStale: { session.markStale($0) })
+                                modes: ModeAuthority(config: config), onSessionStale: { session.markStale($0) })
     }
 
     /// Remote calls made by this process so far, by endpoint (TradingView and WordPress).

@@ -47,6 +47,28 @@ public enum AccessCommand: Sendable, Hashable {
     }
 }
 
+extension AccessCommand: CustomStringConvertible {
+    /// Names the command for a status line or a log ("grant bob 1M on PUB;abc"); carries no secrets.
+    public var description: String {
+        func who(_ users: [String]) -> String { users.count == 1 ? users[0] : "\(users.count) users" }
+        switch self {
+        case .grant(let s, let u, let t): return "grant \(who(u)) \(t.description) on \(s)"
+        case .extend(let s, let u, let t): return "extend \(who(u)) \(t.description) on \(s)"
+        case .revoke(let s, let u): return "revoke \(who(u)) on \(s)"
+        case .resolveReview(_, let id, let n): return "fix review \(id)" + (n.map { " as \($0)" } ?? "")
+        case .dismissReview(_, let id, _): return "dismiss review \(id)"
+        case .resendReviewEmail(_, let id): return "resend email for \(id)"
+        case .retryNow(_, let id): return "retry \(id)"
+        case .retryAll: return "retry all"
+        case .dropRetry(_, let id): return "drop retry \(id)"
+        case .resync(let s, let apply): return apply ? "resync of \(s)" : "resync preview of \(s)"
+        case .sync: return "sync"
+        case .apply(let t): return "apply \(t.count) purchase(s)"
+        case .rebuild(let s): return "rebuild of \(s)"
+        }
+    }
+}
+
 /// Who performs a command for a front end that does not own the run (the fix pages): the daemon's
 /// `RunCoordinator`, or the actions at once.
 public typealias CommandRunner = @Sendable (AccessCommand, AccessActions) async -> Outcome

@@ -8,12 +8,10 @@ public protocol ConsoleServices: Sendable {
     func loadOverview() async throws -> ConsoleSnapshot
     /// TradingView's canonical spelling of `name`, or nil when no such user exists.
     func validate(_ name: String) async throws -> String?
-    /// Each write returns a one-line human summary for the status line.
-    func grant(script: String, user: String, term: AccessTerm) async throws -> String
-    func extend(script: String, users: [String], term: AccessTerm) async throws -> String
-    func revoke(script: String, users: [String]) async throws -> String
+    /// Every write (grant, extend, revoke, resync apply, queue actions...): the core performs it and
+    /// the answer is a one-line human summary for the status line; a refusal or failure is thrown.
+    func perform(_ command: AccessCommand) async throws -> String
     func resyncPreview(script: String) async throws -> ResyncDiff
-    func resyncApply(script: String) async throws -> String
     /// `dryRun` is the mode the console showed when the key was pressed: a service whose mode differs
     /// refuses rather than run in a mode the admin did not see.
     func syncNow(dryRun: Bool) async throws -> String
@@ -22,14 +20,6 @@ public protocol ConsoleServices: Sendable {
     /// The process holding the sync lock of the data folder, if any, and a daemon running on the same
     /// data folder (cheap: polled every few seconds).
     func otherProcesses() async -> OtherProcesses
-    func retryNow(script: String, id: String) async throws -> String
-    func dropRetry(script: String, id: String) async throws -> String
-    /// Every script's retry queue, now.
-    func retryAll() async throws -> String
-    /// Validate `newName`, then grant it for the review item's transaction; the item leaves the queue.
-    func resolveReview(script: String, id: String, newName: String) async throws -> String
-    func dismissReview(script: String, id: String, reason: String) async throws -> String
-    func resendReviewEmail(script: String, id: String) async throws
     func testSession() async throws -> SessionStatusInfo
     /// Tests the cookies against TradingView and saves them only when they work.
     func setCookies(sessionid: String, sessionidSign: String) async throws -> SessionStatusInfo

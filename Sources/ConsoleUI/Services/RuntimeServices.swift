@@ -22,14 +22,20 @@ public final class RuntimeServices: ConsoleServices {
 
     /// Performs `command`; a refusal or a failure is thrown (the console shows its sentence), anything
     /// done (in full, in part, or with work queued) comes back to be described.
-    private func perform(_ command: AccessCommand) async throws -> Outcome {
-        let outcome = await actions.perform(command)
+    private func outcome(_ command: AccessCommand, dryRun: Bool = false) async throws -> Outcome {
+        let outcome = await actions.perform(command, dryRun: dryRun)
         if let error = outcome.error, outcome.status != .partial { throw error }
         return outcome
     }
 
-    private func described(_ outcome: Outcome, _ text: String) -> String {
-        guard outcome.status == .partial, let error = outcome.error else { return text }
+    /// Every write of the console: Core performs it, the status line says what came back.
+    public func perform(_ command: AccessCommand) async throws -> String {
+        let o = try await outcome(command)
+        if case .resendReviewEmail(_, let id) = command, o.dryRun {
+            throw RuntimeServiceError.dryRun("the email for review \(id) was not sent")
+        }
+        let text = RuntimeSummaries.describe(command, o, title: title)
+        guard o.status == .partial, let error = o.error else { return text }
         return text + "; not done: " + error.description
     }
 
@@ -55,76 +61,24 @@ public final class RuntimeServices: ConsoleServices {
         do { return try await actions.validate(name).canonical } catch ActionError.invalidUsername { return nil }
     }
 
-    public func grant(script: String, user: String, term: AccessTerm) async throws -> String {
-        let o = try await perform(.grant(script: script, users: [user], term: term))
-        return described(o, RuntimeSummaries.action(.grant, term: term, reports: o.reports, script: title(script)))
-    }
-
-    public func extend(script: String, users: [String], term: AccessTerm) async throws -> String {
-        let o = try await perform(.extend(script: script, users: users, term: term))
-        return described(o, RuntimeSummaries.action(.extend, term: term, reports: o.reports, script: title(script)))
-    }
-
-    public func revoke(script: String, users: [String]) async throws -> String {
-        let o = try await perform(.revoke(script: script, users: users))
-        return described(o, RuntimeSummaries.action(.revoke, term: nil, reports: o.reports, script: title(script)))
-    }
-
     public func resyncPreview(script: String) async throws -> ResyncDiff {
-        let o = try await perform(.resync(script: script, apply: false))
+        let o = try await outcome(.resync(script: script, apply: false))
         return RuntimeSummaries.diff(o.diff!)
-    }
-
-    public func resyncApply(script: String) async throws -> String {
-        let o = try await perform(.resync(script: script, apply: true))
-        return RuntimeSummaries.resyncApplied(o.diff!, script: title(script), dryRun: o.dryRun)
     }
 
     public func syncNow(dryRun shown: Bool) async throws -> String {
         // The admin pressed S on what the header showed: a mode changed meanwhile does nothing.
         let dryRun = modes.dryRun
         guard dryRun == shown else { throw RuntimeServiceError.modeChanged(dryRun: dryRun) }
-        let o = try await perform(.sync)
-        return RuntimeSummaries.sync(o.summary!)
+        return try await perform(.sync)
     }
 
     public func previewFirstRun() async throws -> FirstRunPlan {
-        let o = await actions.perform(.sync, dryRun: true)
-        if let error = o.error { throw error }
-        return FirstRunPlan(o.summary!)
+        FirstRunPlan(try await outcome(.sync, dryRun: true).summary!)
     }
 
     public func setDryRun(_ on: Bool) async throws -> ModeReport {
         do { return try actions.modes.setDryRun(on) } catch { throw ActionError.refusedByMode(error) }
-    }
-
-    public func retryNow(script: String, id: String) async throws -> String {
-        RuntimeSummaries.retry(try await perform(.retryNow(script: script, id: id)).summary!, what: "retry \(id)")
-    }
-
-    public func dropRetry(script: String, id: String) async throws -> String {
-        let o = try await perform(.dropRetry(script: script, id: id))
-        return (o.dryRun ? "dry run: would drop" : "dropped") + " retry \(id) on \(title(script))"
-    }
-
-    public func retryAll() async throws -> String {
-        RuntimeSummaries.retry(try await perform(.retryAll(script: nil)).summary!, what: "retry all")
-    }
-
-    public func resolveReview(script: String, id: String, newName: String) async throws -> String {
-        let o = try await perform(.resolveReview(script: script, id: id, newName: newName))
-        let line = RuntimeSummaries.single(.grant, term: nil, o.reports[0], script: title(script))
-        return line + (o.dryRun ? " (review \(id) would be resolved)" : " (review \(id) resolved)")
-    }
-
-    public func dismissReview(script: String, id: String, reason: String) async throws -> String {
-        let o = try await perform(.dismissReview(script: script, id: id, reason: reason))
-        return o.dryRun ? "dry run: review \(id) would be dismissed; nothing changed" : "review \(id) dismissed"
-    }
-
-    public func resendReviewEmail(script: String, id: String) async throws {
-        let o = try await perform(.resendReviewEmail(script: script, id: id))
-        if o.dryRun { throw RuntimeServiceError.dryRun("the email for review \(id) was not sent") }
     }
 
     public func testSession() async throws -> SessionStatusInfo {

@@ -17,6 +17,26 @@ enum RuntimeSummaries {
     }
 
     /// One action over one or more users, e.g. "granted 1M to TraderJoe on Alpha Trend Suite (expires 2026-12-23)".
+    /// The status line for a command's outcome. A command without its own sentence here gets Core's.
+    static func describe(_ command: AccessCommand, _ o: Outcome, title: (String) -> String) -> String {
+        switch command {
+        case .grant(let s, _, let t): return action(.grant, term: t, reports: o.reports, script: title(s))
+        case .extend(let s, _, let t): return action(.extend, term: t, reports: o.reports, script: title(s))
+        case .revoke(let s, _): return action(.revoke, term: nil, reports: o.reports, script: title(s))
+        case .resync(let s, true): return o.diff.map { resyncApplied($0, script: title(s), dryRun: o.dryRun) } ?? o.message
+        case .retryNow(_, let id): return o.summary.map { retry($0, what: "retry \(id)") } ?? o.message
+        case .retryAll: return o.summary.map { retry($0, what: "retry all") } ?? o.message
+        case .dropRetry(let s, let id): return (o.dryRun ? "dry run: would drop" : "dropped") + " retry \(id) on \(title(s))"
+        case .resolveReview(let s, let id, _):
+            guard let r = o.reports.first else { return o.message }
+            return single(.grant, term: nil, r, script: title(s)) + (o.dryRun ? " (review \(id) would be resolved)" : " (review \(id) resolved)")
+        case .dismissReview(_, let id, _): return o.dryRun ? "dry run: review \(id) would be dismissed; nothing changed" : "review \(id) dismissed"
+        case .resendReviewEmail(_, let id): return "email for review \(id) sent again"
+        case .sync: return o.summary.map(sync) ?? o.message
+        default: return o.message
+        }
+    }
+
     static func action(_ verb: Verb, term: AccessTerm?, reports: [ActionReport], script: String) -> String {
         guard reports.count != 1 else { return single(verb, term: term, reports[0], script: script) }
         let who = "\(reports.count) users"

@@ -6,24 +6,17 @@ import Foundation
 public enum Effect: Sendable, Equatable, CustomStringConvertible {
     case loadOverview
     case validate(String)
-    case grant(script: String, user: String, term: AccessTerm)
-    case extend(script: String, users: [String], term: AccessTerm)
-    case revoke(script: String, users: [String])
+    /// Everything that changes access or the queues: the core performs it (`AccessActions.perform`),
+    /// the console only says what came back. A new write needs no new case here.
+    case command(AccessCommand)
     case resyncPreview(script: String)
-    case resyncApply(script: String)
     case syncNow(dryRun: Bool)
     /// What a first run would do (a dry run, nothing written), shown before the admin confirms it.
     case firstRunPreview
     case setDryRun(Bool)
-    case retryNow(script: String, id: String)
-    case dropRetry(script: String, id: String)
-    case retryAll
     /// Who holds the sync lock, and whether a daemon runs: polled, so another process's run shows even
     /// when its events are late.
     case pollLock
-    case resolveReview(script: String, id: String, newName: String)
-    case dismissReview(script: String, id: String, reason: String)
-    case resendReviewEmail(script: String, id: String)
     case testSession
     case setCookies(sessionid: String, sessionidSign: String)
     /// A user's full story for the detail view (reads, writes nothing).
@@ -45,21 +38,12 @@ public enum Effect: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .loadOverview: return "reload"
         case .validate(let n): return "validate \(n)"
-        case .grant(let s, let u, let t): return "grant \(u) \(t.description) on \(s)"
-        case .extend(let s, let u, let t): return "extend \(u.count == 1 ? u[0] : "\(u.count) users") \(t.description) on \(s)"
-        case .revoke(let s, let u): return "revoke \(u.count == 1 ? u[0] : "\(u.count) users") on \(s)"
+        case .command(let c): return c.description
         case .resyncPreview(let s): return "resync preview of \(s)"
-        case .resyncApply(let s): return "resync of \(s)"
         case .syncNow(let d): return d ? "dry-run sync" : "sync"
         case .firstRunPreview: return "first-run preview"
         case .setDryRun(let on): return "dry-run \(on ? "on" : "off")"
-        case .retryNow(_, let id): return "retry \(id)"
-        case .dropRetry(_, let id): return "drop retry \(id)"
-        case .retryAll: return "retry all"
         case .pollLock: return "lock check"
-        case .resolveReview(_, let id, let n): return "fix review \(id) as \(n)"
-        case .dismissReview(_, let id, _): return "dismiss review \(id)"
-        case .resendReviewEmail(_, let id): return "resend email for \(id)"
         case .testSession: return "session test"
         case .setCookies: return "cookie update"
         case .userStory(_, let u): return "history of \(u)"

@@ -133,7 +133,7 @@ extension ConsoleReducer {
                                              "once TradingView confirms the name."]))
         case .reviewResend:
             guard let r = s.selectedReview else { setError(&s, "the review queue is empty"); return [] }
-            let effect = Effect.resendReviewEmail(script: r.script, id: r.item.id)
+            let effect = Effect.command(.resendReviewEmail(script: r.script, id: r.item.id))
             // A mail sent within the hour is probably still on its way: asking first avoids a flood.
             if let sent = r.item.emailSentAt, s.now.timeIntervalSince(sent) < 3600 {
                 s.modal = .confirm(Confirm(title: "Send the mail again?",
@@ -150,16 +150,16 @@ extension ConsoleReducer {
                                      field: TextField(), purpose: .reviewDismiss(script: r.script, id: r.item.id)))
         case .retryNow:
             guard let r = s.selectedRetry else { setError(&s, "the retry queue is empty"); return [] }
-            return [.retryNow(script: r.script, id: r.item.id)]
+            return [.command(.retryNow(script: r.script, id: r.item.id))]
         case .retryDrop:
             guard let r = s.selectedRetry else { setError(&s, "the retry queue is empty"); return [] }
             s.modal = .confirm(Confirm(title: "Drop retry",
                                        lines: ["Drop the \(r.item.operation.rawValue) of \(r.item.username) on \(scriptName(s, r.script))?",
                                                "It will not be tried again."],
-                                       confirmLabel: "Drop", effect: .dropRetry(script: r.script, id: r.item.id)))
+                                       confirmLabel: "Drop", effect: .command(.dropRetry(script: r.script, id: r.item.id))))
         case .retryAll:
             guard !s.retryRows.isEmpty else { setError(&s, "the retry queue is empty"); return [] }
-            return [.retryAll]
+            return [.command(.retryAll(script: nil))]
         case .sessionTest: return [.testSession]
         case .sessionUpdate: s.modal = .cookies(CookieForm())
         case .logFollow:
@@ -224,14 +224,14 @@ extension ConsoleReducer {
             s.modal = .confirm(Confirm(title: "Revoke access",
                                        lines: ["Revoke \(users[0])'s access to \(name)?",
                                                "TradingView removes it at once\(s.dryRun ? " (dry run: logged only)" : "")."],
-                                       confirmLabel: "Revoke", effect: .revoke(script: script, users: users)))
+                                       confirmLabel: "Revoke", effect: .command(.revoke(script: script, users: users))))
         } else {
             // Every user is listed with what they hold now (↑↓ scroll): the count typed confirms this list.
             let width = min(20, users.map { CharWidth.of($0) }.max() ?? 0)
             let rows = users.map { Text.fit($0, width: width) + "  " + ExpiryPreview.label(s.users.accessState(of: $0)) + " -> removed" }
             s.modal = .typedConfirm(TypedConfirm(title: "Revoke \(users.count) users",
                                                  lines: ["Type \(users.count) and press Enter to revoke access to \(name)\(s.dryRun ? " (dry run)" : "") for:"] + rows,
-                                                 expected: String(users.count), effect: .revoke(script: script, users: users)))
+                                                 expected: String(users.count), effect: .command(.revoke(script: script, users: users))))
         }
         return []
     }
@@ -263,8 +263,8 @@ extension Effect {
     /// Changes remote or stored state: quitting while one runs asks first.
     public var isWrite: Bool {
         switch self {
-        case .grant, .extend, .revoke, .resyncApply, .syncNow, .firstRunPreview, .retryNow, .dropRetry, .retryAll,
-             .resolveReview, .dismissReview, .resendReviewEmail, .setCookies:
+        case .command(let c): return c.writes
+        case .syncNow, .firstRunPreview, .setCookies:
             return true
         default:
             return false

@@ -204,8 +204,8 @@ extension ConsoleReducer {
 
     static func termEffect(_ target: TermTarget, _ term: AccessTerm) -> [Effect] {
         switch target {
-        case .grant(let script, let user): return [.grant(script: script, user: user, term: term)]
-        case .extend(let script, let users): return [.extend(script: script, users: users, term: term)]
+        case .grant(let script, let user): return [.command(.grant(script: script, users: [user], term: term))]
+        case .extend(let script, let users): return [.command(.extend(script: script, users: users, term: term))]
         }
     }
 
@@ -226,7 +226,7 @@ extension ConsoleReducer {
                 openTermPicker(&s, title: "Grant \(name) on \(scriptName(s, script))", target: .grant(script: script, user: name))
                 return []
             case .reviewFix(let script, let id):
-                let effect = Effect.resolveReview(script: script, id: id, newName: name)
+                let effect = Effect.command(.resolveReview(script: script, id: id, newName: name))
                 var waiting = p
                 waiting.pending = effect
                 waiting.error = nil
@@ -244,7 +244,7 @@ extension ConsoleReducer {
         case .reviewDismiss(let script, let id):
             guard !text.isEmpty else { setError(&s, "give a reason, so the next person knows why"); return [] }
             s.modal = nil
-            return [.dismissReview(script: script, id: id, reason: text)]
+            return [.command(.dismissReview(script: script, id: id, reason: text))]
         }
     }
 

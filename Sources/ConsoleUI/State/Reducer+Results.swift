@@ -17,7 +17,8 @@ extension ConsoleReducer {
             setInfo(&s, text)
             // A bulk action that worked is done with its marks; a failed one keeps them for another try.
             switch effect {
-            case .extend(_, let users, _) where users.count > 1, .revoke(_, let users) where users.count > 1: s.users.marked = []
+            case .command(.extend(_, let users, _)) where users.count > 1, .command(.revoke(_, let users)) where users.count > 1:
+                s.users.marked = []
             default: break
             }
             return effect.isWrite ? [.loadOverview] : []
@@ -45,7 +46,7 @@ extension ConsoleReducer {
                  "  -> " + r.applyText(dryRun: s.dryRun)]
             }
             s.modal = .confirm(Confirm(title: "Resync \(name): \(diff.rows.count) difference\(diff.rows.count == 1 ? "" : "s")",
-                                       lines: lines, confirmLabel: "Apply", effect: .resyncApply(script: diff.script)))
+                                       lines: lines, confirmLabel: "Apply", effect: .command(.resync(script: diff.script, apply: true))))
             return []
         case .session(let info):
             s.snapshot?.session = info
