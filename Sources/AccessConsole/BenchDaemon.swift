@@ -89,6 +89,7 @@ func benchWait(seconds: Double, every: Duration = .milliseconds(5), _ condition:
 }
 
 /// `access-console daemon` as a child process on a free port, announced by its `daemon.listening` event.
+// unchecked: `Process` is not Sendable; `output` is guarded by `lines`, `port` is set before the value is shared.
 final class BenchDaemonProcess: @unchecked Sendable {
     let process = Process()
     private(set) var port = 0

@@ -6,6 +6,7 @@ import Foundation
 /// the sync benchmark: a remote service must not share the engine's threads, as an in-process one
 /// would (Swift's cooperative pool has one thread per core, and the emulator's handlers would queue
 /// behind the engine's work and the engine's behind theirs).
+// unchecked: `Process` is not Sendable; every member is a `let` set in init.
 final class BenchSandbox: @unchecked Sendable {
     let baseURL: String
     let smtpURL: String

@@ -103,6 +103,7 @@ func waitForTermination() async {
     }
 }
 
+// unchecked: an NSLock guards `done` (a Mutex candidate, left for the CLI owner).
 final class OnceFlag: @unchecked Sendable {
     private let lock = NSLock(); private var done = false
     func take() -> Bool { lock.lock(); defer { lock.unlock() }; if done { return false }; done = true; return true }

@@ -53,8 +53,8 @@ struct CookiesCommand: AsyncParsableCommand {
 private func line(_ s: SessionStatus) -> String {
     var parts = ["session \(s.state.rawValue)"]
     if let a = s.account { parts.append("account \(a)") }
-    if let t = s.cookiesSavedAt { parts.append("cookies saved \(t.formatted(.iso8601))") }
-    if let t = s.lastCheck { parts.append("last check \(t.formatted(.iso8601))") }
+    if let t = s.cookiesSavedAt { parts.append("cookies saved \(TimeText.iso(t))") }
+    if let t = s.lastCheck { parts.append("last check \(TimeText.iso(t))") }
     if let r = s.lastResult { parts.append(r) }
     return parts.joined(separator: "; ")
 }

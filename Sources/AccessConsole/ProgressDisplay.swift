@@ -26,6 +26,7 @@ enum ProgressDisplay {
     private static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 
     /// The tenth of the work last reported per run, so plain output stays short.
+    // unchecked: an NSLock guards `run` and `tenth` (a Mutex candidate, left for the CLI owner).
     private final class LastTenth: @unchecked Sendable {
         private let lock = NSLock()
         private var run = "", tenth = -1

@@ -56,6 +56,7 @@ func printSyncJSON(_ summary: SyncSummary?, status: ExitStatus, error: String?, 
 }
 
 /// Event messages collected from any thread.
+// unchecked: an NSLock guards `messages` (a Mutex candidate, left for the CLI owner to avoid a merge clash).
 final class EventMessages: @unchecked Sendable {
     private let lock = NSLock()
     private var messages: [String] = []

@@ -2,6 +2,7 @@ import AccessCore
 import Foundation
 import Metrics
 import Prometheus
+import Synchronization
 
 /// `/metrics`: swift-metrics instruments exported by swift-prometheus. Writes are counted as their
 /// events happen; counters kept elsewhere (remote calls, runs, webhooks) are brought up to date at each
@@ -94,10 +95,12 @@ final class DaemonMetrics: Sendable {
     }
 }
 
-/// A small lock-protected value.
-final class Locked<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: T
-    init(_ value: T) { self.value = value }
-    func withLock<R>(_ body: (inout T) throws -> R) rethrows -> R { lock.lock(); defer { lock.unlock() }; return try body(&value) }
+/// A small lock-protected value shared by reference: a `Mutex` in a class, so escaping closures can
+/// capture it (a `Mutex` itself cannot be copied into one).
+final class Locked<T>: Sendable {
+    private let mutex: Mutex<T>
+    init(_ value: sending T) { mutex = Mutex(value) }
+    func withLock<R, E: Error>(_ body: (inout sending T) throws(E) -> sending R) throws(E) -> sending R {
+        try mutex.withLock(body)
+    }
 }

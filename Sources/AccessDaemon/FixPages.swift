@@ -97,13 +97,7 @@ enum FixPages {
             : "<p>Help: reply to the mail or write to <a href=\"mailto:\(HTMLText.escape(support))\">\(HTMLText.escape(support))</a>.</p>"
     }
 
-    private static func day(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "d MMMM yyyy"
-        return f.string(from: date)
-    }
+    private static func day(_ date: Date) -> String { TimeText.longDay(date) }
 
     static func layout(title: String, body: String) -> String {
         """

@@ -1,3 +1,4 @@
+import AccessCore
 import Foundation
 import Hummingbird
 import NIOCore
@@ -18,5 +19,5 @@ enum Reply {
         Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
-    static func iso(_ date: Date?) -> Any { date.map { ISO8601DateFormatter().string(from: $0) } ?? NSNull() }
+    static func iso(_ date: Date?) -> Any { date.map { TimeText.iso($0) } ?? NSNull() }
 }

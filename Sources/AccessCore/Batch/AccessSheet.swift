@@ -87,22 +87,12 @@ public struct AccessSheet: Sendable, Equatable {
     public static func parseDate(_ text: String) -> Date? {
         let t = text.trimmingCharacters(in: .whitespaces)
         guard t.count >= 10, t.prefix(10).enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 ? $0.element == "-" : $0.element.isASCII && $0.element.isNumber }) else { return nil }
-        let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate]] {
-            formatter.formatOptions = options
-            guard let d = formatter.date(from: t) else { continue }
-            // The formatter rolls 2027-13-45 over into a real date: in UTC the day must read back the same.
-            if t.count == 10 || t.hasSuffix("Z") {
-                formatter.formatOptions = [.withFullDate]
-                guard formatter.string(from: d) == t.prefix(10) else { return nil }
-            }
-            return d
-        }
-        return nil
+        // Days that do not exist (2027-13-45) are refused, not rolled over.
+        return TimeText.parseISO(t)
     }
 
     public static func format(_ expiry: Date?) -> String {
-        expiry.map { ISO8601DateFormatter().string(from: $0) } ?? ""
+        expiry.map(TimeText.iso) ?? ""
     }
 
     // MARK: rows

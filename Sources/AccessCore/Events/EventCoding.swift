@@ -50,15 +50,7 @@ public enum EventCoding {
     }
 
     /// `2026-11-23T12:26:45.120Z`: UTC, always with milliseconds.
-    public static func timestamp(_ date: Date) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(24)
-        SnapshotDate.write(date, into: &out, alwaysMilliseconds: true)
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func timestamp(_ date: Date) -> String { TimeText.isoMilliseconds(date) }
 
-    static func parseTimestamp(_ s: String) -> Date? {
-        if let d = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(s) { return d }
-        return try? Date.ISO8601FormatStyle().parse(s)
-    }
+    static func parseTimestamp(_ s: String) -> Date? { TimeText.parseISO(s) }
 }

@@ -1,23 +1,23 @@
 import Foundation
+import Synchronization
 
 /// Fan-out of events to live subscribers (the console) and sinks (the JSON-lines log).
 /// Emitting never blocks: slow subscribers drop the oldest buffered events.
-public final class EventHub: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuations: [UUID: AsyncStream<AccessEvent>.Continuation] = [:]
-    private var sinks: [@Sendable (AccessEvent) -> Void] = []
+public final class EventHub: Sendable {
+    private struct Listeners {
+        var continuations: [UUID: AsyncStream<AccessEvent>.Continuation] = [:]
+        var sinks: [@Sendable (AccessEvent) -> Void] = []
+    }
+    private let listeners = Mutex(Listeners())
 
     public init() {}
 
     public func addSink(_ sink: @escaping @Sendable (AccessEvent) -> Void) {
-        lock.lock(); sinks.append(sink); lock.unlock()
+        listeners.withLock { $0.sinks.append(sink) }
     }
 
     public func emit(_ event: AccessEvent) {
-        lock.lock()
-        let subs = Array(continuations.values)
-        let sinks = self.sinks
-        lock.unlock()
+        let (subs, sinks) = listeners.withLock { (Array($0.continuations.values), $0.sinks) }
         for s in sinks { s(event) }
         for c in subs { c.yield(event) }
     }
@@ -33,9 +33,9 @@ public final class EventHub: @unchecked Sendable {
         let (stream, continuation) = AsyncStream<AccessEvent>.makeStream(bufferingPolicy: .bufferingNewest(bufferSize))
         continuation.onTermination = { [weak self] _ in
             guard let self else { return }
-            self.lock.lock(); self.continuations.removeValue(forKey: id); self.lock.unlock()
+            _ = self.listeners.withLock { $0.continuations.removeValue(forKey: id) }
         }
-        lock.lock(); continuations[id] = continuation; lock.unlock()
+        listeners.withLock { $0.continuations[id] = continuation }
         return stream
     }
 }

@@ -1,7 +1,7 @@
 /// What an event is about. Every producer (engine, actions, session, daemon) names its events with
 /// these cases and every consumer (console, log filters, tests) switches on them: nobody compares
 /// event names as strings. `name` is the dotted form written to `logs/sync.log`.
-public enum EventKind: Hashable, Sendable {
+public enum EventKind: Hashable, Sendable, CaseIterable {
     // A run of the engine: a sync or a retry pass (the payload's `RunKind` tells which).
     case runStart, runProgress, runDone, runFailed
     // One remote write of a run.
@@ -35,39 +35,114 @@ public enum EventKind: Hashable, Sendable {
     /// A name this build does not know: a line written by a newer version, kept as it was.
     case unknown(String)
 
-    /// The fixed names, both ways. Parameterised kinds are spelled out in `name` and `init(name:)`.
-    private static let fixed: [EventKind: String] = [
-        .runStart: "sync.start", .runProgress: "sync.progress", .runDone: "sync.done", .runFailed: "sync.failed",
-        .writeDryRun: "write.dryrun", .writeUnchanged: "write.unchanged", .writeFailed: "write.failed",
-        .retryAdded: "retry.added", .reviewAdded: "review.added", .retryWouldAdd: "retry.would_add", .reviewWouldAdd: "review.would_add", .reviewDismissed: "review.dismissed",
-        .mailSent: "mail.sent", .mailFailed: "email.failed", .intentSettled: "intent.settled",
-        .bootstrapDone: "bootstrap.done", .adoptDone: "adopt.done", .transactionLate: "transaction.late",
-        .transactionWatchExpired: "transaction.watch_expired", .wordpressIncomplete: "wordpress.incomplete",
-        .listFailed: "list.failed", .storeFailed: "store.failed",
-        .wordpressFailed: "wordpress.failed", .transactionRejected: "transaction.rejected",
-        .transactionUnmapped: "transaction.unmapped", .transactionDuplicate: "transaction.duplicate",
-        .transactionFuture: "transaction.future", .mailSkipped: "email.skipped", .storeRepaired: "store.repaired", .sessionValid: "session.ok", .sessionStale: "session.stale",
-        .cookiesSaved: "cookies.saved", .cookiesRejected: "cookies.rejected", .daemonStart: "daemon.start",
-        .daemonListening: "daemon.listening", .daemonDraining: "daemon.draining", .daemonStopped: "daemon.stopped",
-        .daemonRun: "daemon.run", .syncStopping: "sync.stopping",
-        .webhookReceived: "webhook.received", .webhookConfirmed: "webhook.confirmed", .webhookIgnored: "webhook.ignored",
-        .webhookUnconfirmed: "webhook.unconfirmed", .webhookLookupFailed: "webhook.lookup_failed",
-        .webhookMalformed: "webhook.malformed", .webhookRefused: "webhook.refused", .webhookRejected: "webhook.rejected",
-        .webhookTooLarge: "webhook.too_large", .webhookInboxFailed: "webhook.inbox_failed", .applyFailed: "apply.failed",
-        .alertFired: "alert.fired", .alertReminder: "alert.reminder", .alertRecovered: "alert.recovered",
-        .alertMailFailed: "alert.mail_failed", .alertWebhookFailed: "alert.webhook_failed",
-        .fixLinkRefused: "fixlink.refused", .fixLinkLimited: "fixlink.limited", .fixLinkNameRejected: "fixlink.name_rejected",
-        .fixLinkFailed: "fixlink.failed",
-        .consoleError: "console.error",
-        .readbackVerified: "readback.verified", .readbackRepaired: "readback.repaired",
-        .readbackMissing: "readback.missing", .readbackFailed: "readback.failed", .userRenamed: "user.renamed",
-    ]
-    private static let byName: [String: EventKind] = Dictionary(uniqueKeysWithValues: fixed.map { ($1, $0) })
+    /// The dotted name in the log. An exhaustive switch: a new case does not compile until it is named
+    /// (a dictionary here once let a new kind compile and trap at its first emit).
+    public var name: String {
+        switch self {
+        case .runStart: return "sync.start"
+        case .runProgress: return "sync.progress"
+        case .runDone: return "sync.done"
+        case .runFailed: return "sync.failed"
+        case .writeApplied(let op): return "\(op.rawValue).ok"
+        case .writeDryRun: return "write.dryrun"
+        case .writeUnchanged: return "write.unchanged"
+        case .writeFailed: return "write.failed"
+        case .retryAdded: return "retry.added"
+        case .reviewAdded: return "review.added"
+        case .retryWouldAdd: return "retry.would_add"
+        case .reviewWouldAdd: return "review.would_add"
+        case .reviewDismissed: return "review.dismissed"
+        case .mailSent: return "mail.sent"
+        case .mailFailed: return "email.failed"
+        case .intentSettled: return "intent.settled"
+        case .bootstrapDone: return "bootstrap.done"
+        case .adoptDone: return "adopt.done"
+        case .transactionLate: return "transaction.late"
+        case .transactionWatchExpired: return "transaction.watch_expired"
+        case .wordpressIncomplete: return "wordpress.incomplete"
+        case .listFailed: return "list.failed"
+        case .storeFailed: return "store.failed"
+        case .wordpressFailed: return "wordpress.failed"
+        case .transactionRejected: return "transaction.rejected"
+        case .transactionUnmapped: return "transaction.unmapped"
+        case .transactionDuplicate: return "transaction.duplicate"
+        case .transactionFuture: return "transaction.future"
+        case .mailSkipped: return "email.skipped"
+        case .storeRepaired: return "store.repaired"
+        case .sessionValid: return "session.ok"
+        case .sessionStale: return "session.stale"
+        case .cookiesSaved: return "cookies.saved"
+        case .cookiesRejected: return "cookies.rejected"
+        case .readbackVerified: return "readback.verified"
+        case .readbackRepaired: return "readback.repaired"
+        case .readbackMissing: return "readback.missing"
+        case .readbackFailed: return "readback.failed"
+        case .userRenamed: return "user.renamed"
+        case .actionDone(let a): return "\(a.rawValue).ok"
+        case .actionFailed(let a): return "\(a.rawValue).failed"
+        case .actionWould(let a): return "\(a.rawValue).would"
+        case .actionQueued(let a): return "\(a.rawValue).queued"
+        case .daemonStart: return "daemon.start"
+        case .daemonListening: return "daemon.listening"
+        case .daemonDraining: return "daemon.draining"
+        case .daemonStopped: return "daemon.stopped"
+        case .daemonRun: return "daemon.run"
+        case .syncStopping: return "sync.stopping"
+        case .webhookReceived: return "webhook.received"
+        case .webhookConfirmed: return "webhook.confirmed"
+        case .webhookIgnored: return "webhook.ignored"
+        case .webhookUnconfirmed: return "webhook.unconfirmed"
+        case .webhookLookupFailed: return "webhook.lookup_failed"
+        case .webhookMalformed: return "webhook.malformed"
+        case .webhookRefused: return "webhook.refused"
+        case .webhookRejected: return "webhook.rejected"
+        case .webhookTooLarge: return "webhook.too_large"
+        case .webhookInboxFailed: return "webhook.inbox_failed"
+        case .applyFailed: return "apply.failed"
+        case .alertFired: return "alert.fired"
+        case .alertReminder: return "alert.reminder"
+        case .alertRecovered: return "alert.recovered"
+        case .alertMailFailed: return "alert.mail_failed"
+        case .alertWebhookFailed: return "alert.webhook_failed"
+        case .fixLinkRefused: return "fixlink.refused"
+        case .fixLinkLimited: return "fixlink.limited"
+        case .fixLinkNameRejected: return "fixlink.name_rejected"
+        case .fixLinkFailed: return "fixlink.failed"
+        case .consoleError: return "console.error"
+        case .unknown(let n): return n
+        }
+    }
+
+    /// Every kind this build writes (not `.unknown`), each once: a manual grant, extend or revoke is
+    /// `writeApplied`, so `actionDone` appears only for actions that are no remote write (`done(_:)`).
+    /// `EventKindTests` checks that names are unique and non-empty, read back, and that every case the
+    /// enum declares is listed here.
+    public static let allCases: [EventKind] = [
+        .runStart, .runProgress, .runDone, .runFailed,
+        .writeDryRun, .writeUnchanged, .writeFailed,
+        .retryAdded, .reviewAdded, .retryWouldAdd, .reviewWouldAdd, .reviewDismissed, .mailSent, .mailFailed,
+        .intentSettled, .bootstrapDone,
+        .adoptDone, .transactionLate, .transactionWatchExpired, .wordpressIncomplete,
+        .listFailed, .storeFailed, .wordpressFailed, .transactionRejected, .transactionUnmapped,
+        .transactionDuplicate, .transactionFuture, .mailSkipped, .storeRepaired,
+        .sessionValid, .sessionStale, .cookiesSaved, .cookiesRejected,
+        .readbackVerified, .readbackRepaired, .readbackMissing, .readbackFailed,
+        .userRenamed,
+        .daemonStart, .daemonListening, .daemonDraining, .daemonStopped, .daemonRun, .syncStopping,
+        .webhookReceived, .webhookConfirmed, .webhookIgnored, .webhookUnconfirmed, .webhookLookupFailed,
+        .webhookMalformed, .webhookRefused, .webhookRejected, .webhookTooLarge, .webhookInboxFailed, .applyFailed,
+        .alertFired, .alertReminder, .alertRecovered, .alertMailFailed, .alertWebhookFailed,
+        .fixLinkRefused, .fixLinkLimited, .fixLinkNameRejected, .fixLinkFailed,
+        .consoleError,
+    ] + RemoteOperation.allCases.map { .writeApplied($0) }
+      + ActionName.allCases.filter { $0.operation == nil }.map { .actionDone($0) }
+      + ActionName.allCases.map { .actionFailed($0) }
+      + ActionName.allCases.map { .actionWould($0) } + ActionName.allCases.map { .actionQueued($0) }
+
+    private static let byName: [String: EventKind] = Dictionary(allCases.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// Every kind this build writes, for tests and documentation.
-    public static var allKnown: [EventKind] {
-        Array(fixed.keys) + ActionName.allCases.flatMap { [.done($0), .actionFailed($0), .actionWould($0), .actionQueued($0)] }
-    }
+    public static var allKnown: [EventKind] { allCases }
 
     /// The event of a manual action that succeeded. A grant, extend or revoke is a write applied,
     /// whoever asked for it (the `actor` field tells a sync from a person).
@@ -75,25 +150,9 @@ public enum EventKind: Hashable, Sendable {
         action.operation.map { .writeApplied($0) } ?? .actionDone(action)
     }
 
-    public var name: String {
-        switch self {
-        case .writeApplied(let op): return "\(op.rawValue).ok"
-        case .actionDone(let a): return "\(a.rawValue).ok"
-        case .actionFailed(let a): return "\(a.rawValue).failed"
-        case .actionWould(let a): return "\(a.rawValue).would"
-        case .actionQueued(let a): return "\(a.rawValue).queued"
-        case .unknown(let n): return n
-        default: return Self.fixed[self]!
-        }
-    }
-
+    /// Reads a name back; one this build does not know stays `.unknown(name)`.
     public init(name: String) {
-        if let k = Self.byName[name] { self = k; return }
-        if name.hasSuffix(".ok"), let a = ActionName(rawValue: String(name.dropLast(3))) { self = .done(a); return }
-        if name.hasSuffix(".failed"), let a = ActionName(rawValue: String(name.dropLast(7))) { self = .actionFailed(a); return }
-        if name.hasSuffix(".would"), let a = ActionName(rawValue: String(name.dropLast(6))) { self = .actionWould(a); return }
-        if name.hasSuffix(".queued"), let a = ActionName(rawValue: String(name.dropLast(7))) { self = .actionQueued(a); return }
-        self = .unknown(name)
+        self = Self.byName[name] ?? .unknown(name)
     }
 
     /// Events that end a run of the engine.

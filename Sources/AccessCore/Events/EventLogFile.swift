@@ -1,18 +1,18 @@
 import Foundation
+import Synchronization
 
 /// Appends events as JSON lines to logs/sync.log. One write(2) per line on an O_APPEND descriptor, so
 /// lines from a console and a daemon writing the same file never interleave.
-public final class EventLogFile: @unchecked Sendable {
+public final class EventLogFile: Sendable {
     public let path: String
     private let fd: Int32
-    private let lock = NSLock()
     private let redact: @Sendable (String) -> String
     /// write(2), replaceable by tests to simulate a full disk.
     private let writeBytes: @Sendable (Int32, UnsafeRawPointer, Int) -> Int
     /// True when the file ends inside a line (a write cut short by a full disk, or a process that died
     /// mid-write): the next write starts with a line end, so the torn line stays one unreadable line
     /// (skipped by readers) instead of swallowing the next event into it forever.
-    private var midLine: Bool
+    private let midLine: Mutex<Bool>
 
     /// `redact` scrubs secret values as a last line of defence; events should never carry them anyway.
     public convenience init(path: String, redact: @escaping @Sendable (String) -> String = { $0 }) throws {
@@ -28,7 +28,7 @@ public final class EventLogFile: @unchecked Sendable {
             throw StoreError.io(path: path, detail: "cannot open the log for appending: \(String(cString: strerror(errno)))")
         }
         self.path = path; self.fd = fd; self.redact = redact; self.writeBytes = writeBytes
-        self.midLine = Self.endsMidLine(path)
+        self.midLine = Mutex(Self.endsMidLine(path))
     }
 
     private static func endsMidLine(_ path: String) -> Bool {
@@ -45,36 +45,36 @@ public final class EventLogFile: @unchecked Sendable {
 
     public func write(_ event: AccessEvent) {
         let line = redact(EventCoding.line(event)) + "\n"
-        lock.lock(); defer { lock.unlock() }
-        var bytes = Array(line.utf8)
-        if midLine { bytes.insert(0x0A, at: 0) }
-        let written = bytes.withUnsafeMutableBytes { buf in
-            var offset = 0
-            while offset < buf.count {
-                let n = writeBytes(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
-                offset += n
+        midLine.withLock { midLine in
+            var bytes = Array(line.utf8)
+            if midLine { bytes.insert(0x0A, at: 0) }
+            let written = bytes.withUnsafeMutableBytes { buf in
+                var offset = 0
+                while offset < buf.count {
+                    let n = writeBytes(fd, buf.baseAddress! + offset, buf.count - offset)
+                    if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
+                    offset += n
+                }
+                return offset
             }
-            return offset
+            // Nothing written leaves the file as it was; anything short of the whole line leaves it mid-line.
+            if written > 0 { midLine = written < bytes.count }
         }
-        // Nothing written leaves the file as it was; anything short of the whole line leaves it mid-line.
-        if written > 0 { midLine = written < bytes.count }
     }
 }
 
 /// Secret values known to this process, scrubbed from anything written to a log.
-public final class SecretRedactor: @unchecked Sendable {
-    private let lock = NSLock()
-    private var secrets: Set<String> = []
+public final class SecretRedactor: Sendable {
+    private let secrets = Mutex<Set<String>>([])
     public init() {}
 
     public func register(_ secret: String?) {
         guard let secret, secret.count >= 4 else { return }
-        lock.lock(); secrets.insert(secret); lock.unlock()
+        _ = secrets.withLock { $0.insert(secret) }
     }
 
     public func redact(_ text: String) -> String {
-        lock.lock(); let all = secrets; lock.unlock()
+        let all = secrets.withLock { $0 }
         var out = text
         for s in all where Self.contains(out, s) { out = out.replacingOccurrences(of: s, with: "[redacted]") }
         return out

@@ -105,7 +105,7 @@ public struct UserStory: Codable, Sendable, Equatable {
     }
 
     /// 2025-07-15 (UTC), as expiries are shown everywhere.
-    static func day(_ date: Date) -> String { String(ISODate.format(date).prefix(10)) }
+    static func day(_ date: Date) -> String { TimeText.day(date) }
 
     /// Events that tell a customer's story beyond the writes master data records itself.
     static func storyKind(_ kind: EventKind) -> Line.Kind? {

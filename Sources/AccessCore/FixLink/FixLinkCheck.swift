@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What checking a link's token found.
 public enum FixLinkCheck: Sendable, Hashable {
@@ -11,15 +12,14 @@ public enum FixLinkCheck: Sendable, Hashable {
 
 /// Tells the admin, at most once per `every`, that the fix-link key cannot be used, and what to do. Every
 /// request for a link would hit the same error; one line per ten minutes is enough to act on.
-final class FixLinkKeyTrouble: @unchecked Sendable {
+final class FixLinkKeyTrouble: Sendable {
     let every: TimeInterval
-    private let lock = NSLock()
-    private var lastReported: Date?
+    private let lastReported = Mutex<Date?>(nil)
 
     init(every: TimeInterval = 600) { self.every = every }
 
     func report(_ error: Error, path: String, events: EventHub, now: Date) {
-        let due = lock.withLock {
+        let due = lastReported.withLock { lastReported in
             if let last = lastReported, now.timeIntervalSince(last) < every, now >= last { return false }
             lastReported = now
             return true

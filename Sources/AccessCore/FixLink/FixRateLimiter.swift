@@ -1,10 +1,11 @@
 import Foundation
+import Synchronization
 
 /// A fixed-window counter per key (a link's nonce, a client address): at most `limit` requests per
 /// `window`. Memory is bounded: at `maxKeys` the oldest window is dropped to make room. Refusing a new key
 /// instead would let anyone rotating addresses fill the table and shut every customer out; dropping the
 /// oldest only gives that key a fresh budget early.
-public final class FixRateLimiter: @unchecked Sendable {
+public final class FixRateLimiter: Sendable {
     /// What one request was told.
     public enum Verdict: Sendable, Hashable {
         case allowed
@@ -19,57 +20,62 @@ public final class FixRateLimiter: @unchecked Sendable {
     public let limit: Int
     public let window: TimeInterval
     let maxKeys: Int
-    private let lock = NSLock()
-    private var windows: [String: (start: Date, count: Int)] = [:]
-    /// Window starts in the order they were opened, so the oldest is at `head`. An entry whose key has
-    /// since opened a newer window (or was dropped) is stale and skipped; the array is compacted when
-    /// half of it is behind `head`, so each request costs O(1) amortised.
-    private var opened: [(key: String, start: Date)] = []
-    private var head = 0
+    private let table: Mutex<Table>
+
+    /// The windows and the order they opened in.
+    private struct Table {
+        var windows: [String: (start: Date, count: Int)] = [:]
+        /// Window starts in the order they were opened, so the oldest is at `head`. An entry whose key has
+        /// since opened a newer window (or was dropped) is stale and skipped; the array is compacted when
+        /// half of it is behind `head`, so each request costs O(1) amortised.
+        var opened: [(key: String, start: Date)] = []
+        var head = 0
+
+        /// Drops windows from the oldest on: every one that is over, then live ones while more than
+        /// `keeping` keys are held. Called whenever a window opens.
+        mutating func dropOldest(keeping: Int, now: Date, window: TimeInterval, maxKeys: Int) {
+            while head < opened.count {
+                let (key, start) = opened[head]
+                guard let w = windows[key], w.start == start else { head += 1; continue }  // stale entry
+                guard windows.count > keeping || now.timeIntervalSince(start) >= window else { break }
+                windows[key] = nil
+                head += 1
+            }
+            if head > 64 && head * 2 >= opened.count {
+                opened.removeFirst(head)
+                head = 0
+            }
+            // Stale entries stay bounded while the clock runs forward; should it jump back, start over from
+            // the table itself (rare, O(n log n)).
+            if opened.count - head > 4 * maxKeys {
+                opened = windows.map { ($0.key, $0.value.start) }.sorted { $0.start < $1.start }
+                head = 0
+            }
+        }
+    }
 
     public init(limit: Int, window: TimeInterval, maxKeys: Int = 10_000) {
         self.limit = max(1, limit); self.window = window; self.maxKeys = max(1, maxKeys)
+        table = Mutex(Table())
     }
 
     /// Counts one request of `key`.
     public func allow(_ key: String, now: Date = Date()) -> Verdict {
-        lock.withLock {
-            if var w = windows[key], now.timeIntervalSince(w.start) < window, now >= w.start {
+        table.withLock { t in
+            if var w = t.windows[key], now.timeIntervalSince(w.start) < window, now >= w.start {
                 // Capped just past the limit: enough to tell the first refusal from the rest.
                 w.count = min(w.count + 1, limit + 2)
-                windows[key] = w
+                t.windows[key] = w
                 return w.count <= limit ? .allowed : w.count == limit + 1 ? .firstRefusal : .refused
             }
-            dropOldest(keeping: windows[key] == nil ? maxKeys - 1 : maxKeys, now: now)
-            windows[key] = (now, 1)
-            opened.append((key, now))
+            t.dropOldest(keeping: t.windows[key] == nil ? maxKeys - 1 : maxKeys, now: now, window: window, maxKeys: maxKeys)
+            t.windows[key] = (now, 1)
+            t.opened.append((key, now))
             return .allowed
         }
     }
 
-    /// Drops windows from the oldest on: every one that is over, then live ones while more than `keeping`
-    /// keys are held. Called under the lock whenever a window opens.
-    private func dropOldest(keeping: Int, now: Date) {
-        while head < opened.count {
-            let (key, start) = opened[head]
-            guard let w = windows[key], w.start == start else { head += 1; continue }  // stale entry
-            guard windows.count > keeping || now.timeIntervalSince(start) >= window else { break }
-            windows[key] = nil
-            head += 1
-        }
-        if head > 64 && head * 2 >= opened.count {
-            opened.removeFirst(head)
-            head = 0
-        }
-        // Stale entries stay bounded while the clock runs forward; should it jump back, start over from
-        // the table itself (rare, O(n log n)).
-        if opened.count - head > 4 * maxKeys {
-            opened = windows.map { ($0.key, $0.value.start) }.sorted { $0.start < $1.start }
-            head = 0
-        }
-    }
-
     /// How many keys have a window now, and how long the order list is (for tests).
-    var keyCount: Int { lock.withLock { windows.count } }
-    var orderCount: Int { lock.withLock { opened.count - head } }
+    var keyCount: Int { table.withLock { $0.windows.count } }
+    var orderCount: Int { table.withLock { $0.opened.count - $0.head } }
 }

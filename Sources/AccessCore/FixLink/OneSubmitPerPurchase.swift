@@ -1,13 +1,13 @@
 import Foundation
+import Synchronization
 
 /// Runs fix-link submits one at a time per purchase (transaction id). A double-click sends the form twice
 /// at once; without this the second would find the first holding the scripts' locks and tell the
 /// customer "we could not finish this" while the first succeeds. Waiters are served in order; a key is
 /// held only while a submit of it runs or waits, so the table stays as small as the requests in flight.
-final class OneSubmitPerPurchase: @unchecked Sendable {
-    private let lock = NSLock()
+final class OneSubmitPerPurchase: Sendable {
     /// Present while the key is held; the continuations of those waiting for it, in order.
-    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
+    private let waiting = Mutex<[String: [CheckedContinuation<Void, Never>]]>([:])
 
     func run<T: Sendable>(_ key: String, _ body: () async -> T) async -> T {
         await acquire(key)
@@ -17,7 +17,7 @@ final class OneSubmitPerPurchase: @unchecked Sendable {
 
     private func acquire(_ key: String) async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let free = lock.withLock {
+            let free = waiting.withLock { waiting in
                 if waiting[key] == nil { waiting[key] = []; return true }
                 waiting[key]!.append(c)
                 return false
@@ -28,7 +28,7 @@ final class OneSubmitPerPurchase: @unchecked Sendable {
 
     /// Hands the key to the next waiter, or frees it.
     private func release(_ key: String) {
-        let next: CheckedContinuation<Void, Never>? = lock.withLock {
+        let next: CheckedContinuation<Void, Never>? = waiting.withLock { waiting in
             guard var queue = waiting[key], !queue.isEmpty else { waiting[key] = nil; return nil }
             let first = queue.removeFirst()
             waiting[key] = queue
@@ -38,26 +38,25 @@ final class OneSubmitPerPurchase: @unchecked Sendable {
     }
 
     /// Keys held now (for tests).
-    var heldCount: Int { lock.withLock { waiting.count } }
+    var heldCount: Int { waiting.withLock { $0.count } }
 }
 
 /// The last few "done" pages by link (nonce), in memory: a second POST of a link that just did its work
 /// (the double-click's twin, or the browser resending the form on reload) shows the same page again
 /// instead of "already used". After a restart the plain "already used" page serves.
-final class RecentFixes: @unchecked Sendable {
+final class RecentFixes: Sendable {
     let capacity: Int
-    private let lock = NSLock()
-    private var done: [String: FixDone] = [:]
-    private var order: [String] = []
+    private struct Pages { var done: [String: FixDone] = [:]; var order: [String] = [] }
+    private let pages = Mutex(Pages())
 
     init(capacity: Int = 256) { self.capacity = max(1, capacity) }
 
     func remember(_ nonce: String, _ page: FixDone) {
-        lock.withLock {
-            if done.updateValue(page, forKey: nonce) == nil { order.append(nonce) }
-            if order.count > capacity { done[order.removeFirst()] = nil }
+        pages.withLock { p in
+            if p.done.updateValue(page, forKey: nonce) == nil { p.order.append(nonce) }
+            if p.order.count > capacity { p.done[p.order.removeFirst()] = nil }
         }
     }
 
-    func page(_ nonce: String) -> FixDone? { lock.withLock { done[nonce] } }
+    func page(_ nonce: String) -> FixDone? { pages.withLock { $0.done[nonce] } }
 }

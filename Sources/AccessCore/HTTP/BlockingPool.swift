@@ -2,6 +2,7 @@ import Foundation
 
 /// Dedicated threads for calls that block (curl_easy_perform), so they never occupy Swift's cooperative
 /// pool. At most `threads` run at once; a thread starts on demand and ends after a while without work.
+// unchecked: an NSCondition guards the vars; idle threads wait on it, which Mutex has no way to do.
 final class BlockingPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Remote calls made so far, per short endpoint name (`tv.list_users`, `tv.add`, `wp.transactions`);
 /// every attempt counts, retries included, because every attempt costs the remote's budget.
@@ -14,28 +15,19 @@ extension CallCounting {
 }
 
 /// A thread-safe tally behind `CallCounting`.
-final class CallCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var counts: [String: Int] = [:]
-    private var seconds: [String: Double] = [:]
+final class CallCounter: Sendable {
+    private struct Tally { var counts: [String: Int] = [:]; var seconds: [String: Double] = [:] }
+    private let tally = Mutex(Tally())
 
     func record(_ endpoint: String) {
-        lock.lock(); defer { lock.unlock() }
-        counts[endpoint, default: 0] += 1
+        tally.withLock { $0.counts[endpoint, default: 0] += 1 }
     }
 
     func record(_ endpoint: String, seconds spent: Double) {
-        lock.lock(); defer { lock.unlock() }
-        seconds[endpoint, default: 0] += spent
+        tally.withLock { $0.seconds[endpoint, default: 0] += spent }
     }
 
-    func secondsSnapshot() -> [String: Double] {
-        lock.lock(); defer { lock.unlock() }
-        return seconds
-    }
+    func secondsSnapshot() -> [String: Double] { tally.withLock { $0.seconds } }
 
-    func snapshot() -> [String: Int] {
-        lock.lock(); defer { lock.unlock() }
-        return counts
-    }
+    func snapshot() -> [String: Int] { tally.withLock { $0.counts } }
 }

@@ -2,6 +2,7 @@ import Foundation
 
 /// Idle easy handles of one transport. A handle is used by one thread at a time: taken before an
 /// exchange, put back after it, so the lock guards only the list.
+// unchecked: an NSLock guards `idle`; a `CurlHandle` is not Sendable (one thread uses it between take and put), which a Mutex's `sending` rules cannot say.
 final class CurlHandleCache: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [CurlHandle] = []

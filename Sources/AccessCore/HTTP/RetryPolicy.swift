@@ -35,13 +35,6 @@ public enum RetryAfter {
     public static func parse(_ value: String?, now: Date = Date()) -> TimeInterval? {
         guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
         if let seconds = Double(raw), seconds.isFinite { return max(0, seconds) }
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "GMT")
-            formatter.dateFormat = format
-            if let date = formatter.date(from: raw) { return max(0, date.timeIntervalSince(now)) }
-        }
-        return nil
+        return TimeText.parseHTTPDate(raw).map { max(0, $0.timeIntervalSince(now)) }
     }
 }

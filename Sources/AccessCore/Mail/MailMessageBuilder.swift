@@ -53,11 +53,5 @@ public enum MailMessageBuilder {
         return "=?UTF-8?B?\(Data(text.utf8).base64EncodedString())?="
     }
 
-    static func rfc5322Date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
-    }
+    static func rfc5322Date(_ date: Date) -> String { TimeText.rfc5322(date) }
 }

@@ -71,7 +71,7 @@ public struct ReviewItem: Codable, Sendable, Hashable, Identifiable {
     }
 }
 
-public enum RemoteOperation: String, Codable, Sendable, Hashable {
+public enum RemoteOperation: String, Codable, Sendable, Hashable, CaseIterable {
     case grant, extend, revoke
 }
 

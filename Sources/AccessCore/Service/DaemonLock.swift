@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,11 +10,11 @@ import Darwin
 /// with the holder's pid inside. A second daemon on the same folder is refused naming the first; without
 /// it, the second's clean stop would mark `daemon-status.json` stopped while the first still runs. The
 /// lock dies with its process, so a crash leaves nothing to clean up.
-public final class DaemonLock: @unchecked Sendable {
+public final class DaemonLock: Sendable {
     public static let fileName = ".daemon.lock"
     public let path: String
-    private let mutex = NSLock()
-    private var lock: FileLock?
+    /// The held lock; nil once released.
+    private let lock: Mutex<FileLock?>
 
     /// Takes the lock without waiting; throws `DaemonLockError.held` naming the holder's pid.
     public static func acquire(directory: URL) throws -> DaemonLock {
@@ -29,15 +30,15 @@ public final class DaemonLock: @unchecked Sendable {
         return DaemonLock(path: path, lock: lock)
     }
 
-    private init(path: String, lock: FileLock) { self.path = path; self.lock = lock }
+    private init(path: String, lock: sending FileLock) { self.path = path; self.lock = Mutex(lock) }
 
     /// Empties the pid and releases the lock. Also done on deinit.
     public func release() {
-        mutex.withLock {
-            guard let lock else { return }
+        lock.withLock { held in
+            guard let lock = held else { return }
             _ = ftruncate(lock.fd, 0)
             lock.release()
-            self.lock = nil
+            held = nil
         }
     }
 

@@ -39,6 +39,6 @@ public struct DaemonStatusFile: Codable, Sendable, Hashable {
         try? data.write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)
     }
 
-    static let encoder: JSONEncoder = { let e = JSONEncoder(); e.dateEncodingStrategy = .iso8601; e.outputFormatting = [.sortedKeys, .prettyPrinted]; return e }()
-    static let decoder: JSONDecoder = { let d = JSONDecoder(); d.dateDecodingStrategy = .iso8601; return d }()
+    static let encoder: JSONEncoder = { let e = JSONEncoder(); e.dateEncodingStrategy = TimeText.jsonEncoding; e.outputFormatting = [.sortedKeys, .prettyPrinted]; return e }()
+    static let decoder: JSONDecoder = { let d = JSONDecoder(); d.dateDecodingStrategy = TimeText.jsonDecoding; return d }()
 }

@@ -1,8 +1,9 @@
 import Foundation
+import Synchronization
 
 /// Retry and review queue sizes read from master data (without locks), kept for `maxAge` so `/status`,
 /// `/metrics` and the alerts do not each re-read every script: at 100k users one read takes a while.
-public final class QueueSizes: @unchecked Sendable {
+public final class QueueSizes: Sendable {
     public struct Counts: Sendable, Hashable {
         public var retry = 0
         public var review = 0
@@ -14,8 +15,7 @@ public final class QueueSizes: @unchecked Sendable {
 
     private let read: @Sendable () -> [ScriptAccess]
     private let maxAge: Duration
-    private let lock = NSLock()
-    private var cached: (at: ContinuousClock.Instant, counts: Counts)?
+    private let cached = Mutex<(at: ContinuousClock.Instant, counts: Counts)?>(nil)
 
     public init(maxAge: Duration = .seconds(15), read: @escaping @Sendable () -> [ScriptAccess]) {
         self.read = read; self.maxAge = maxAge
@@ -26,7 +26,7 @@ public final class QueueSizes: @unchecked Sendable {
     }
 
     public func counts() -> Counts {
-        if let c = lock.withLock({ cached }), ContinuousClock.now - c.at < maxAge { return c.counts }
+        if let c = cached.withLock({ $0 }), ContinuousClock.now - c.at < maxAge { return c.counts }
         var counts = Counts()
         for script in read() {
             counts.retry += script.retryQueue.count
@@ -34,10 +34,10 @@ public final class QueueSizes: @unchecked Sendable {
             counts.reviewCreated += script.reviewQueue.values.map(\.createdAt)
             counts.unverified += script.reviewQueue.keys.filter { $0.hasSuffix(ReviewItem.unverifiedSuffix) }.count
         }
-        lock.withLock { cached = (ContinuousClock.now, counts) }
+        cached.withLock { $0 = (ContinuousClock.now, counts) }
         return counts
     }
 
     /// The next `counts()` reads master data again (after a run changed it).
-    public func invalidate() { lock.withLock { cached = nil } }
+    public func invalidate() { cached.withLock { $0 = nil } }
 }

@@ -6,9 +6,11 @@ public struct WebhookConfirmer: Sendable {
     public typealias Lookup = @Sendable (String) async throws -> TransactionLookup
     let lookup: Lookup
     let events: EventHub
+    /// Lookups in flight at once (the WordPress client caps its own connections as well).
+    let parallel: Int
 
-    public init(events: EventHub, lookup: @escaping Lookup) {
-        self.events = events; self.lookup = lookup
+    public init(events: EventHub, parallel: Int = 4, lookup: @escaping Lookup) {
+        self.events = events; self.lookup = lookup; self.parallel = max(1, parallel)
     }
 
     public struct Checked: Sendable {
@@ -22,15 +24,10 @@ public struct WebhookConfirmer: Sendable {
         public var retry: [WebhookInbox.Entry] = []
     }
 
-    /// Looks each distinct id up once.
+    /// Looks each distinct id up once, up to `parallel` at a time.
     public func confirm(_ entries: [WebhookInbox.Entry]) async -> Checked {
         let ids = Array(Set(entries.map(\.transactionId))).sorted()
-        // One at a time: deliveries come in ones and twos, and a release build of the task-group
-        // version lost its answers (found by `make bench`); a missing answer is retried, never a crash.
-        var results: [String: Result<TransactionLookup, any Error>] = [:]
-        for id in ids {
-            do { results[id] = .success(try await lookup(id)) } catch { results[id] = .failure(error) }
-        }
+        let results = await Self.lookUp(ids, parallel: parallel, lookup)
         var checked = Checked()
         var added = Set<String>()
         for entry in entries {
@@ -62,6 +59,46 @@ public struct WebhookConfirmer: Sendable {
             }
         }
         return checked
+    }
+}
+
+extension WebhookConfirmer {
+    typealias Answers = [String: Result<TransactionLookup, any Error>]
+
+    /// Every id's answer, `parallel` lookups at a time (a new one starts as one finishes).
+    ///
+    /// Why the first version lost answers in release builds (issue 19.7): it filled a dictionary declared
+    /// *outside* the task group (`var results` captured by the group's body and written after each
+    /// `await group.next()`), inside a `while` loop that opened one group per window of four. The body
+    /// is a non-escaping closure that the optimizer inlines into this async function; the captured
+    /// `var` then lives in a box whose writes after a suspension point were not seen by the code after
+    /// the group (the caller found fewer keys than ids and trapped on `results[id]!`). Debug builds,
+    /// which keep the closure and its box as written, never showed it. The repair was to go serial.
+    ///
+    /// The cure is not to share mutable state with the group's body at all: the answers are built inside
+    /// the body from the children's return values and returned *by* `withTaskGroup`, so the only way
+    /// out is the group's own result, which the compiler cannot lose. `SyncEngine.openSessions` and the
+    /// lanes (`runLanes`) already have this shape (their state is declared inside the body and returned
+    /// from it), so they needed no change. `ConfirmParallelTests` confirms 8 ids at once against the
+    /// sandbox in the release build under the thread sanitizer (docs/ARCHITECTURE.md, section 7).
+    static func lookUp(_ ids: [String], parallel: Int, _ lookup: @escaping Lookup) async -> Answers {
+        await withTaskGroup(of: (String, Result<TransactionLookup, any Error>).self, returning: Answers.self) { group in
+            var answers: Answers = [:]
+            var pending = ids[...]
+            var running = 0
+            while true {
+                while running < parallel, let id = pending.popFirst() {
+                    running += 1
+                    group.addTask {
+                        do { return (id, .success(try await lookup(id))) } catch { return (id, .failure(error)) }
+                    }
+                }
+                guard let (id, result) = await group.next() else { break }
+                running -= 1
+                answers[id] = result
+            }
+            return answers
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,15 +11,14 @@ import Darwin
 /// (magic "ACV1" + nonce + ciphertext + tag), mode 0600. As a `CookieProvider` it caches the cookies
 /// and rereads the file when its modification time changes, so a `cookies set` from another process
 /// takes effect without a restart.
-public final class CookieVault: CookieProvider, @unchecked Sendable {
+public final class CookieVault: CookieProvider, Sendable {
     public let directory: URL
     public var cookiesPath: String { directory.appendingPathComponent("cookies.enc").path }
     public var keyPath: String { directory.appendingPathComponent("vault.key").path }
 
     private let environment: [String: String]
     private static let magic: [UInt8] = Array("ACV1".utf8)
-    private let mutex = NSLock()
-    private var cached: (stamp: FileStamp?, cookies: SessionCookies?)?
+    private let cached = Mutex<(stamp: FileStamp?, cookies: SessionCookies?)?>(nil)
 
     public init(directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.directory = directory; self.environment = environment
@@ -56,7 +56,7 @@ public final class CookieVault: CookieProvider, @unchecked Sendable {
         } catch let e as StoreError {
             throw VaultError.io(path: cookiesPath, detail: "\(e)")
         }
-        mutex.withLock { cached = nil }
+        cached.withLock { $0 = nil }
     }
 
     /// Removes the stored cookies (the key stays, so the next save reuses it).
@@ -64,13 +64,13 @@ public final class CookieVault: CookieProvider, @unchecked Sendable {
         if unlink(cookiesPath) != 0 && errno != ENOENT {
             throw VaultError.io(path: cookiesPath, detail: "cannot remove: \(String(cString: strerror(errno)))")
         }
-        mutex.withLock { cached = nil }
+        cached.withLock { $0 = nil }
     }
 
     /// `CookieProvider`: the cookies as of the file's current modification time; nil when none are
     /// stored or the vault cannot be opened (callers treat that as "no session").
     public func currentCookies() -> SessionCookies? {
-        mutex.withLock {
+        cached.withLock { cached in
             let stamp = FileStamp(path: cookiesPath)
             if let cached, cached.stamp == stamp { return cached.cookies }
             let cookies = try? load()
@@ -119,9 +119,9 @@ private struct FileStamp: Equatable {
 }
 
 private extension JSONEncoder {
-    static var vault: JSONEncoder { let e = JSONEncoder(); e.dateEncodingStrategy = .iso8601; return e }
+    static var vault: JSONEncoder { let e = JSONEncoder(); e.dateEncodingStrategy = TimeText.jsonEncoding; return e }
 }
 
 private extension JSONDecoder {
-    static var vault: JSONDecoder { let d = JSONDecoder(); d.dateDecodingStrategy = .iso8601; return d }
+    static var vault: JSONDecoder { let d = JSONDecoder(); d.dateDecodingStrategy = TimeText.jsonDecoding; return d }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,14 +12,13 @@ import Darwin
 /// vault key (`VaultKey`), mode 0600. Made on first need by whichever process needs it first (the one
 /// that mails a link, or the daemon checking one); it is created with `link(2)`, which fails when the
 /// file exists, so two processes racing end up with the same key. Never in config, never logged.
-public final class FixLinkKeyFile: @unchecked Sendable {
+public final class FixLinkKeyFile: Sendable {
     public let directory: URL
     public var path: String { directory.appendingPathComponent("fix-link.key.enc").path }
     private var vaultKeyPath: String { directory.appendingPathComponent("vault.key").path }
     private let environment: [String: String]
     private static let magic: [UInt8] = Array("ACK1".utf8)
-    private let mutex = NSLock()
-    private var cached: SymmetricKey?
+    private let cached = Mutex<SymmetricKey?>(nil)
 
     public init(directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.directory = directory; self.environment = environment
@@ -26,7 +26,7 @@ public final class FixLinkKeyFile: @unchecked Sendable {
 
     /// The signer, creating the key (and the vault key) when neither exists yet. Throws `VaultError`.
     public func signer() throws -> FixLinkSigner {
-        try mutex.withLock {
+        try cached.withLock { cached in
             if let cached { return FixLinkSigner(key: cached) }
             let key = try load() ?? create()
             cached = key

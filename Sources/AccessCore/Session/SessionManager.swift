@@ -98,8 +98,8 @@ public final class SessionManager: Sendable {
         return try? Self.decoder.decode(SessionStatus.self, from: data)
     }
 
-    static let encoder: JSONEncoder = { let e = JSONEncoder(); e.dateEncodingStrategy = .iso8601; e.outputFormatting = .prettyPrinted; return e }()
-    static let decoder: JSONDecoder = { let d = JSONDecoder(); d.dateDecodingStrategy = .iso8601; return d }()
+    static let encoder: JSONEncoder = { let e = JSONEncoder(); e.dateEncodingStrategy = TimeText.jsonEncoding; e.outputFormatting = .prettyPrinted; return e }()
+    static let decoder: JSONDecoder = { let d = JSONDecoder(); d.dateDecodingStrategy = TimeText.jsonDecoding; return d }()
 }
 
 /// Cookies under test, before they are saved.

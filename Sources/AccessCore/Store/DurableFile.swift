@@ -143,6 +143,7 @@ enum DurableFile {
     }
 
     /// The buffer being read into: each range is written by one reader, and `readAll` waits for all.
+    // unchecked: a pointer; each reader writes its own disjoint range and `readAll` waits for all.
     private struct SharedBuffer: @unchecked Sendable { let base: UnsafeMutablePointer<UInt8>? }
 
     static func createDirectory(_ url: URL) throws {

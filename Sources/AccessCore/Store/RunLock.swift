@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,12 +9,12 @@ import Darwin
 /// The data-folder-wide sync lock, `masterData/.sync.lock`: one sync run at a time across processes.
 /// The holder writes its pid into the file so others can say "sync running (pid N)". The lock is a
 /// `flock`, so it dies with its process; the pid left in the file of a dead holder is ignored.
-public final class RunLock: @unchecked Sendable {
+public final class RunLock: Sendable {
     public static let fileName = ".sync.lock"
 
     public let path: String
-    private let mutex = NSLock()
-    private var lock: FileLock?
+    /// The held lock; nil once released.
+    private let lock: Mutex<FileLock?>
 
     /// Takes the lock without waiting. Throws `RunLockError.held` (with the holder's pid) when taken.
     public static func acquire(directory: URL) throws -> RunLock {
@@ -46,15 +47,15 @@ public final class RunLock: @unchecked Sendable {
         return readPid(path) ?? 0
     }
 
-    private init(path: String, lock: FileLock) { self.path = path; self.lock = lock }
+    private init(path: String, lock: sending FileLock) { self.path = path; self.lock = Mutex(lock) }
 
     /// Empties the pid and releases the lock. Also done on deinit.
     public func release() {
-        mutex.withLock {
-            guard let lock else { return }
+        lock.withLock { held in
+            guard let lock = held else { return }
             _ = ftruncate(lock.fd, 0)
             lock.release()
-            self.lock = nil
+            held = nil
         }
     }
 

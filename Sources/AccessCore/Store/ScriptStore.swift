@@ -26,6 +26,7 @@ public struct StoreOptions: Sendable {
 /// journal beside it. Holds an exclusive per-script file lock while open.
 /// Thread-safe: every method may be called from any thread or task. Commits that arrive together share
 /// one fsync (group commit): the journal is append-only, so one flush makes every earlier line durable.
+// unchecked: two NSLocks guard the vars (`mutex` the state, `flushMutex` the fsync); group commit holds one without the other, which one Mutex cannot say.
 public final class ScriptStore: @unchecked Sendable {
     public let scriptId: String
     public let snapshotPath: String

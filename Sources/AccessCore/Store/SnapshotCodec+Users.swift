@@ -73,6 +73,7 @@ extension SnapshotCodec {
     }
 
     /// The snapshot's bytes, handed to the chunk readers: read-only, and they outlive every reader.
+    // unchecked: a pointer to bytes nobody writes while the chunk readers run; the owner outlives them.
     private struct SharedBytes: @unchecked Sendable { let buffer: UnsafeBufferPointer<UInt8> }
 
     /// One dictionary of the parts' entries in order: a later duplicate wins, as it did when the file

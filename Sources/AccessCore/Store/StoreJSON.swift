@@ -1,6 +1,6 @@
 import Foundation
 
-/// JSONEncoder/JSONDecoder configured for the store's date format (`SnapshotDate`), for the small parts
+/// JSONEncoder/JSONDecoder configured for the store's date format (`Time/SnapshotDate`), for the small parts
 /// (journal lines, queues, intents) that go through Codable.
 enum StoreJSON {
     static func encoder() -> JSONEncoder {

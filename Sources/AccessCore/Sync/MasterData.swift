@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One script's open master data, as the engine and the actions use it. `ScriptStore` is the product's
 /// implementation; tests may use an in-memory one.
@@ -53,27 +54,26 @@ public struct ScriptStoreOpener: MasterDataProvider {
 
 /// One script's master data during a pass. In a dry run it keeps every change in memory only, so the
 /// same code path runs live and dry without persisting anything.
-final class ScriptSession: @unchecked Sendable {
+final class ScriptSession: Sendable {
     let scriptId: String
     let dryRun: Bool
     private let data: any ScriptMasterData
     private let provider: any MasterDataProvider
-    private let lock = NSLock()
-    private var shadow: ScriptAccess?
+    /// A dry run's in-memory master data (nil in a live run).
+    private let shadow: Mutex<ScriptAccess?>
 
     init(_ data: any ScriptMasterData, provider: any MasterDataProvider, dryRun: Bool) {
         self.data = data; self.provider = provider; self.scriptId = data.scriptId; self.dryRun = dryRun
-        self.shadow = dryRun ? data.state : nil
+        self.shadow = Mutex(dryRun ? data.state : nil)
     }
 
     var state: ScriptAccess {
-        lock.lock(); defer { lock.unlock() }
-        return shadow ?? data.state
+        shadow.withLock { $0 ?? data.state }
     }
 
     func read<T>(_ body: (ScriptAccess) throws -> T) rethrows -> T {
-        lock.lock(); defer { lock.unlock() }
-        if let shadow { return try body(shadow) }
+        // A dry run reads a copy of its shadow (a value); a live run reads the store, which locks itself.
+        if let shadow = shadow.withLock({ $0 }) { return try body(shadow) }
         return try data.read(body)
     }
 
@@ -81,10 +81,12 @@ final class ScriptSession: @unchecked Sendable {
     /// flush); the dry-run shadow is guarded here.
     func commit(_ changes: [AccessChange], durability: CommitDurability = .durable) throws {
         guard !changes.isEmpty else { return }
-        lock.lock()
-        if shadow != nil { shadow!.apply(changes: changes); lock.unlock(); return }
-        lock.unlock()
-        try data.commit(changes, durability: durability)
+        let inMemory = shadow.withLock { shadow in
+            guard shadow != nil else { return false }
+            shadow!.apply(changes: changes)
+            return true
+        }
+        if !inMemory { try data.commit(changes, durability: durability) }
     }
 
     func close() { provider.releaseScript(data) }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 public enum SyncError: Error, Sendable, CustomStringConvertible {
     case store(scriptId: String, detail: String)
@@ -165,10 +166,9 @@ public final class SyncEngine: Sendable {
 }
 
 /// A one-way switch shared by the tasks of a run.
-final class StopSwitch: @unchecked Sendable {
-    private let lock = NSLock()
-    private var on = false
+final class StopSwitch: Sendable {
+    private let on = Mutex(false)
     /// True for the call that turned it on.
-    func set() -> Bool { lock.withLock { defer { on = true }; return !on } }
-    var isSet: Bool { lock.withLock { on } }
+    func set() -> Bool { on.withLock { on in defer { on = true }; return !on } }
+    var isSet: Bool { on.withLock { $0 } }
 }

@@ -12,14 +12,14 @@ public enum Listing {
     public static func json<T: Encodable>(_ value: T) -> String? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = TimeText.jsonEncoding
         guard let data = try? encoder.encode(value) else { return nil }
         return SafeText.json(String(decoding: data, as: UTF8.self))
     }
 
     public static func retry(_ scriptId: String, _ item: RetryItem) -> String {
         record([scriptId, item.id, item.operation.rawValue, item.username, "attempts \(item.attempts)",
-                "next \(item.nextAttemptAt.formatted(.iso8601))", item.lastError])
+                "next \(TimeText.iso(item.nextAttemptAt))", item.lastError])
     }
 
     public static func review(_ scriptId: String, _ item: ReviewItem) -> String {
@@ -61,5 +61,5 @@ public enum Listing {
         return lines
     }
 
-    static func day(_ date: Date) -> String { date.formatted(.iso8601.year().month().day()) }
+    static func day(_ date: Date) -> String { TimeText.day(date) }
 }

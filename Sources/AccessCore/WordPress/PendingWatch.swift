@@ -48,9 +48,9 @@ public struct PendingWatchFile: Sendable {
     }
 
     private static let encoder: JSONEncoder = {
-        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; e.dateEncodingStrategy = .iso8601; return e
+        let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; e.dateEncodingStrategy = TimeText.jsonEncoding; return e
     }()
     private static let decoder: JSONDecoder = {
-        let d = JSONDecoder(); d.dateDecodingStrategy = .iso8601; return d
+        let d = JSONDecoder(); d.dateDecodingStrategy = TimeText.jsonDecoding; return d
     }()
 }

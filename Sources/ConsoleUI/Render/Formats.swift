@@ -1,7 +1,7 @@
 import AccessCore
 import Foundation
 
-/// Date and number formatting without DateFormatter (slow, and locale-dependent in tests).
+/// Date and number formatting for the screen, on `CivilDate` (`AccessCore/Time`): no Foundation formatters.
 /// Times are shown in the machine's time zone; days and expiries in UTC, as the core stores them.
 public enum Formats {
     static func civil(_ seconds: Int) -> (y: Int, m: Int, d: Int, hh: Int, mm: Int, ss: Int) {

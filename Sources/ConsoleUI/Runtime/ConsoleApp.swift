@@ -1,5 +1,6 @@
 import AccessCore
 import Foundation
+import Synchronization
 
 /// Starts the console: `try await ConsoleApp.run(services: ..., options: ...)` returns when the user quits.
 public enum ConsoleApp {
@@ -37,10 +38,10 @@ public enum ConsoleApp {
 }
 
 /// Hands the initial state to the UI thread exactly once.
-private final class StateBox: @unchecked Sendable {
-    private var state: ConsoleState?
-    init(_ s: ConsoleState) { state = s }
-    func take() -> ConsoleState { defer { state = nil }; return state! }
+private final class StateBox: Sendable {
+    private let state: Mutex<ConsoleState?>
+    init(_ s: ConsoleState) { state = Mutex(s) }
+    func take() -> ConsoleState { state.withLock { state in defer { state = nil }; return state! } }
 }
 
 /// The one thread that owns curses: read a key (blocking up to 100 ms), drain the inbox, reduce,

@@ -1,18 +1,22 @@
 import AccessCore
 import Foundation
+import Synchronization
 
 /// Where async work (core events, effect results) hands events to the UI thread.
 /// Core events are coalesced into batches so a chatty sync cannot starve the keyboard.
-final class Inbox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var coreEvents: [AccessEvent] = []
-    private var results: [ConsoleEvent] = []
+final class Inbox: Sendable {
+    /// What waits for the UI thread, and whether the wake byte is in the pipe.
+    private struct Pending {
+        var coreEvents: [AccessEvent] = []
+        var results: [ConsoleEvent] = []
+        var signalled = false
+    }
+    private let pending = Mutex(Pending())
     /// Bounds memory when the UI falls behind: the oldest core events are dropped (the log file keeps them).
     private let maxPendingCore = 50_000
     /// A pipe the UI loop sleeps on: readable while something waits here (one byte, however much waits).
     let wakeFd: Int32
     private let wakeWrite: Int32
-    private var signalled = false
 
     init() {
         var fds: [Int32] = [-1, -1]
@@ -29,43 +33,46 @@ final class Inbox: @unchecked Sendable {
 
     deinit { close(wakeFd); close(wakeWrite) }
 
-    /// Called with the lock held.
-    private func wake() {
-        guard !signalled, wakeWrite >= 0 else { return }
-        signalled = true
+    /// Called with the lock held (on the pending state it was given).
+    private func wake(_ p: inout Pending) {
+        guard !p.signalled, wakeWrite >= 0 else { return }
+        p.signalled = true
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
     }
 
     func push(core e: AccessEvent) {
-        lock.lock(); defer { lock.unlock() }
-        if coreEvents.count >= maxPendingCore { coreEvents.removeFirst(coreEvents.count / 2) }
-        coreEvents.append(e)
-        wake()
+        pending.withLock { p in
+            if p.coreEvents.count >= maxPendingCore { p.coreEvents.removeFirst(p.coreEvents.count / 2) }
+            p.coreEvents.append(e)
+            wake(&p)
+        }
     }
 
     func push(_ e: ConsoleEvent) {
-        lock.lock(); defer { lock.unlock() }
-        results.append(e)
-        wake()
+        pending.withLock { p in
+            p.results.append(e)
+            wake(&p)
+        }
     }
 
     /// Results first, then at most `maxCore` core events as one batch.
     func drain(maxCore: Int = 5_000) -> [ConsoleEvent] {
-        lock.lock(); defer { lock.unlock() }
-        if signalled {
-            var buffer = [UInt8](repeating: 0, count: 64)
-            while read(wakeFd, &buffer, buffer.count) > 0 {}
-            signalled = false
+        pending.withLock { p in
+            if p.signalled {
+                var buffer = [UInt8](repeating: 0, count: 64)
+                while read(wakeFd, &buffer, buffer.count) > 0 {}
+                p.signalled = false
+            }
+            var out = p.results
+            p.results.removeAll()
+            if !p.coreEvents.isEmpty {
+                let n = min(maxCore, p.coreEvents.count)
+                out.append(.core(Array(p.coreEvents.prefix(n))))
+                p.coreEvents.removeFirst(n)
+                if !p.coreEvents.isEmpty { wake(&p) }   // the rest next round, without waiting for the clock
+            }
+            return out
         }
-        var out = results
-        results.removeAll()
-        if !coreEvents.isEmpty {
-            let n = min(maxCore, coreEvents.count)
-            out.append(.core(Array(coreEvents.prefix(n))))
-            coreEvents.removeFirst(n)
-            if !coreEvents.isEmpty { wake() }   // the rest next round, without waiting for the clock
-        }
-        return out
     }
 }
