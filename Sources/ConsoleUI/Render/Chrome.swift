@@ -57,7 +57,9 @@ extension ConsoleRenderer {
     static func lastSyncText(_ s: ConsoleState) -> String {
         var last = s.lastSync
         if let run = s.daemon?.lastRun, let end = run.finishedAt, end > (last?.at ?? .distantPast) {
-            last = LastSync(at: end, result: run.outcome == .done ? "ok" : run.outcome?.rawValue ?? "ended", ok: run.outcome == .done)
+            let verification = run.summary?.verificationText.map { ", " + $0 } ?? ""
+            last = LastSync(at: end, result: (run.outcome == .done ? "ok" : run.outcome?.rawValue ?? "ended") + verification,
+                            ok: run.outcome == .done)
         }
         guard let last else { return s.readOnly ? "no sync seen yet" : "no sync seen yet: press S" }
         return "last \(Formats.duration(s.now.timeIntervalSince(last.at))) ago \(last.result)"

@@ -21,6 +21,10 @@ enum UserDetailView {
             out.append(("No history: master data, the queues and the log know nothing more of \(d.username).", .dim))
             return out
         }
+        for (i, line) in story.expiriesText.enumerated() {
+            let flag = story.expiriesDiffer && i == story.expiriesText.count - 1
+            out.append((line, flag ? Style(fg: .red, bold: true) : .plain))
+        }
         out.append(("Fix link: " + story.fixLink, .plain))
         for r in story.openReview {
             let mailed = r.emailSentAt.map { "mailed \(Formats.duration(s.now.timeIntervalSince($0))) ago" } ?? "not mailed"

@@ -131,7 +131,7 @@ public final class RuntimeServices: ConsoleServices {
     }
 
     public func userStory(script: String, username: String) async throws -> UserStory? {
-        runtime.userStories(username: username, script: script).first
+        await runtime.userStories(username: username, script: script, readingPurchases: true).first
     }
 
     /// This process's events live, other processes' from the log file, after the last 200 lines of it.
