@@ -13,12 +13,17 @@ import Testing
         var done = AccessEvent.runDone(run: "r1", kind: .sync, sum)
         done.time = Fixture.now.addingTimeInterval(-240)
         _ = ConsoleReducer.reduce(&s, .core([done]))
-        #expect(s.lastSync?.result == "ok +3, 3 verified, 1 repaired")
-        #expect(s.screen.lines[0].contains("last 4m ago ok +3, 3 verified, 1 repaired"), "\(s.screen.lines[0])")
+        #expect(s.lastSync?.result == "ok +3" && s.lastSync?.verification == "3 verified, 1 repaired")
+        #expect(RuntimeSummaries.sync(sum).hasSuffix("0 to retry, 3 verified, 1 repaired"), "the status line after S counts them too")
+        #expect(s.screen.lines[0].contains("last 4m ago ok +3 · next: none · 3 verified, 1 repaired"), "\(s.screen.lines[0])")
+        // On a narrow header the counts give way to the next sync.
+        var narrow = Fixture.state(size: Size(width: 120, height: 40))
+        _ = ConsoleReducer.reduce(&narrow, .core([done]))
+        #expect(narrow.screen.lines[0].contains("· next: none") && !narrow.screen.lines[0].contains("verified"), "\(narrow.screen.lines[0])")
         var quiet = SyncSummary(dryRun: false)
         quiet.granted = 1
         _ = ConsoleReducer.reduce(&s, .core([AccessEvent.runDone(run: "r2", kind: .sync, quiet)]))
-        #expect(s.lastSync?.result == "ok +1", "nothing read back: no count shown")
+        #expect(s.lastSync?.result == "ok +1" && s.lastSync?.verification == nil, "nothing read back: no count shown")
     }
 
     static func daemon(watch: Bool) throws -> DaemonStatusFile {

@@ -179,11 +179,11 @@ check "first run: the preview wrote nothing" sandbox ".writes | length == $W0"
 keys Tab; keys Enter
 check "sync: sandbox got the buyers' grants" wait_for sandbox 'access("IchimokuIvy") != null and access("BacktestBella") == null'
 check "sync: status line reports the run" wait_regex "• sync done: [0-9]+ processed" 30
+check "status line: the run's read-back counts" wait_regex "sync done: [0-9]+ processed.* [0-9]+ verified" 5
 
 # --- header: the last sync and the next ---------------------------------------------------------------
 check "header: last sync, when and how it ended" wait_regex "sync idle · last [0-9]+[smh] ago ok \\+[0-9]+" 5
 check "header: the next sync (none scheduled without a daemon)" wait_screen "· next: none" 5
-check "header: the run's read-back counts" wait_regex "ok \\+[0-9]+, [0-9]+ verified" 5
 
 # --- user detail: a purchase and its writes ------------------------------------------------------------
 check "detail: IchimokuIvy is listed" select_user IchimokuIvy

@@ -63,6 +63,7 @@ enum RuntimeSummaries {
         var text = "\(head): \(s.processed) processed, \(s.granted) granted, \(s.extended) extended, \(s.revoked) revoked, "
             + "\(s.review) to review, \(s.retry) to retry"
         if s.skipped > 0 { text += ", \(s.skipped) skipped" }
+        if let v = s.verificationText { text += ", " + v }
         if s.stale { text += "; session stale: set fresh cookies" }
         return text
     }

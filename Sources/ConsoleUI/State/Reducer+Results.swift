@@ -173,8 +173,8 @@ extension LastSync {
         ok = !sum.stale && sum.failed == 0
         // Short: the header is narrow, and the Review and Retry panes count what waits.
         var text = sum.stale ? "stopped, session stale" : sum.failed > 0 ? "\(sum.failed) failed" : "ok +\(sum.granted + sum.extended)"
-        if let v = sum.verificationText { text += ", " + v }
         if sum.dryRun { text += " (dry)" }
         result = text
+        verification = sum.verificationText
     }
 }
