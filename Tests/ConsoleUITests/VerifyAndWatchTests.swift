@@ -44,7 +44,7 @@ import Testing
         var s = Fixture.state(size: Size(width: 160, height: 48))
         _ = ConsoleReducer.reduce(&s, .result(.pollLock, .others(OtherProcesses(daemon: try Self.daemon(watch: true)))))
         let text = s.screen.lines.joined(separator: "\n")
-        #expect(text.contains("Watch: checked 5m ago · next in 25m"), "\(text)")
+        #expect(text.contains("Watch: checked 5m ago, next 25m"), "\(text)")
         #expect(text.contains("Last run 5m ago: done +2, 2 verified"), "\(text)")
         // A daemon from before the watch wrote its checks (or with the watch off): no line, no error.
         _ = ConsoleReducer.reduce(&s, .result(.pollLock, .others(OtherProcesses(daemon: try Self.daemon(watch: false)))))

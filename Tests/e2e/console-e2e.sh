@@ -327,8 +327,8 @@ jq '.tradingview.session_check_minutes = 0.05' "$TMP/data/config.json" > "$TMP/d
 "$BIN" daemon --config "$TMP/data/config-daemon.json" --listen 127.0.0.1:0 --no-startup-sync > "$TMP/daemon.out" 2>&1 &
 DAEMON=$!
 keys 5
-check "watch: the Session pane shows the daemon's next check" wait_regex "Watch: (not checked yet|checked [0-9]+[smh] ago) · next in" 15
-check "watch: and its last check, once made" wait_regex "Watch: checked [0-9]+[smh] ago · next in [0-9]+[smh]" 15
+check "watch: the Session pane shows the daemon's next check" wait_regex "Watch: (not checked|checked [0-9]+[smh] ago), next [0-9]+[smh]" 15
+check "watch: and its last check, once made" wait_regex "Watch: checked [0-9]+[smh] ago, next [0-9]+[smh]" 15
 kill "$DAEMON"; wait "$DAEMON" 2>/dev/null; DAEMON=
 
 # --- quit -------------------------------------------------------------------------------------------

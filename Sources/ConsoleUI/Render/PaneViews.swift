@@ -180,11 +180,12 @@ enum PaneViews {
         return lines
     }
 
-    /// The daemon's session watch: "Watch: checked 4m ago · next in 26m" (nil before its first word).
+    /// The daemon's session watch, short for the narrow pane: "Watch: checked 4m ago, next 26m" (nil
+    /// before its first word).
     static func watchText(_ d: DaemonStatusFile, now: Date) -> String? {
         guard d.watchLastCheck != nil || d.watchNextCheck != nil else { return nil }
-        let last = d.watchLastCheck.map { "checked \(Formats.duration(max(0, now.timeIntervalSince($0)))) ago" } ?? "not checked yet"
-        let next = d.watchNextCheck.map { " · next in \(Formats.duration(max(0, $0.timeIntervalSince(now))))" } ?? ""
+        let last = d.watchLastCheck.map { "checked \(Formats.duration(max(0, now.timeIntervalSince($0)))) ago" } ?? "not checked"
+        let next = d.watchNextCheck.map { ", next \(Formats.duration(max(0, $0.timeIntervalSince(now))))" } ?? ""
         return "Watch: " + last + next
     }
 
