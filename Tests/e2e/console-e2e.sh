@@ -265,6 +265,8 @@ check "history: names the user and the script" grep -qF "BacktestBella on Alpha 
 check "history: the purchase's review (a first run mails no old purchase), then the fix" sh -c "grep -q 'review.added' '$TMP/history.out' && ! grep -q 'mail.sent' '$TMP/history.out'"
 "$BIN" history --config "$TMP/data/config.json" --user BacktestBella --json > "$TMP/history.json" 2>/dev/null
 check "history --json: lines with actors" jq -e '.[0].lines | length > 0 and all(.[]; has("actor"))' "$TMP/history.json"
+check "history: the expiry TradingView holds beside the one the purchases entitle" sh -c "grep -qE '^TradingView holds: (20[0-9-]+|lifetime|none) \\(' '$TMP/history.out' && grep -qE '^purchases entitle: (20[0-9-]+|lifetime|none).*\\(1 purchase' '$TMP/history.out'"
+check "history --json: both expiries, the fix by the console" jq -e '.[0].tradingView.expiry and .[0].entitled.purchases == 1 and any(.[0].lines[]; .actor | startswith("console ("))' "$TMP/history.json"
 "$BIN" history --config "$TMP/data/config.json" --user nobody_at_all > /dev/null 2>&1; rc=$?
 check "history: an unknown customer exits 2 (exit $rc)" test "$rc" -eq 2
 
