@@ -55,8 +55,13 @@ import Testing
         var s = Fixture.state(size: Size(width: 140, height: 40))
         let effects = Fixture.press(&s, [.enter])
         var story = try #require(UserDetailTests.story())
-        story.entitled = UserStory.Entitled(expiry: "2025-07-01", endedOn: nil, purchases: 2, unread: [])
-        _ = ConsoleReducer.reduce(&s, .result(effects[0], .story(story)))
+        // The history shows at once; MemberPress is asked after, so a slow WordPress never holds it back.
+        let next = ConsoleReducer.reduce(&s, .result(effects[0], .story(story)))
+        #expect(next == [.userEntitlement(story)])
+        #expect(s.screen.contains("purchases entitle: reading MemberPress…") && s.screen.contains("TradingView holds: 2025-07-15"))
+        let entitled = UserStory.Entitled(expiry: "2025-07-01", endedOn: nil, purchases: 2, unread: [])
+        #expect(ConsoleReducer.reduce(&s, .result(next[0], .entitlement(entitled))).isEmpty)
+        story.entitled = entitled
         let screen = s.screen
         #expect(screen.contains("TradingView holds: 2025-07-15 (write answered ok, seen 2025-06-15T14:06:40Z)"), "\(screen.lines.joined(separator: "\n"))")
         #expect(screen.contains("purchases entitle: 2025-07-01 (2 purchases)"))

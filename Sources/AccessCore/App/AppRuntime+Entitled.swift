@@ -6,13 +6,14 @@ extension AppRuntime {
     public func userStories(username: String, script: String? = nil, readingPurchases: Bool) async -> [UserStory] {
         var stories = userStories(username: username, script: script)
         guard readingPurchases else { return stories }
-        let wordpress = self.wordpress
-        for i in stories.indices {
-            stories[i].entitled = await UserStory.readEntitlement(of: stories[i], products: config.products, now: Date()) {
-                try await wordpress.transaction(id: $0)
-            }
-        }
+        for i in stories.indices { stories[i].entitled = await entitlement(of: stories[i]) }
         return stories
+    }
+
+    /// What the purchases `story` names entitle, read from MemberPress now.
+    public func entitlement(of story: UserStory) async -> UserStory.Entitled {
+        let wordpress = self.wordpress
+        return await UserStory.readEntitlement(of: story, products: config.products, now: Date()) { try await wordpress.transaction(id: $0) }
     }
 }
 

@@ -131,7 +131,11 @@ public final class RuntimeServices: ConsoleServices {
     }
 
     public func userStory(script: String, username: String) async throws -> UserStory? {
-        await runtime.userStories(username: username, script: script, readingPurchases: true).first
+        runtime.userStories(username: username, script: script).first
+    }
+
+    public func entitlement(of story: UserStory) async -> UserStory.Entitled {
+        await runtime.entitlement(of: story)
     }
 
     /// This process's events live, other processes' from the log file, after the last 200 lines of it.
