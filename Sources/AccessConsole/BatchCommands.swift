@@ -31,7 +31,7 @@ struct BatchGrantCommand: AsyncParsableCommand {
             printError(error.description)
             throw CommandExit(status: .badInput)
         }
-        var report = try await runAction { try await runtime.actions.batchGrant(request) }
+        var report = try await runAction { try await runtime.actions.acting(as: ActorName.batch()).batchGrant(request) }
         report.summary.callsByEndpoint = runtime.callCounts()
         if json {
             printJSON(report)

@@ -2,10 +2,12 @@ import AccessCore
 import Foundation
 
 /// Opens the runtime for a headless command, turning config problems into exit status 2.
-func openRuntime(_ options: GlobalOptions, echoEvents: Bool = false, minLevel: EventLevel = .info) throws -> AppRuntime {
+/// `actor` names the entry point in history and events: the CLI unless the console or the daemon says.
+func openRuntime(_ options: GlobalOptions, echoEvents: Bool = false, minLevel: EventLevel = .info,
+                 actor: String = ActorName.cli()) throws -> AppRuntime {
     let runtime: AppRuntime
     do {
-        runtime = try AppRuntime.open(configPath: options.config)
+        runtime = try AppRuntime.open(configPath: options.config, actor: actor)
     } catch let error as ConfigError {
         printError(error.description)
         throw CommandExit(status: .badInput)

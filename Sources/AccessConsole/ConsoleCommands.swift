@@ -10,7 +10,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Flag(help: "Disable every key that changes access.") var readOnly = false
 
     func run() async throws {
-        let runtime = try openRuntime(global)
+        let runtime = try openRuntime(global, actor: ActorName.console())
         try await openConsole(runtime, readOnly: readOnly)
     }
 }
@@ -48,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
                 endpoints: .init(tradingView: sandbox.baseURL, wordpress: sandbox.baseURL, smtp: sandbox.smtpURL),
                 cookies: SessionCookies(sessionid: SandboxOptions.defaultSessionid, sessionidSign: SandboxOptions.defaultSessionidSign),
                 environment: [:])
-            runtime = try AppRuntime.open(configPath: path, environment: [:])
+            runtime = try AppRuntime.open(configPath: path, environment: [:], actor: ActorName.console())
             // The demo's cookies are known good: test them now, so the header says so from the first frame.
             _ = await runtime.session.test()
         } catch {

@@ -18,7 +18,8 @@ struct HistoryCommand: AsyncParsableCommand {
             printError("unknown script \(script): not in config.json")
             throw CommandExit(status: .badInput)
         }
-        let stories = runtime.userStories(username: user, script: script)
+        // Each purchase the story names is read from MemberPress: what they entitle, beside what TradingView holds.
+        let stories = await runtime.userStories(username: user, script: script, readingPurchases: true)
         if json {
             printJSON(stories)
         } else if stories.isEmpty {

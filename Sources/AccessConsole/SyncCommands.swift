@@ -84,7 +84,7 @@ struct DaemonCommand: AsyncParsableCommand {
     @Option(help: .hidden) var idleTimeoutMs: Int = 30_000
 
     func run() async throws {
-        let runtime = try openRuntime(global, echoEvents: true)
+        let runtime = try openRuntime(global, echoEvents: true, actor: ActorName.daemon)
         var options = DaemonOptions()
         options.listen = listen
         options.dryRun = dryRun

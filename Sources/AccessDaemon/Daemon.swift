@@ -40,7 +40,9 @@ public enum Daemon {
         let queues = QueueSizes(runtime: runtime)
         let started = Date()
         let statusDir = runtime.masterDataDirectory
-        let statusWriter = StatusWriter(directory: statusDir, startedAt: started, coordinator: coordinator)
+        // The session watch's last and next check: in `/status` and in the status file the console reads.
+        let watchBoard = SessionWatchBoard()
+        let statusWriter = StatusWriter(directory: statusDir, startedAt: started, coordinator: coordinator, watch: watchBoard)
         @Sendable func writeStatus(_ listening: String, stopped: Bool = false) async {
             await statusWriter.write(listen: listening, stopped: stopped)
         }
@@ -57,6 +59,7 @@ public enum Daemon {
         var routes = DaemonRoutes(runtime: runtime, coordinator: coordinator, inbox: inbox, metrics: metrics, queues: queues,
                                   apiToken: apiToken, webhookKey: webhookKey,
                                   maxBodyBytes: server.maxBodyBytes ?? ServerConfig.defaultMaxBodyBytes)
+        routes.sessionWatch = watchBoard
         if let base = server.publicBaseUrl, !base.isEmpty {
             routes.fix = fixRoutes(runtime, coordinator: coordinator, publicBaseURL: base, clock: ServiceClock(file: options.clockFile))
         }
@@ -91,7 +94,8 @@ public enum Daemon {
         }
         if let every = SessionWatchService.interval(config.tradingview) {
             services.append(SessionWatchService(runtime: runtime, coordinator: coordinator, every: every,
-                                                poll: options.alertCheck, board: routes.sessionWatch))
+                                                poll: options.alertCheck, board: watchBoard,
+                                                onChecked: { await writeStatus(listening.withLock { $0 }) }))
         }
         if let alerts = config.alerts {
             // Incoming-webhook URLs carry their secret in the path (Slack, Discord): never log them.

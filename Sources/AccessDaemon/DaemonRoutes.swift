@@ -84,6 +84,7 @@ struct DaemonRoutes: Sendable {
             "queues": ["retry": counts.retry, "review": counts.review],
             "session": ["state": session.state.rawValue, "last_check": Reply.iso(session.lastCheck),
                         "account": session.account ?? NSNull(),
+                        "watch_last_check": Reply.iso(sessionWatch.current.lastCheck),
                         "watch_next_check": Reply.iso(sessionWatch.current.nextCheck)],
             "webhooks": ["pending": s.webhookPending, "counts": s.webhookCounts],
         ]

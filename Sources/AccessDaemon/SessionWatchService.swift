@@ -14,6 +14,8 @@ struct SessionWatchService: Service {
     let every: Duration
     let poll: Duration
     let board: SessionWatchBoard
+    /// After each check (and at start, with the first check's time): the daemon rewrites its status file.
+    var onChecked: @Sendable () async -> Void = {}
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown { try await loop() }
@@ -25,6 +27,8 @@ struct SessionWatchService: Service {
         var stale = recorded.state == .stale
         // The first check after one interval: at start the startup sync (or the first purchase) sees it.
         var next = clock.now + every
+        board.scheduled(next: Date().addingTimeInterval(Self.seconds(every)))
+        await onChecked()
         while !Task.isCancelled {
             let local = runtime.session.status()
             if local.state == .stale { stale = true }  // a run found it stale: same episode
@@ -39,6 +43,7 @@ struct SessionWatchService: Service {
                 stale = checked.state == .stale
                 recorded = runtime.session.status()
                 next = clock.now + every
+                await onChecked()
             }
             try await Task.sleep(for: min(poll, max(next - clock.now, .milliseconds(1))))
         }
@@ -60,6 +65,11 @@ struct SessionWatchService: Service {
 final class SessionWatchBoard: Sendable {
     struct Entry: Sendable { var lastCheck: Date?; var nextCheck: Date?; var state: SessionStatus.State? }
     private let entry = Locked(Entry())
+
+    /// Before the first check: when it will be.
+    func scheduled(next: Date) {
+        entry.withLock { $0.nextCheck = next }
+    }
 
     func checked(at: Date, next: Date, state: SessionStatus.State) {
         entry.withLock { $0 = Entry(lastCheck: at, nextCheck: next, state: state) }

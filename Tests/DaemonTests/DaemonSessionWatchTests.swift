@@ -11,6 +11,14 @@ import Testing
                 let session = try await d.status()["session"] as? [String: Any]
                 return session?["watch_next_check"] is String ? true : nil
             }
+            // The watch's last and next check in the status file the console reads, and in /status.
+            let file = try await eventually("the status file's last check") { () -> DaemonStatusFile? in
+                guard let f = DaemonStatusFile.read(directory: d.dir.appendingPathComponent("masterData")), f.watchLastCheck != nil else { return nil }
+                return f
+            }
+            // (The file keeps whole seconds: at this test's 0.3 s interval both may fall in one.)
+            #expect(file.watchNextCheck.map { $0 >= file.watchLastCheck! } == true)
+            #expect(((try await d.status())["session"] as? [String: Any])?["watch_last_check"] is String)
             #expect(try await d.json("GET", "/ready", token: false).0 == 200)
             #expect(d.sandbox.sinkBodies().isEmpty)
 

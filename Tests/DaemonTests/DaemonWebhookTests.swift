@@ -54,6 +54,10 @@ import Testing
             #expect(paid?["applied"] == 8)
             let file = try #require(DaemonStatusFile.read(directory: d.dir.appendingPathComponent("masterData")))
             #expect(file.isRunning && file.listen == "127.0.0.1:\(d.port)")
+            // The webhook's writes say so in the customer's story (not "sync", not the daemon's own runs).
+            let state = try ScriptStore.peek(directory: d.dir.appendingPathComponent("masterData"), scriptId: Self.alpha, detail: .full)
+            let hookWrites = ["HookBuyerOne", "HookBuyerTwo"].compactMap { state.user($0)?.history.last { $0.transactionId != nil } }
+            #expect(hookWrites.count == 2 && hookWrites.allSatisfy { $0.actor == ActorName.webhook }, "\(hookWrites)")
 
             // A refund: confirmed, then manual review as in sync; no write.
             let reviewsBefore = try #require((try await d.status()["queues"] as? [String: Int])?["review"])

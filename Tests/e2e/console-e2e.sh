@@ -19,8 +19,10 @@ FAILED=0
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/console-e2e.XXXXXX")
 HOLDER=
+DAEMON=
 cleanup() {
     [ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null
+    [ -n "$DAEMON" ] && kill "$DAEMON" 2>/dev/null
     tmux -L "$SOCK" kill-server >/dev/null 2>&1
     rm -rf "$TMP"
 }
@@ -36,7 +38,7 @@ text() { tmux -L "$SOCK" send-keys -t "$SESSION" -l -- "$1"; }
 
 now_ns() { date +%s%N; }
 # Every wait also stops at the whole run's budget, so a broken console fails fast instead of hanging.
-BUDGET_END=$(( $(now_ns) + ${E2E_BUDGET_S:-85} * 1000000000 ))
+BUDGET_END=$(( $(now_ns) + ${E2E_BUDGET_S:-100} * 1000000000 ))
 deadline_in() { local d=$(( $(now_ns) + $1 * 1000000000 )); echo $(( d < BUDGET_END ? d : BUDGET_END )); }
 
 # poll SECONDS COMMAND...: until the command succeeds, at most SECONDS (and the run's budget).
@@ -177,6 +179,7 @@ check "first run: the preview wrote nothing" sandbox ".writes | length == $W0"
 keys Tab; keys Enter
 check "sync: sandbox got the buyers' grants" wait_for sandbox 'access("IchimokuIvy") != null and access("BacktestBella") == null'
 check "sync: status line reports the run" wait_regex "• sync done: [0-9]+ processed" 30
+check "status line: the run's read-back counts" wait_regex "sync done: [0-9]+ processed.* [0-9]+ verified" 5
 
 # --- header: the last sync and the next ---------------------------------------------------------------
 check "header: last sync, when and how it ended" wait_regex "sync idle · last [0-9]+[smh] ago ok \\+[0-9]+" 5
@@ -186,7 +189,9 @@ check "header: the next sync (none scheduled without a daemon)" wait_screen "· 
 check "detail: IchimokuIvy is listed" select_user IchimokuIvy
 keys Enter
 check "detail: opens on the user with what they hold" wait_regex "Holds now: 20[0-9-]+" 5
-check "detail: the purchase's grant, by sync, with its purchase id" wait_regex "grant +sync +ok +20[0-9-]+ +[A-Za-z0-9-]+" 10
+check "detail: the purchase's grant, by the console's sync, with its purchase id" wait_regex "grant +console \\([^)]*\\) +ok +20[0-9-]+ +[A-Za-z0-9-]+" 10
+check "detail: the expiry TradingView holds, and when it was seen" wait_regex "TradingView holds: 20[0-9-]+ \\(write answered ok, seen 20" 5
+check "detail: the expiry the purchases entitle (read from MemberPress)" wait_regex "purchases entitle: 20[0-9-]+ \\([0-9]+ purchases?\\)" 5
 keys Escape; wait_gone "Holds now:" 5
 
 # --- : history and Tab completion -------------------------------------------------------------------
@@ -260,6 +265,8 @@ check "history: names the user and the script" grep -qF "BacktestBella on Alpha 
 check "history: the purchase's review (a first run mails no old purchase), then the fix" sh -c "grep -q 'review.added' '$TMP/history.out' && ! grep -q 'mail.sent' '$TMP/history.out'"
 "$BIN" history --config "$TMP/data/config.json" --user BacktestBella --json > "$TMP/history.json" 2>/dev/null
 check "history --json: lines with actors" jq -e '.[0].lines | length > 0 and all(.[]; has("actor"))' "$TMP/history.json"
+check "history: the expiry TradingView holds beside the one the purchases entitle" sh -c "grep -qE '^TradingView holds: (20[0-9-]+|lifetime|none) \\(' '$TMP/history.out' && grep -qE '^purchases entitle: (20[0-9-]+|lifetime|none).*\\(1 purchase' '$TMP/history.out'"
+check "history --json: both expiries, the fix by the console" jq -e '.[0].tradingView.expiry and .[0].entitled.purchases == 1 and any(.[0].lines[]; .actor | startswith("console ("))' "$TMP/history.json"
 "$BIN" history --config "$TMP/data/config.json" --user nobody_at_all > /dev/null 2>&1; rc=$?
 check "history: an unknown customer exits 2 (exit $rc)" test "$rc" -eq 2
 
@@ -315,6 +322,16 @@ keys S
 check "lock: sync now is refused, naming the pid" wait_screen "failed: sync running (pid $HOLDER)" 5
 kill "$HOLDER"; wait "$HOLDER" 2>/dev/null
 check "lock: header is idle once the holder is gone, no key pressed" wait_screen "sync idle" 5
+
+# --- a daemon on the same folder: its session watch in the Session pane -------------------------------------
+# Its own config beside the demo's (same folders), the watch every 3 s, no startup sync, a free port.
+jq '.tradingview.session_check_minutes = 0.05' "$TMP/data/config.json" > "$TMP/data/config-daemon.json"
+"$BIN" daemon --config "$TMP/data/config-daemon.json" --listen 127.0.0.1:0 --no-startup-sync > "$TMP/daemon.out" 2>&1 &
+DAEMON=$!
+keys 5
+check "watch: the Session pane shows the daemon's next check" wait_regex "Watch: (not checked|checked [0-9]+[smh] ago), next [0-9]+[smh]" 15
+check "watch: and its last check, once made" wait_regex "Watch: checked [0-9]+[smh] ago, next [0-9]+[smh]" 15
+kill "$DAEMON"; wait "$DAEMON" 2>/dev/null; DAEMON=
 
 # --- quit -------------------------------------------------------------------------------------------
 keys q

@@ -13,7 +13,7 @@ public final class AccessActions: Sendable {
     /// Where cookie actions (set / test / status, added beside this file) read the session from.
     public let cookies: (any CookieProvider)?
     public let runLock: (any SyncLockProvider)?
-    /// The OS user, written into history entries of manual actions.
+    /// Who acts (`ActorName`: console, CLI, daemon, ...), written into history entries and action events.
     public let actorName: String
     /// The engine of `sync` and of retry-queue actions.
     public let engine: SyncEngine
@@ -24,6 +24,7 @@ public final class AccessActions: Sendable {
     public init(settings: SyncSettings, store: any MasterDataProvider, client: any TradingViewClient,
                 source: any TransactionSource, mailer: (any Mailer)?, cookies: (any CookieProvider)?,
                 events: EventHub, runLock: (any SyncLockProvider)?, actorName: String = ActorName.current(),
+                engineActor: String = ActorName.legacySync,
                 modes: ModeAuthority = ModeAuthority(ModePolicy(dryRun: false, readOnly: false)),
                 clock: @escaping @Sendable () -> Date = { Date() },
                 onSessionStale: (@Sendable (String) -> Void)? = nil) {
@@ -31,26 +32,28 @@ public final class AccessActions: Sendable {
         self.mailer = mailer; self.cookies = cookies; self.events = events; self.runLock = runLock
         self.actorName = actorName; self.clock = clock; self.modes = modes
         self.engine = SyncEngine(settings: settings, store: store, client: client, source: source, mailer: mailer,
-                                 events: events, actor: "sync", clock: clock, onSessionStale: onSessionStale)
+                                 events: events, actor: engineActor, clock: clock, onSessionStale: onSessionStale)
     }
 
     public convenience init(config: AppConfig, store: any MasterDataProvider, client: any TradingViewClient,
                             source: any TransactionSource, mailer: (any Mailer)?, cookies: (any CookieProvider)?,
                             events: EventHub, runLock: (any SyncLockProvider)?, actorName: String = ActorName.current(),
+                            engineActor: String = ActorName.legacySync,
                             modes: ModeAuthority? = nil, onSessionStale: (@Sendable (String) -> Void)? = nil) {
         self.init(settings: SyncSettings(config: config), store: store, client: client, source: source, mailer: mailer,
-                  cookies: cookies, events: events, runLock: runLock, actorName: actorName,
+                  cookies: cookies, events: events, runLock: runLock, actorName: actorName, engineActor: engineActor,
                   modes: modes ?? ModeAuthority(config: config), onSessionStale: onSessionStale)
     }
 
-    /// The same actions, recorded in history and events as done by `actor` (the daemon acts for a
-    /// customer through `ActorName.customerViaLink`). Shares this instance's engine, store and clients.
+    /// The same actions, recorded in history and events as done by `actor`, the engine's writes too
+    /// (the daemon acts for a customer through `ActorName.customerViaLink`, for a webhook through
+    /// `ActorName.webhook`). Shares this instance's store, clients and the engine's stop switch.
     public func acting(as actor: String) -> AccessActions { AccessActions(self, actorName: actor) }
 
     private init(_ other: AccessActions, actorName: String) {
         settings = other.settings; store = other.store; client = other.client; source = other.source
         mailer = other.mailer; cookies = other.cookies; events = other.events; runLock = other.runLock
-        engine = other.engine; clock = other.clock; modes = other.modes
+        engine = other.engine.acting(as: actorName); clock = other.clock; modes = other.modes
         self.actorName = actorName
     }
 

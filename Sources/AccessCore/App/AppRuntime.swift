@@ -17,13 +17,15 @@ public final class AppRuntime: Sendable {
     public let fixLinkKeys: FixLinkKeyFile
 
     /// Throws `ConfigError` (exit 2) for anything wrong in the config or its folders.
+    /// `actor` names this entry point in history and events (`ActorName`: the CLI, the console, the daemon).
     public static func open(configPath: String,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppRuntime {
+                            environment: [String: String] = ProcessInfo.processInfo.environment,
+                            actor: String = ActorName.cli()) throws -> AppRuntime {
         let config = try ConfigLoader.load(path: configPath, environment: environment)
-        return try AppRuntime(configPath: configPath, config: config, environment: environment)
+        return try AppRuntime(configPath: configPath, config: config, environment: environment, actor: actor)
     }
 
-    public init(configPath: String, config: AppConfig, environment: [String: String]) throws {
+    public init(configPath: String, config: AppConfig, environment: [String: String], actor: String = ActorName.cli()) throws {
         self.configPath = configPath
         self.config = config
         let file = configPath
@@ -92,7 +94,7 @@ public final class AppRuntime: Sendable {
         }
         actions = AccessActions(settings: settings, store: ScriptStoreOpener(directory: masterDataDirectory),
                                 client: tradingView, source: wordpress, mailer: mailer, cookies: vault, events: events,
-                                runLock: FolderSyncLock(directory: masterDataDirectory),
+                                runLock: FolderSyncLock(directory: masterDataDirectory), actorName: actor, engineActor: actor,
                                 modes: ModeAuthority(config: config), onSessionStale: { session.markStale($0) })
     }
 

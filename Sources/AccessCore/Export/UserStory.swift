@@ -34,6 +34,10 @@ public struct UserStory: Codable, Sendable, Equatable {
     public var openRetry: [RetryItem]
     /// The fix link's state in words: none, sent and open, used by the customer.
     public var fixLink: String
+    /// What TradingView holds now, as last seen (`seen(_:events:)`); nil when never seen.
+    public var tradingView: Seen?
+    /// What the purchases entitle; nil until MemberPress was read (`AppRuntime.userStories(readingPurchases:)`).
+    public var entitled: Entitled?
 
     /// The story of `username` on `script` (nil when master data, the queues and the log know nothing
     /// of them). `events` are the log's lines; only the user's are kept (by name, or by a purchase id
@@ -82,7 +86,8 @@ public struct UserStory: Codable, Sendable, Equatable {
         }
         let holds = user.map { $0.expiry.map(UserStory.day) ?? "lifetime" } ?? "none"
         return UserStory(script: script.scriptId, scriptTitle: script.title, username: user?.username ?? username, email: email,
-                         holds: holds, lines: lines, openReview: review, openRetry: retry, fixLink: fixLink)
+                         holds: holds, lines: lines, openReview: review, openRetry: retry, fixLink: fixLink,
+                         tradingView: seen(user, events: events), entitled: nil)
     }
 
     /// The user's open review and retry items (a review item is filed under the name the customer
@@ -122,7 +127,7 @@ public struct UserStory: Codable, Sendable, Equatable {
     /// The story as a table for a terminal: a head, then one line per event.
     public func text() -> String {
         var out = ["\(username) on \(scriptTitle ?? script)" + (email.map { " <\($0)>" } ?? ""),
-                   "holds: \(holds) (master data, as last written to TradingView)",
+                   "holds: \(holds) (master data, as last written to TradingView)"] + expiriesText + [
                    "fix link: \(fixLink)"]
         for r in openReview { out.append("review open: \(r.reason.rawValue) \"\(r.typedName)\" purchase \(r.transactionId)" + (r.emailSentAt.map { ", mailed \(ISODate.format($0))" } ?? ", not mailed")) }
         for r in openRetry { out.append("retry open: \(r.operation.rawValue), attempt \(r.attempts), next \(ISODate.format(r.nextAttemptAt)): \(r.lastError)") }

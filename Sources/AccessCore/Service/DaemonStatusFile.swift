@@ -15,11 +15,16 @@ public struct DaemonStatusFile: Codable, Sendable, Hashable {
     public var webhookPending: Int
     /// kind -> outcome -> count since the daemon started.
     public var webhookCounts: [String: [String: Int]]
+    /// The session watch's last and next check (nil: not checked yet, or the watch is off). Optional
+    /// so files of older daemons still read.
+    public var watchLastCheck: Date?
+    public var watchNextCheck: Date?
 
     public static let fileName = "daemon-status.json"
 
     public init(pid: Int32, listen: String, startedAt: Date, updatedAt: Date, stoppedAt: Date? = nil,
-                snapshot: CoordinatorSnapshot) {
+                snapshot: CoordinatorSnapshot, watchLastCheck: Date? = nil, watchNextCheck: Date? = nil) {
+        self.watchLastCheck = watchLastCheck; self.watchNextCheck = watchNextCheck
         self.pid = pid; self.listen = listen; self.startedAt = startedAt; self.updatedAt = updatedAt
         self.stoppedAt = stoppedAt; lastRun = snapshot.lastRun; lastSuccessAt = snapshot.lastSuccessAt
         nextRunAt = snapshot.nextScheduledAt; webhookPending = snapshot.webhookPending; webhookCounts = snapshot.webhookCounts

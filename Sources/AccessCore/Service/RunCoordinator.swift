@@ -170,7 +170,8 @@ public actor RunCoordinator {
             let record = RunRecord(id: nextId, kind: .webhooks, trigger: "webhook", dryRun: dryRun(false), startedAt: Date())
             nextId += 1
             running = record
-            let (actions, confirmer, inbox) = (self.actions, self.confirmer, self.inbox)
+            // Webhook purchases are recorded as the webhook's writes, not the daemon's own runs.
+            let (actions, confirmer, inbox) = (self.actions.acting(as: ActorName.webhook), self.confirmer, self.inbox)
             Task {
                 let (done, keptBack, tallies) = await Self.webhooks(record, actions: actions, confirmer: confirmer, inbox: inbox)
                 self.finished(done, webhooksKeptBack: keptBack, tallies: tallies)

@@ -19,11 +19,11 @@ public final class SyncEngine: Sendable {
     public let source: any TransactionSource
     public let mailer: (any Mailer)?
     public let events: EventHub
-    /// Written into history entries: "sync", or the OS user who started a manual action.
+    /// Written into history entries: the entry point that started the run (`ActorName`).
     public let actor: String
     let clock: @Sendable () -> Date
     let onSessionStale: (@Sendable (String) -> Void)?
-    private let stopSwitch = StopSwitch()
+    private let stopSwitch: StopSwitch
 
     public init(settings: SyncSettings, store: any MasterDataProvider, client: any TradingViewClient,
                 source: any TransactionSource, mailer: (any Mailer)?, events: EventHub, actor: String = "sync",
@@ -32,6 +32,18 @@ public final class SyncEngine: Sendable {
         self.settings = settings; self.store = store; self.client = client; self.source = source
         self.mailer = mailer; self.events = events; self.actor = actor; self.clock = clock
         self.onSessionStale = onSessionStale
+        self.stopSwitch = StopSwitch()
+    }
+
+    /// The same engine recording its writes as made by `actor` (webhooks, batch, a fix link). It shares
+    /// the stop switch: a shutdown stops the runs of every copy.
+    public func acting(as actor: String) -> SyncEngine { SyncEngine(self, actor: actor) }
+
+    private init(_ other: SyncEngine, actor: String) {
+        settings = other.settings; store = other.store; client = other.client; source = other.source
+        mailer = other.mailer; events = other.events; clock = other.clock; onSessionStale = other.onSessionStale
+        stopSwitch = other.stopSwitch
+        self.actor = actor
     }
 
     /// Shutdown: writes already sent finish and are journaled; no further write is sent, by this run

@@ -157,14 +157,14 @@ struct Run: Sendable {
         case .rejected:
             await tally.add(.failed)
             events.emit(.error, .writeFailed, script: w.scriptId, user: w.username,
-                        "\(w.operation.rawValue) \(w.username) rejected: \(error)", fields: ["operation": w.operation.rawValue])
+                        "\(w.operation.rawValue) \(w.username) rejected: \(error)", fields: ["operation": w.operation.rawValue, "actor": engine.actor])
             for cover in w.covers {
                 try await addReview(conflict(cover, w, detail: error.description), dropRetry: cover.retry?.id, in: session)
             }
         case .transient, .malformed, .notConfigured:
             await tally.add(.failed)
             events.emit(.warning, .writeFailed, script: w.scriptId, user: w.username,
-                        "\(w.operation.rawValue) \(w.username) failed: \(error)", fields: ["operation": w.operation.rawValue])
+                        "\(w.operation.rawValue) \(w.username) failed: \(error)", fields: ["operation": w.operation.rawValue, "actor": engine.actor])
             try await queueRetry(w, error, in: session)
         }
     }
@@ -185,7 +185,8 @@ struct Run: Sendable {
             await tally.add(.retry)
             events.emit(.warning, session.dryRun ? .retryWouldAdd : .retryAdded, script: w.scriptId, user: w.username,
                         "\(w.operation.rawValue) \(w.username) \(session.dryRun ? "would be queued" : "queued") for retry (attempt \(attempts))",
-                        fields: ["id": item.id, "attempts": "\(attempts)", "nextAttemptAt": ISODate.format(item.nextAttemptAt)])
+                        fields: ["id": item.id, "attempts": "\(attempts)", "nextAttemptAt": ISODate.format(item.nextAttemptAt),
+                                 "actor": engine.actor])
         }
     }
 
@@ -248,7 +249,7 @@ struct Run: Sendable {
         await tally.add(.processed)
         events.emit(.warning, session.dryRun ? .reviewWouldAdd : .reviewAdded, script: session.scriptId, user: item.typedName,
                     "\(session.dryRun ? "would add: " : "")\(item.reason.rawValue): \(item.detail)",
-                    fields: ["id": item.id, "reason": item.reason.rawValue, "transaction": item.transactionId])
+                    fields: ["id": item.id, "reason": item.reason.rawValue, "transaction": item.transactionId, "actor": engine.actor])
         if sendEmail { await email(item, in: session) }
     }
 
@@ -272,7 +273,7 @@ struct Run: Sendable {
         // The customer's story (`history --user`) tells that the mail went: the review item forgets it once resolved.
         events.emit(.info, .mailSent, script: session.scriptId, user: item.typedName,
                     "invalid-username email sent to the customer for purchase \(item.transactionId)",
-                    fields: ["review": item.id, "transaction": item.transactionId])
+                    fields: ["review": item.id, "transaction": item.transactionId, "actor": engine.actor])
         var updated = item
         updated.emailSentAt = now
         do { try session.commit([.putReview(updated)]) } catch {

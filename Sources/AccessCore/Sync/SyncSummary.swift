@@ -33,6 +33,13 @@ public struct SyncSummary: Codable, Sendable, Hashable {
 
     public init(dryRun: Bool = false) { self.dryRun = dryRun }
 
+    /// "3 verified, 1 repaired" for the console and the run's one-line summaries; nil when the run read
+    /// nothing back.
+    public var verificationText: String? {
+        guard verified > 0 || repaired > 0 else { return nil }
+        return "\(verified) verified" + (repaired > 0 ? ", \(repaired) repaired" : "")
+    }
+
     enum CodingKeys: String, CodingKey {
         case processed, granted, extended, revoked, review, retry, failed, skipped, incomplete, adopted, verified, repaired
         case dryRun, stale, callsByEndpoint, durationSeconds

@@ -40,7 +40,8 @@ extension ConsoleRenderer {
     static func syncText(_ s: ConsoleState, width: Int) -> String {
         guard let run = s.runs.shown else {
             if let pid = s.runs.lockHolder { return "sync running (pid \(pid))" }
-            return fitParts(["sync idle", lastSyncText(s), nextSyncText(s)], width: width)
+            // The read-back counts go last: on a narrow header they give way to the next sync.
+            return fitParts(["sync idle", lastSyncText(s), nextSyncText(s)] + (lastSync(s)?.verification.map { [$0] } ?? []), width: width)
         }
         let p = run.progress
         let barWidth = max(4, min(20, width - 50))
@@ -55,12 +56,18 @@ extension ConsoleRenderer {
     /// When the last sync ended and how: this console's, another process's (from the log) or the
     /// daemon's last run, whichever is newest.
     static func lastSyncText(_ s: ConsoleState) -> String {
+        guard let last = lastSync(s) else { return s.readOnly ? "no sync seen yet" : "no sync seen yet: press S" }
+        return "last \(Formats.duration(s.now.timeIntervalSince(last.at))) ago \(last.result)"
+    }
+
+    /// The newest of this console's last sync and the daemon's last run.
+    static func lastSync(_ s: ConsoleState) -> LastSync? {
         var last = s.lastSync
         if let run = s.daemon?.lastRun, let end = run.finishedAt, end > (last?.at ?? .distantPast) {
-            last = LastSync(at: end, result: run.outcome == .done ? "ok" : run.outcome?.rawValue ?? "ended", ok: run.outcome == .done)
+            last = LastSync(at: end, result: run.outcome == .done ? "ok" : run.outcome?.rawValue ?? "ended", ok: run.outcome == .done,
+                            verification: run.summary?.verificationText)
         }
-        guard let last else { return s.readOnly ? "no sync seen yet" : "no sync seen yet: press S" }
-        return "last \(Formats.duration(s.now.timeIntervalSince(last.at))) ago \(last.result)"
+        return last
     }
 
     /// The daemon's next run, or that none is scheduled (this console syncs only on S).

@@ -155,6 +155,7 @@ enum PaneViews {
         }
         if info.status == .stale { lines.insert(("Press u for new cookies", Style(fg: .red, bold: true)), at: 1) }
         lines.append((info.cookiesSavedAt.map { "Cookies \(Formats.duration(s.now.timeIntervalSince($0))) old" } ?? "No cookies saved (u)", .plain))
+        if let d = s.daemon, let watch = watchText(d, now: s.now) { lines.append((watch, .plain)) }
         if let d = s.daemon { lines += daemonLines(d, now: s.now) }
         for (i, (text, style)) in lines.prefix(inner.height).enumerated() {
             screen.put(text, x: inner.x + 1, y: inner.y + i, width: inner.width - 1, style: style)
@@ -167,7 +168,7 @@ enum PaneViews {
         if let run = d.lastRun {
             let when = Formats.duration(now.timeIntervalSince(run.finishedAt ?? run.startedAt))
             let outcome = run.outcome?.rawValue ?? "running"
-            let what = run.summary.map { " +\($0.granted + $0.extended)" } ?? ""
+            let what = run.summary.map { " +\($0.granted + $0.extended)" + ($0.verificationText.map { ", " + $0 } ?? "") } ?? ""
             lines.append(("Last run \(when) ago: \(outcome)\(what)", run.outcome == .done ? .plain : Style(fg: .yellow, bold: true)))
         } else {
             lines.append(("No run yet", .dim))
@@ -177,6 +178,15 @@ enum PaneViews {
         let received = d.webhookCounts.values.reduce(0) { $0 + $1.values.reduce(0, +) }
         lines.append((next + "\(received) webhooks, \(d.webhookPending) pending", .plain))
         return lines
+    }
+
+    /// The daemon's session watch, short for the narrow pane: "Watch: checked 4m ago, next 26m" (nil
+    /// before its first word).
+    static func watchText(_ d: DaemonStatusFile, now: Date) -> String? {
+        guard d.watchLastCheck != nil || d.watchNextCheck != nil else { return nil }
+        let last = d.watchLastCheck.map { "checked \(Formats.duration(max(0, now.timeIntervalSince($0)))) ago" } ?? "not checked"
+        let next = d.watchNextCheck.map { ", next \(Formats.duration(max(0, $0.timeIntervalSince(now))))" } ?? ""
+        return "Watch: " + last + next
     }
 
     static func levelStyle(_ level: EventLevel) -> Style {

@@ -21,6 +21,11 @@ enum UserDetailView {
             out.append(("No history: master data, the queues and the log know nothing more of \(d.username).", .dim))
             return out
         }
+        for (i, line) in story.expiriesText.enumerated() where story.entitled != nil || !line.hasPrefix("purchases entitle") {
+            let flag = story.expiriesDiffer && i == story.expiriesText.count - 1
+            out.append((line, flag ? Style(fg: .red, bold: true) : .plain))
+        }
+        if story.entitled == nil { out.append(("purchases entitle: reading MemberPress…", .dim)) }
         out.append(("Fix link: " + story.fixLink, .plain))
         for r in story.openReview {
             let mailed = r.emailSentAt.map { "mailed \(Formats.duration(s.now.timeIntervalSince($0))) ago" } ?? "not mailed"

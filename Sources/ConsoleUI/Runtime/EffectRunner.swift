@@ -18,6 +18,7 @@ struct EffectRunner: Sendable {
             case .testSession: return .session(try await services.testSession())
             case .setCookies(let id, let sign): return .session(try await services.setCookies(sessionid: id, sessionidSign: sign))
             case .userStory(let s, let u): return .story(try await services.userStory(script: s, username: u))
+            case .userEntitlement(let story): return .entitlement(await services.entitlement(of: story))
             case .firstRunPreview: return .firstRunPlan(try await services.previewFirstRun())
             case .copyToClipboard, .quit: return .message("")
             }

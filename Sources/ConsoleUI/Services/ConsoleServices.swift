@@ -26,6 +26,8 @@ public protocol ConsoleServices: Sendable {
     /// One customer's story on a script (the user detail), read from master data and the event log
     /// (nil: nothing knows them). Off the UI loop: it reads the script's full file.
     func userStory(script: String, username: String) async throws -> UserStory?
+    /// What the purchases a story names entitle, read from MemberPress by id (a few calls).
+    func entitlement(of story: UserStory) async -> UserStory.Entitled
     /// Live events of this process and of others (tailed log file). Called once per console run.
     func events() -> AsyncStream<AccessEvent>
     /// What a first run would do: a dry run of a sync, nothing written.

@@ -95,6 +95,10 @@ public final class RuntimeServices: ConsoleServices {
         runtime.userStories(username: username, script: script).first
     }
 
+    public func entitlement(of story: UserStory) async -> UserStory.Entitled {
+        await runtime.entitlement(of: story)
+    }
+
     /// This process's events live, other processes' from the log file, after the last 200 lines of it.
     public func events() -> AsyncStream<AccessEvent> {
         let live = runtime.events.subscribe()

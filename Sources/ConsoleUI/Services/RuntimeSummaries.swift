@@ -84,6 +84,7 @@ enum RuntimeSummaries {
             + "\(s.review) to review, \(s.retry) to retry"
         if s.skipped > 0 { text += ", \(s.skipped) skipped" }
         if s.incomplete > 0 { text += "; \(s.incomplete) part(s) not done (see the log): the next run tries again" }
+        if let v = s.verificationText { text += ", " + v }
         if s.stale { text += "; session stale: set fresh cookies" }
         return text
     }

@@ -39,6 +39,8 @@ public struct LastSync: Sendable, Equatable {
     /// "done", "failed", "done, 3 to review", ...
     public var result: String
     public var ok: Bool
+    /// What the run read back: "3 verified, 1 repaired" (nil when nothing was read back).
+    public var verification: String? = nil
 }
 
 /// One row of the review pane (all scripts' queues together).

@@ -21,6 +21,9 @@ public enum Effect: Sendable, Equatable, CustomStringConvertible {
     case setCookies(sessionid: String, sessionidSign: String)
     /// A user's full story for the detail view (reads, writes nothing).
     case userStory(script: String, user: String)
+    /// What the purchases of an open story entitle: asked of MemberPress after the story is shown, so a
+    /// slow or unreachable WordPress never holds the detail back.
+    case userEntitlement(UserStory)
     /// OSC 52 clipboard copy, done by the terminal backend.
     case copyToClipboard(String)
     case quit
@@ -47,6 +50,7 @@ public enum Effect: Sendable, Equatable, CustomStringConvertible {
         case .testSession: return "session test"
         case .setCookies: return "cookie update"
         case .userStory(_, let u): return "history of \(u)"
+        case .userEntitlement(let story): return "purchases of \(story.username)"
         case .copyToClipboard: return "copy"
         case .quit: return "quit"
         }
@@ -64,6 +68,7 @@ public enum EffectOutcome: Sendable, Equatable {
     case modes(ModeReport)
     case others(OtherProcesses)
     case story(UserStory?)
+    case entitlement(UserStory.Entitled)
     case firstRunPlan(FirstRunPlan)
     case failed(String)
 }

@@ -71,12 +71,20 @@ extension ConsoleReducer {
             guard case .userDetail(var d) = s.modal, case .userStory(d.script, let u) = effect, u == d.username else { return [] }
             d.story = story; d.loaded = true
             s.modal = .userDetail(d)
+            // The history shows at once; what the purchases entitle follows from MemberPress.
+            return story.map { [.userEntitlement($0)] } ?? []
+        case .entitlement(let entitled):
+            guard case .userDetail(var d) = s.modal, case .userEntitlement(let asked) = effect,
+                  asked.script == d.script, asked.username == d.story?.username else { return [] }
+            d.story?.entitled = entitled
+            s.modal = .userDetail(d)
             return []
         case .failed(let message):
             if case .userDetail(var d) = s.modal, case .userStory(d.script, d.username) = effect {
                 d.loaded = true; d.error = message; s.modal = .userDetail(d)
                 return []
             }
+            if case .userEntitlement = effect { return [] }   // cannot throw; the detail says "not read"
             logError(&s, "\(effect.description) failed: \(message)")
             return effect.isWrite ? [.loadOverview] : []
         }
@@ -176,5 +184,6 @@ extension LastSync {
         var text = sum.stale ? "stopped, session stale" : sum.failed > 0 ? "\(sum.failed) failed" : "ok +\(sum.granted + sum.extended)"
         if sum.dryRun { text += " (dry)" }
         result = text
+        verification = sum.verificationText
     }
 }
