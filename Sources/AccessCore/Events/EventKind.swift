@@ -15,6 +15,10 @@ public enum EventKind: Hashable, Sendable {
     case sessionValid, sessionStale, cookiesSaved, cookiesRejected
     // Read-back after a run's writes (`Sync/SyncEngine+ReadBack.swift`).
     case readbackVerified, readbackRepaired, readbackMissing, readbackFailed
+    /// A write not on the list at read-back, queued once more through the retry queue.
+    case readbackQueued
+    // The daemon's scheduled audit (`Sync/Audit.swift`): one `audit.drift` per user TradingView differs on.
+    case auditDrift, auditDone, auditFailed
     /// TradingView knows the account under a new name (same user id): master data followed it.
     case userRenamed
     /// A manual action (console key or CLI command) finished, or failed.
@@ -57,6 +61,7 @@ public enum EventKind: Hashable, Sendable {
         .consoleError: "console.error",
         .readbackVerified: "readback.verified", .readbackRepaired: "readback.repaired",
         .readbackMissing: "readback.missing", .readbackFailed: "readback.failed", .userRenamed: "user.renamed",
+        .readbackQueued: "readback.queued", .auditDrift: "audit.drift", .auditDone: "audit.done", .auditFailed: "audit.failed",
     ]
     private static let byName: [String: EventKind] = Dictionary(uniqueKeysWithValues: fixed.map { ($1, $0) })
 
@@ -95,7 +100,7 @@ public enum EventKind: Hashable, Sendable {
     public var changesMasterData: Bool {
         switch self {
         case .writeApplied, .retryAdded, .reviewAdded, .reviewDismissed, .intentSettled, .bootstrapDone, .adoptDone, .storeRepaired,
-             .readbackRepaired, .userRenamed:
+             .readbackRepaired, .userRenamed, .readbackQueued, .auditDone:
             return true
         case .actionDone(let a):
             return a != .validate && a != .reviewEmail

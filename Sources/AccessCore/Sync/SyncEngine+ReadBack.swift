@@ -6,84 +6,116 @@ extension ReviewItem {
 }
 
 /// Read-back: after a run's writes, each touched script's list is read once and compared with what was
-/// written. A write TradingView answered ok and did not keep is sent once more and read again; one still
-/// missing goes to review with an error event (the daemon alerts on it). Only writes found on a list
-/// count as verified: nothing is recorded as verified that was not read.
+/// written, together with the users an earlier run left pending (`ReadBackPending`: killed between its
+/// writes and its read-back). A write TradingView answered ok and did not keep goes to the retry queue as
+/// a repair item (durable), which the same pass runs at once and reads back again; a repair still missing
+/// goes to review with an error event (the daemon alerts on it). Only writes found on a list count as
+/// verified and leave the pending record: nothing is recorded as verified that was not read.
 extension SyncEngine {
     func readBack(run: Run, sessions: [ScriptSession]) async {
+        let queued = await readBackRound(run: run, sessions: sessions, withPending: true)
+        guard !queued.isEmpty, !stopRequested, await !run.tally.stale else { return }
+        // The repairs are ordinary retry items: this pass runs them now (a kill leaves them queued for the next).
+        let touched = sessions.filter { queued.contains($0.scriptId) }
+        let ids = Set(touched.flatMap { s in s.read { $0.retryQueue.keys.filter(SyncWork.isRepair) } })
+        _ = await runLanes(touched, fetch: false, given: [], onlyRetries: ids, run: run, now: run.now)
+        _ = await readBackRound(run: run, sessions: touched, withPending: false)
+    }
+
+    /// One round: reads back the writes answered ok since the last round (and, with `withPending`, the users
+    /// earlier runs left pending). Returns the scripts where repair items were queued.
+    private func readBackRound(run: Run, sessions: [ScriptSession], withPending: Bool) async -> Set<String> {
         let tally = run.tally
-        guard !stopRequested, await !tally.stale else { return }
-        let written = ReadBack.latest(await tally.written)
-        guard !written.isEmpty else { return }
+        let written = ReadBack.latest(await tally.takeWritten())
+        guard !stopRequested, await !tally.stale else { return [] }
         let byScript = Dictionary(grouping: written, by: \.scriptId)
-        await withTaskGroup(of: Void.self) { group in
-            for session in sessions {
-                guard let writes = byScript[session.scriptId] else { continue }
-                group.addTask { await self.readBack(writes, in: session, run: run) }
+        var checks: [(ScriptSession, [WrittenAccess])] = []
+        for session in sessions where !session.dryRun {
+            var writes = byScript[session.scriptId] ?? []
+            if withPending, let pending {
+                let keys = pending.users(of: session.scriptId).subtracting(writes.map { Username.key($0.username) })
+                let (expected, gone) = session.read { ReadBack.expected(keys, state: $0, now: run.now) }
+                if !gone.isEmpty { try? pending.clear(session.scriptId, users: gone) }
+                writes += expected
             }
+            if !writes.isEmpty { checks.append((session, writes)) }
+        }
+        guard !checks.isEmpty else { return [] }
+        return await withTaskGroup(of: String?.self) { group in
+            for (session, writes) in checks {
+                group.addTask { await self.readBack(writes, in: session, run: run) ? session.scriptId : nil }
+            }
+            var queued = Set<String>()
+            for await script in group { if let script { queued.insert(script) } }
+            return queued
         }
     }
 
     /// A list page holds 30 users (TradingView's cap). Reading a list many times longer than the run's writes
     /// would make one grant on a 100k-user script cost 3,334 rate-limited calls (two hours at 30 a minute)
-    /// while the run holds the lock: such writes are left to the next read of the list instead.
+    /// while the run holds the lock: such writes stay pending (`ReadBackPending`) for the audit instead.
     static let listPageUsers = 30
     static func readBackWorthIt(users: Int, writes: Int) -> Bool {
         let pages = (users + listPageUsers - 1) / listPageUsers
         return pages <= max(10, 4 * writes)
     }
 
-    private func readBack(_ writes: [WrittenAccess], in session: ScriptSession, run: Run) async {
+    /// True when repair items were queued.
+    private func readBack(_ writes: [WrittenAccess], in session: ScriptSession, run: Run) async -> Bool {
         let tally = run.tally, script = session.scriptId
         let users = session.read(\.users.count)
         guard Self.readBackWorthIt(users: users, writes: writes.count) else {
             events.emit(.info, .readbackVerified, script: script,
                         "read-back skipped: the list (~\((users + 29) / 30) pages) is far longer than \(writes.count) writes need; "
-                        + "they are checked at the next full read of the list",
+                        + "they stay pending for the audit",
                         fields: ["verified": "0", "missing": "0", "deferred": "\(writes.count)"])
-            return
+            return false
         }
-        guard let remote = await readBackList(script, tally: tally, pending: writes.count) else { return }
-        let first = ReadBack.check(writes, remote: remote)
-        await tally.add(.verified, first.verified.count)
-        recordIds(first.verified, remote: remote, in: session)
-        events.emit(first.missing.isEmpty ? .info : .warning, .readbackVerified, script: script,
-                    "read back \(writes.count) writes: \(first.verified.count) as written, \(first.missing.count) not kept",
-                    fields: ["verified": "\(first.verified.count)", "missing": "\(first.missing.count)"])
-        guard !first.missing.isEmpty else { return }
+        guard let remote = await readBackList(script, tally: tally, pending: writes.count) else { return false }
+        let outcome = ReadBack.check(writes, remote: remote)
+        await tally.add(.verified, outcome.verified.count)
+        recordIds(outcome.verified, remote: remote, in: session)
+        let repaired = outcome.verified.filter(\.isRepair)
+        await tally.add(.repaired, repaired.count)
+        for w in repaired {
+            events.emit(.notice, .readbackRepaired, script: script, user: w.username,
+                        "\(w.operation.rawValue) \(w.username) was not on TradingView's list: sent again, now on the list",
+                        fields: ["operation": w.operation.rawValue, "expiry": w.after.label])
+        }
+        clearPending(outcome.verified.map(\.username), in: script)
+        events.emit(outcome.missing.isEmpty ? .info : .warning, .readbackVerified, script: script,
+                    "read back \(writes.count) writes: \(outcome.verified.count) as written, \(outcome.missing.count) not kept",
+                    fields: ["verified": "\(outcome.verified.count)", "missing": "\(outcome.missing.count)"])
+        var queued = false
+        for m in outcome.missing {
+            if m.write.isRepair || stopRequested {
+                if m.write.isRepair { await toReview(m, in: session, run: run) }
+            } else {
+                queued = await queueRepair(m, in: session, run: run) || queued
+            }
+        }
+        return queued
+    }
 
-        var resent: [ReadBack.Missing] = [], unsent: [ReadBack.Missing] = []
-        let writer = RemoteWriter(client: client)
-        for m in first.missing {
-            guard !stopRequested, await !tally.stale else { unsent.append(m); continue }
-            do {
-                switch try await writer.perform(ReadBack.repair(m, actor: actor), in: session, now: run.now) {
-                case .applied, .dryRun: resent.append(m)
-                case .failed(let error):
-                    if error.isStale { await reportStale(error, tally: tally) }
-                    unsent.append(m)
-                }
-            } catch {
-                await tally.storeFailed(script)
-                unsent.append(m)
-            }
+    private func clearPending(_ usernames: [String], in script: String) {
+        guard let pending, !usernames.isEmpty else { return }
+        do { try pending.clear(script, users: usernames.map(Username.key)) } catch {
+            events.emit(.warning, .storeFailed, script: script, "could not record what was read back (checked again next time): \(error)")
         }
-        var stillMissing = unsent
-        if !resent.isEmpty, let again = await readBackList(script, tally: tally, pending: resent.count) {
-            let second = ReadBack.check(resent.map(\.write), remote: again)
-            await tally.add(.verified, second.verified.count)
-            recordIds(second.verified, remote: again, in: session)
-            await tally.add(.repaired, second.verified.count)
-            for w in second.verified {
-                events.emit(.notice, .readbackRepaired, script: script, user: w.username,
-                            "\(w.operation.rawValue) \(w.username) was answered ok but not kept: sent again, now on the list",
-                            fields: ["operation": w.operation.rawValue, "expiry": w.after.label])
-            }
-            stillMissing += second.missing.map { m in first.missing.first { $0.write == m.write } ?? m }
-        } else {
-            stillMissing += resent
+    }
+
+    /// A write not on the list goes to the retry queue once, as a repair item (durable before it is run).
+    private func queueRepair(_ m: ReadBack.Missing, in session: ScriptSession, run: Run) async -> Bool {
+        let item = ReadBack.repairItem(m, now: run.now)
+        do { try session.commit([.putRetry(item)]) } catch {
+            await run.tally.storeFailed(session.scriptId)
+            return false
         }
-        for m in stillMissing { await toReview(m, in: session, run: run) }
+        events.emit(.warning, .readbackQueued, script: session.scriptId, user: m.write.username,
+                    "\(m.write.operation.rawValue) \(m.write.username) (until \(m.write.after.label)) is not on TradingView's list: "
+                    + "queued to be sent once more",
+                    fields: ["id": item.id, "operation": item.operation.rawValue, "expiry": m.write.after.label])
+        return true
     }
 
     private func recordIds(_ verified: [WrittenAccess], remote: [RemoteAccess], in session: ScriptSession) {
@@ -111,11 +143,17 @@ extension SyncEngine {
     private func toReview(_ m: ReadBack.Missing, in session: ScriptSession, run: Run) async {
         let w = m.write
         let detail = "TradingView answered ok to \(w.operation.rawValue) \(w.username) (until \(w.after.label)) "
-            + "but its list does not show it, also after one more send"
+            + "but its list does not show it, also after one more send through the retry queue"
         events.emit(.error, .readbackMissing, script: w.scriptId, user: w.username, detail,
                     fields: ["operation": w.operation.rawValue, "expiry": w.after.label])
-        let items = w.covers.map { c in
-            ReviewItem(id: c.workId + ReviewItem.unverifiedSuffix, reason: .conflict, typedName: c.typedName, email: c.email ?? "",
+        clearPending([w.username], in: w.scriptId)
+        let covers = w.covers.isEmpty
+            ? [SyncWork(workId: "\(SyncWork.repairPrefix)\(Username.key(w.username))", transactionId: nil, scriptId: w.scriptId,
+                        typedName: w.username, email: w.email, wpUsername: w.wpUsername, productId: nil, term: nil, stacking: false,
+                        createdAt: run.now)]
+            : w.covers
+        let items = covers.map { c in
+            ReviewItem(id: (c.transactionId ?? c.workId) + ReviewItem.unverifiedSuffix, reason: .conflict, typedName: c.typedName, email: c.email ?? "",
                        transactionId: c.transactionId ?? c.workId, productId: c.productId ?? "", term: c.term,
                        detail: detail, createdAt: run.now)
         }

@@ -22,6 +22,8 @@ public final class SyncEngine: Sendable {
     public let actor: String
     let clock: @Sendable () -> Date
     let onSessionStale: (@Sendable (String) -> Void)?
+    /// Writes waiting to be read back, across kills (`settings.readBackPendingPath`).
+    public let pending: ReadBackPending?
     private let stopSwitch = StopSwitch()
 
     public init(settings: SyncSettings, store: any MasterDataProvider, client: any TradingViewClient,
@@ -31,6 +33,7 @@ public final class SyncEngine: Sendable {
         self.settings = settings; self.store = store; self.client = client; self.source = source
         self.mailer = mailer; self.events = events; self.actor = actor; self.clock = clock
         self.onSessionStale = onSessionStale
+        self.pending = settings.readBackPendingPath.map(ReadBackPending.init)
     }
 
     /// Shutdown: writes already sent finish and are journaled; no further write is sent, by this run
