@@ -109,6 +109,12 @@ extension AccessActions {
     private func commitAudit(_ session: ScriptSession, remote: [RemoteAccess], repair: AuditConfig.Repair, listStarted: Date,
                              report: AuditScriptReport) throws -> AuditScriptReport {
         let script = session.scriptId
+        // A script never synced has no master data to compare: its first run compares (adoption), not the audit.
+        guard session.read(\.bootstrapped) else {
+            var skipped = report
+            skipped.error = "not synced yet: the first sync compares it with TradingView"
+            return skipped
+        }
         let pending = engine.pending?.users(of: script) ?? []
         let found = session.read { Audit.compare($0, remote: remote, pending: pending, repair: repair, listStarted: listStarted,
                                                    now: now, actor: actorName) }
