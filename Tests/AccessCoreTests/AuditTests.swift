@@ -176,6 +176,32 @@ struct ReadBackPendingTests {
         }
     }
 
+    @Test("new users on a list far longer than the writes: read back from the list's first pages (newest first), not skipped")
+    func newUsersAreReadBackFromTheListsHead() async throws {
+        try await withRig { rig in
+            for i in 0..<1_200 {
+                let name = String(format: "Crowd%04d", i)
+                #expect(rig.sandbox.addAccount(name))
+                #expect(rig.sandbox.seedGrant(pineId: TestRig.alpha, username: name, expiration: rig.clock.now.addingTimeInterval(86_400 * 200),
+                                              created: rig.clock.now.addingTimeInterval(-86_400)))
+            }
+            _ = try await rig.actions.sync()
+            #expect(try rig.masterData(TestRig.alpha).users.count > 1_200)
+            for name in ["FreshFaceOne", "FreshFaceTwo"] {
+                #expect(rig.sandbox.addAccount(name))
+                rig.sandbox.addTransactions([SandboxTransaction(
+                    id: 0, productId: 101, email: "\(name)@example.com", wpUsername: name, tradingviewUsername: name,
+                    status: "complete", createdAt: rig.clock.now, expiresAt: nil)])
+            }
+            rig.clock.advance(60)
+            let lists = rig.sandbox.snapshot().calls["/pine_perm/list_users/"] ?? 0
+            let summary = try await rig.actions.sync()
+            #expect(summary.granted == 2 && summary.verified == 2, "\(summary)")
+            #expect((rig.sandbox.snapshot().calls["/pine_perm/list_users/"] ?? 0) - lists == 1, "one page of a ~41-page list")
+            #expect(rig.actions.engine.pending?.all().isEmpty == true)
+        }
+    }
+
     @Test("a write TradingView did not keep goes to the retry queue as a repair item before it is sent again")
     func repairGoesThroughTheRetryQueue() async throws {
         try await withRig { rig in

@@ -11,10 +11,13 @@ struct WrittenAccess: Sendable, Hashable {
     var covers: [SyncWork]
     var email: String?
     var wpUsername: String?
+    /// The user had no access before (a new customer): their entry is among the list's newest.
+    var firstGrant = false
 
     init(_ w: PlannedWrite) {
         scriptId = w.scriptId; username = w.username; operation = w.operation; after = w.after
         covers = w.covers; email = w.email; wpUsername = w.wpUsername
+        firstGrant = w.before == .none
     }
 
     /// What master data holds for a user an earlier run left pending (no write of this run).
@@ -22,6 +25,10 @@ struct WrittenAccess: Sendable, Hashable {
         self.scriptId = scriptId; username = user.username; operation = .extend; after = AccessState(user)
         covers = []; email = user.email; wpUsername = user.wpUsername
     }
+
+    /// A first grant to a user master data never held: TradingView lists it among the newest-created entries
+    /// (`order_by=-created`, the direct client's order), so a read-back finds it on the list's first pages.
+    var newestFirst: Bool { operation == .grant && firstGrant && !isRepair }
 
     /// A repair sent through the retry queue (`SyncWork.isRepair`): not repaired a second time.
     var isRepair: Bool { covers.contains(where: \.isRepair) }

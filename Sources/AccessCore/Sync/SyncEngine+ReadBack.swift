@@ -64,14 +64,36 @@ extension SyncEngine {
     private func readBack(_ writes: [WrittenAccess], in session: ScriptSession, run: Run) async -> Bool {
         let tally = run.tally, script = session.scriptId
         let users = session.read(\.users.count)
-        guard Self.readBackWorthIt(users: users, writes: writes.count) else {
-            events.emit(.info, .readbackVerified, script: script,
-                        "read-back skipped: the list (~\((users + 29) / 30) pages) is far longer than \(writes.count) writes need; "
-                        + "they stay pending for the audit",
-                        fields: ["verified": "0", "missing": "0", "deferred": "\(writes.count)"])
-            return false
+        // The whole list while its pages do not far outnumber the writes. Otherwise new users only: the list
+        // comes newest first (`order_by=-created`), so their grants are on its first pages and the read stops
+        // once every one was seen (bounded by the same page budget). What is not read stays pending for the audit.
+        var writes = writes
+        let remote: [RemoteAccess]
+        if Self.readBackWorthIt(users: users, writes: writes.count) {
+            guard let all = await readBackList(script, tally: tally, pending: writes.count) else { return false }
+            remote = all
+        } else {
+            let heads = writes.filter(\.newestFirst)
+            var deferred = writes.count - heads.count
+            var head: [RemoteAccess] = []
+            if !heads.isEmpty {
+                guard let (read, _) = await readBackHead(script, expecting: Set(heads.map { Username.key($0.username) }),
+                                                         maxPages: Self.pageBudget(writes: writes.count), tally: tally)
+                else { return false }
+                head = read
+            }
+            let seen = Set(head.map { Username.key($0.username) })
+            writes = heads.filter { seen.contains(Username.key($0.username)) }
+            deferred += heads.count - writes.count
+            remote = head
+            if deferred > 0 {
+                events.emit(.info, .readbackVerified, script: script,
+                            "read-back: the list (~\((users + 29) / 30) pages) is far longer than \(deferred) writes need; "
+                            + "they stay pending for the audit",
+                            fields: ["verified": "0", "missing": "0", "deferred": "\(deferred)"])
+            }
+            guard !writes.isEmpty else { return false }
         }
-        guard let remote = await readBackList(script, tally: tally, pending: writes.count) else { return false }
         let outcome = ReadBack.check(writes, remote: remote)
         await tally.add(.verified, outcome.verified.count)
         recordIds(outcome.verified, remote: remote, in: session)
@@ -126,17 +148,43 @@ extension SyncEngine {
         }
     }
 
+    /// List pages a read-back may read for `writes` writes: the pages that many new users fill, and the bound
+    /// of `readBackWorthIt`.
+    static func pageBudget(writes: Int) -> Int { max(10, 4 * writes) }
+
+    /// The list's pages, newest first, until every expected user was seen (complete = true) or `maxPages`.
+    private func readBackHead(_ scriptId: String, expecting keys: Set<String>, maxPages: Int,
+                              tally: RunTally) async -> ([RemoteAccess], Bool)? {
+        var chain = ListChain(), cursor: ListCursor?, pages = 0, missing = keys
+        do {
+            repeat {
+                cursor = try chain.add(try await client.listPage(scriptId: scriptId, after: cursor))
+                pages += 1
+                for u in chain.users.suffix(SyncEngine.listPageUsers * 2) { missing.remove(Username.key(u.username)) }
+                if missing.isEmpty { return (chain.users, true) }
+            } while cursor != nil && pages < maxPages
+            return (chain.users, cursor == nil)
+        } catch {
+            _ = await readBackList(failed: error, scriptId, tally: tally, pending: keys.count)
+            return nil
+        }
+    }
+
     /// The script's whole list, or nil (reported) when it cannot be read: those writes stay unverified.
     private func readBackList(_ scriptId: String, tally: RunTally, pending: Int) async -> [RemoteAccess]? {
         do { return try await client.listUsers(scriptId: scriptId) } catch {
-            let error = RemoteError.wrap(error)
-            if error.isStale { await reportStale(error, tally: tally) }
-            await tally.add(.incomplete)
-            events.emit(.error, .readbackFailed, script: scriptId,
-                        "could not read the list back: \(pending) writes unverified (the audit checks them): \(error)",
-                        fields: ["unverified": "\(pending)"])
-            return nil
+            return await readBackList(failed: error, scriptId, tally: tally, pending: pending)
         }
+    }
+
+    private func readBackList(failed error: any Error, _ scriptId: String, tally: RunTally, pending: Int) async -> [RemoteAccess]? {
+        let error = RemoteError.wrap(error)
+        if error.isStale { await reportStale(error, tally: tally) }
+        await tally.add(.incomplete)
+        events.emit(.error, .readbackFailed, script: scriptId,
+                    "could not read the list back: \(pending) writes unverified (pending for the next run or the audit): \(error)",
+                    fields: ["unverified": "\(pending)"])
+        return nil
     }
 
     /// Still not on the list after one more send: a person looks at it, and the event raises the alert.
