@@ -152,6 +152,17 @@ extension SyncEngine {
     /// of `readBackWorthIt`.
     static func pageBudget(writes: Int) -> Int { max(10, 4 * writes) }
 
+    /// The list calls a run's read-back makes on one script, by the rules above (for `make bench` and the docs):
+    /// `newUsers` of the `writes` are first grants (found on the list's first pages); `deferred` writes stay
+    /// pending for the audit. Assumes every write was kept (a missing new user reads up to the page budget).
+    public static func readBackCalls(listUsers: Int, writes: Int, newUsers: Int) -> (calls: Int, deferred: Int) {
+        let pages = max(1, (listUsers + listPageUsers - 1) / listPageUsers)
+        if readBackWorthIt(users: listUsers, writes: writes) { return (pages, 0) }
+        guard newUsers > 0 else { return (0, writes) }
+        // The new entries are the newest: the page holding the last of them ends the read.
+        return (min((newUsers + listPageUsers - 1) / listPageUsers, pageBudget(writes: writes), pages), writes - newUsers)
+    }
+
     /// The list's pages, newest first, until every expected user was seen (complete = true) or `maxPages`.
     private func readBackHead(_ scriptId: String, expecting keys: Set<String>, maxPages: Int,
                               tally: RunTally) async -> ([RemoteAccess], Bool)? {
