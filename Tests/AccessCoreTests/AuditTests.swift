@@ -129,6 +129,22 @@ struct AuditTests {
         }
     }
 
+    @Test("resync follows a renamed account (user.renamed) instead of granting the old name and adopting the new one")
+    func resyncFollowsRenames() async throws {
+        try await withRig { rig in
+            _ = try await rig.actions.sync()
+            let before = try rig.masterData(TestRig.alpha)
+            #expect(rig.sandbox.rename("TraderJoe", to: "JoeTrades"))
+            let writes = rig.writeCalls()
+            let diff = try await rig.actions.resync(script: TestRig.alpha, apply: true)
+            #expect(diff.missingRemote.isEmpty && diff.unknownLocal.isEmpty, "\(diff)")
+            #expect(rig.writeCalls() == writes, "no grant to the old name")
+            let after = try rig.masterData(TestRig.alpha)
+            #expect(after.user("traderjoe") == nil && after.user("joetrades") != nil && after.users.count == before.users.count)
+            #expect(rig.recorder.all.contains { $0.kind == .userRenamed && $0.fields["from"] == "TraderJoe" })
+        }
+    }
+
     @Test("pure: users changed while the list was read, or with work queued, are not judged; pending users on the list are verified")
     func compareSkipsBusyUsers() {
         let t0 = Date(timeIntervalSince1970: 1_800_000_000), later = t0.addingTimeInterval(86_400 * 30)

@@ -64,17 +64,8 @@ public enum Audit {
         var outcome = Outcome(report: AuditScriptReport(scriptId: state.scriptId))
         var state = state
         // Renames first: an account TradingView lists under a new name is the same user (its id), not drift.
-        let byId = Dictionary(state.users.values.compactMap { u in u.tvUserId.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
-        for r in remote {
-            guard let id = r.id, let old = byId[id], Username.key(old.username) != Username.key(r.username),
-                  state.users[Username.key(r.username)] == nil else { continue }
-            var moved = old
-            moved.username = r.username
-            moved.history.append(HistoryEntry(at: now, actor: actor, action: "renamed", expiry: old.expiry))
-            outcome.changes += [.removeUser(username: old.username), .upsertUser(moved)]
-            state.apply(changes: [.removeUser(username: old.username), .upsertUser(moved)])
-            outcome.renames.append((old.username, r.username))
-        }
+        (outcome.changes, outcome.renames) = renames(state, remote: remote, now: now, actor: actor)
+        state.apply(changes: outcome.changes)
         outcome.report.renamed = outcome.renames.count
 
         let busy = Set(state.openIntents.values.map { Username.key($0.username) } + state.retryQueue.values.map { Username.key($0.username) })
@@ -131,6 +122,25 @@ public enum Audit {
         }.sorted()
         outcome.report.verified = outcome.verifiedPending.count
         return outcome
+    }
+
+    /// Users the list shows under a new name with the id master data knows under the old one: TradingView lets a
+    /// user rename once and access stays with the account. The record moves (history kept, a `renamed` entry);
+    /// the changes remove the old row and upsert the moved one. Shared by the audit, resync and read-back.
+    public static func renames(_ state: ScriptAccess, remote: [RemoteAccess], now: Date, actor: String)
+        -> (changes: [AccessChange], renames: [(from: String, to: String)]) {
+        let byId = Dictionary(state.users.values.compactMap { u in u.tvUserId.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
+        var changes: [AccessChange] = [], renames: [(from: String, to: String)] = []
+        for r in remote {
+            guard let id = r.id, let old = byId[id], Username.key(old.username) != Username.key(r.username),
+                  state.users[Username.key(r.username)] == nil else { continue }
+            var moved = old
+            moved.username = r.username
+            moved.history.append(HistoryEntry(at: now, actor: actor, action: "renamed", expiry: old.expiry))
+            changes += [.removeUser(username: old.username), .upsertUser(moved)]
+            renames.append((old.username, r.username))
+        }
+        return (changes, renames)
     }
 
     /// Seconds between two list pages of the audit: it takes at most half the TradingView rate budget

@@ -94,6 +94,7 @@ extension SyncEngine {
             }
             guard !writes.isEmpty else { return false }
         }
+        writes = followRenames(writes, remote: remote, in: session, run: run)
         let outcome = ReadBack.check(writes, remote: remote)
         await tally.add(.verified, outcome.verified.count)
         recordIds(outcome.verified, remote: remote, in: session)
@@ -117,6 +118,29 @@ extension SyncEngine {
             }
         }
         return queued
+    }
+
+    /// A user the list shows under a new name with the id master data knows (`Audit.renames`): master data
+    /// follows it, and the write is checked under the new name. Not in a dry run (nothing is read back then).
+    private func followRenames(_ writes: [WrittenAccess], remote: [RemoteAccess], in session: ScriptSession, run: Run) -> [WrittenAccess] {
+        let moved = session.read { Audit.renames($0, remote: remote, now: run.now, actor: actor) }
+        guard !moved.changes.isEmpty else { return writes }
+        do { try session.commit(moved.changes) } catch {
+            events.emit(.warning, .storeFailed, script: session.scriptId, "could not follow a rename: \(error)")
+            return writes
+        }
+        let to = Dictionary(moved.renames.map { (Username.key($0.from), $0.to) }, uniquingKeysWith: { a, _ in a })
+        for r in moved.renames {
+            events.emit(.notice, .userRenamed, script: session.scriptId, user: r.to,
+                        "\(r.from) is now \(r.to) on TradingView (the same account): master data follows", fields: ["from": r.from, "to": r.to])
+        }
+        clearPending(moved.renames.map(\.from), in: session.scriptId)
+        return writes.map { w in
+            guard let name = to[Username.key(w.username)] else { return w }
+            var renamed = w
+            renamed.username = name
+            return renamed
+        }
     }
 
     private func clearPending(_ usernames: [String], in script: String) {
