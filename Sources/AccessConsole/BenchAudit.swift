@@ -34,6 +34,10 @@ struct AuditBench {
                       auditHours > 0 ? String(format: "within audit_hours (%.0f h)", auditHours) : "(audit off)",
                       auditHours > 0 ? audit.seconds / 3600 <= auditHours : nil)
         }
+        let loaded = try? ConfigLoader.load(path: config, environment: [:])
+        let watch = loaded?.tradingview.sessionCheckMinutes ?? TradingViewConfig.defaultSessionCheckMinutes
+        table.add("session watch: TradingView calls per hour (tvcoins, every \(watch == watch.rounded() ? String(Int(watch)) : String(watch)) min)",
+                  watch > 0 ? String(format: "%.1f", 60 / watch) : "0 (off)", "(reported)", nil)
         table.add("audit: TradingView calls per hour it takes from the budget", String(format: "%.0f of %d", 60.0 * Double(rate) / 2, rate * 60),
                   "<= half", true)
     }
