@@ -47,7 +47,7 @@ extension AccessActions {
         let started = now
         var scripts: [AuditScriptReport] = []
         for script in settings.scriptIds {
-            if engine.stopRequested { break }
+            if engine.stopRequested || Task.isCancelled { break }
             scripts.append(await auditScript(script, repair: repair, dryRun: dryRun, pause: pause ?? Audit.pagePause(ratePerMinute: settings.ratePerMinute),
                                              lockWait: lockWait))
         }
@@ -73,6 +73,7 @@ extension AccessActions {
         do {
             (remote, report.pages) = try await pacedList(script, pause: pause)
         } catch {
+            if Task.isCancelled { report.error = "stopped"; return report }  // the daemon is stopping: not a failure
             let e = RemoteError.wrap(error)
             if e.isStale { engine.onSessionStale?(e.description) }
             report.error = e.description

@@ -88,7 +88,9 @@ enum ReadBack {
     /// closed it, or the access ended since) have nothing to check (returned second).
     static func expected(_ keys: Set<String>, state: ScriptAccess, now: Date) -> ([WrittenAccess], [String]) {
         var expected: [WrittenAccess] = [], gone: [String] = []
-        for key in keys.sorted() {
+        // Work still queued for a user (a retry) is not judged yet: it stays pending.
+        let queued = Set(state.retryQueue.values.map { Username.key($0.username) })
+        for key in keys.sorted() where !queued.contains(key) {
             if let user = state.users[key], AccessState(user).isActive(at: now) {
                 expected.append(WrittenAccess(scriptId: state.scriptId, user: user, now: now))
             } else {

@@ -29,13 +29,14 @@ public final class ReadBackPending: @unchecked Sendable {
         try change(scriptId, keys, pending: true)
     }
 
-    /// Read back (found, or handed to the retry queue or review): no longer pending. Also durable, so a
-    /// check that was made is not repeated after a kill; losing it would only repeat the check.
+    /// Read back (found, or handed to the retry queue or review): no longer pending. Not flushed: losing it in a
+    /// power cut only repeats a check, and the run's wall time is the budget's (one flush fewer per script).
     func clear(_ scriptId: String, users keys: [String]) throws {
         try change(scriptId, keys, pending: false)
     }
 
     private func change(_ scriptId: String, _ keys: [String], pending: Bool) throws {
+        let flush = pending
         try lock.withLock {
             var state = load()
             let current = state[scriptId] ?? []
@@ -45,7 +46,9 @@ public final class ReadBackPending: @unchecked Sendable {
             state = state.filter { !$0.value.isEmpty }
             if state.isEmpty {
                 // Nothing pending anywhere: start the file afresh (it would only grow otherwise).
-                try DurableFile.replace(path, with: [])
+                // Truncated in place, not flushed: should the truncation be lost, the users are only checked again.
+                let fd = try DurableFile.openFile(path, O_WRONLY | O_TRUNC | O_CREAT, mode: 0o600)
+                DurableFile.closeFile(fd)
             } else {
                 var bytes: [UInt8] = []
                 let encoder = JSONEncoder()
@@ -57,7 +60,7 @@ public final class ReadBackPending: @unchecked Sendable {
                 let fd = try DurableFile.openFile(path, O_WRONLY | O_APPEND | O_CREAT, mode: 0o600)
                 defer { DurableFile.closeFile(fd) }
                 try bytes.withUnsafeBytes { try DurableFile.writeAll(fd, $0, path: path) }
-                try DurableFile.sync(fd, path: path)
+                if flush { try DurableFile.sync(fd, path: path) }
             }
         }
     }
