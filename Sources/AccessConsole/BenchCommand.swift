@@ -11,14 +11,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The config to base the sync benchmark on.") var config: String = "config.json"
     @Option(help: "Generated WordPress transactions for the sync benchmark.") var transactions: Int = 400
     @Option(help: "Injected TradingView latency in ms.") var latencyMs: Int = 20
-    @Option(help: "Measure one group only: sync, batch, store, console, daemon or poll (all when absent).") var only: BenchGroup?
+    @Option(help: "Measure one group only: sync, batch, store, console, daemon, poll or audit (all when absent).") var only: BenchGroup?
     @Option(help: "Purchases sent through the daemon's webhook.") var purchases: Int = 100
 
     @Option(help: "Only write a data folder with one script of this many users for the console bench, and print its config path.")
     var consoleFixture: Int?
     @Option(help: "Where --console-fixture writes (default: a new temporary folder).") var fixtureDir: String?
 
-    enum BenchGroup: String, ExpressibleByArgument, CaseIterable { case sync, batch, store, console, daemon, poll }
+    enum BenchGroup: String, ExpressibleByArgument, CaseIterable { case sync, batch, store, console, daemon, poll, audit }
 
     func run() async throws {
         if let users = consoleFixture {
@@ -40,6 +40,7 @@ struct BenchCommand: AsyncParsableCommand {
                 table.add("daemon, polling only", "failed: \(error)", "", false)
             }
         }
+        if only == nil || only == .audit { AuditBench(config: config).rows(into: &table) }
         print(table.render())
         if table.failures > 0 { throw CommandExit(status: .queued) }
     }

@@ -68,6 +68,7 @@ struct AlertService: Service {
     let config: AlertsConfig
     let check: Duration
     let clock: ServiceClock
+    var audit = AuditBoard()
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown { try await loop() }
@@ -88,7 +89,8 @@ struct AlertService: Service {
             let staleReviews = counts.reviewCreated.filter { now.timeIntervalSince($0) > staleAfter }.count
             let observation = AlertMonitor.Observation(sessionStale: !runtime.session.status().isUsable,
                                                        failedRunsInARow: snapshot.consecutiveFailures, staleReviews: staleReviews,
-                                                       unverifiedWrites: counts.unverified)
+                                                       unverifiedWrites: counts.unverified,
+                                                       auditDrift: audit.current.last.map { $0.scripts.reduce(0) { $0 + $1.drift.count } } ?? 0)
             for notice in monitor.evaluate(observation, now: now) { await sender.send(notice) }
             try await Task.sleep(for: check)
         }

@@ -97,6 +97,12 @@ public enum Daemon {
                                                 poll: options.alertCheck, board: watchBoard,
                                                 onChecked: { await writeStatus(listening.withLock { $0 }) }))
         }
+        let auditBoard = routes.audit
+        if let every = AuditService.interval(config.scheduler) {
+            services.append(AuditService(runtime: runtime, coordinator: coordinator, every: every,
+                                         repair: config.audit?.repair ?? .ownWrites, dryRun: options.dryRun || config.scheduler.dryRun,
+                                         board: auditBoard))
+        }
         if let alerts = config.alerts {
             // Incoming-webhook URLs carry their secret in the path (Slack, Discord): never log them.
             if let url = alerts.webhookUrl {
@@ -109,7 +115,8 @@ public enum Daemon {
             }
             services.append(AlertService(runtime: runtime, coordinator: coordinator,
                                          sender: AlertSender(config: alerts, mailer: mailer, events: events), queues: queues,
-                                         config: alerts, check: options.alertCheck, clock: ServiceClock(file: options.clockFile)))
+                                         config: alerts, check: options.alertCheck, clock: ServiceClock(file: options.clockFile),
+                                         audit: auditBoard))
         }
         services.append(app)  // last: stopped first on shutdown
 

@@ -17,6 +17,8 @@ struct DaemonRoutes: Sendable {
     let maxBodyBytes: Int
     /// The session watch's last and next check (nil fields while it is off or has not run).
     var sessionWatch = SessionWatchBoard()
+    /// The scheduled audit's last report and next time (`AuditService`).
+    var audit = AuditBoard()
     /// The customer fix-link pages; nil while `server.public_base_url` is unset.
     var fix: FixRoutes?
     /// One `webhook.refused` line per window; every refusal is counted in `accessconsole_webhook_refused_total`.
@@ -87,6 +89,7 @@ struct DaemonRoutes: Sendable {
                         "watch_last_check": Reply.iso(sessionWatch.current.lastCheck),
                         "watch_next_check": Reply.iso(sessionWatch.current.nextCheck)],
             "webhooks": ["pending": s.webhookPending, "counts": s.webhookCounts],
+            "audit": audit.json(),
         ]
         return Reply.json(.ok, body)
     }

@@ -63,6 +63,27 @@ import Testing
         #expect(perPage.contains { $0.contains("wordpress.per_page: expected a whole number, got 2.5") }, "\(perPage)")
     }
 
+    /// Issue 18: the scheduled audit's settings are checked like the rest.
+    @Test func auditSettingsAreChecked() throws {
+        #expect(try with { Self.set(&$0, ["scheduler", "audit_hours"], 0.01) }.isEmpty, "fractions allowed (tests)")
+        #expect(try with { Self.set(&$0, ["scheduler", "audit_hours"], 0) }.isEmpty, "0 turns it off")
+        #expect(try with { Self.set(&$0, ["audit", "repair"], "all") }.isEmpty)
+        #expect(try with { Self.set(&$0, ["audit", "repair"], "own_writes") }.isEmpty)
+        let negative = try with { Self.set(&$0, ["scheduler", "audit_hours"], -1) }
+        #expect(negative.contains { $0.contains("scheduler.audit_hours") }, "\(negative)")
+        let text = try with { Self.set(&$0, ["scheduler", "audit_hours"], "daily") }
+        #expect(text.contains { $0.contains("scheduler.audit_hours") }, "\(text)")
+        let policy = try with { Self.set(&$0, ["audit", "repair"], "everything") }
+        #expect(policy.contains { $0.contains("audit.repair") && $0.contains("own_writes, all") }, "\(policy)")
+        let unknown = try with { Self.set(&$0, ["audit", "repiar"], "all") }
+        #expect(unknown.contains { $0.contains("audit.repiar: unknown key") }, "\(unknown)")
+        var doc = try base.exampleDoc()
+        Self.set(&doc, ["scheduler", "audit_hours"], 0.5)
+        Self.set(&doc, ["audit", "repair"], "all")
+        let config = try JSONDecoder().decode(AppConfig.self, from: JSONSerialization.data(withJSONObject: doc))
+        #expect(config.scheduler.auditHours == 0.5 && config.audit?.repair == .all)
+    }
+
     @Test func syntaxErrorsSayLineAndColumn() {
         let text = "{\n  \"wordpress\": {\n    \"base_url\": \"x\",,\n  }\n}"
         do {

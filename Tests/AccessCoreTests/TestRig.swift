@@ -96,6 +96,7 @@ final class TestRig: @unchecked Sendable {
         var settings = SyncSettings(config: config)
         settings.backoffBase = backoffBase
         settings.sentMailPath = masterData.appendingPathComponent(".invalid-name-mail").path
+        settings.readBackPendingPath = masterData.appendingPathComponent(".readback-pending").path
         let clock = self.clock
         actions = AccessActions(settings: settings, store: ScriptStoreOpener(directory: masterData), client: client,
                                 source: source, mailer: mailer, cookies: vault, events: events,

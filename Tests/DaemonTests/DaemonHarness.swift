@@ -34,8 +34,9 @@ final class DaemonHarness: @unchecked Sendable {
     static let publicBaseURL = "https://access.example.test"
 
     /// `sessionCheckMinutes`: `tradingview.session_check_minutes` (nil: the default, 30 minutes).
-    init(alerts: Bool = false, fixLinks: Bool = false, sessionCheckMinutes: Double? = nil,
-         config edit: (inout [String: Any]) -> Void = { _ in }) async throws {
+    /// `auditHours`, `auditRepair`: `scheduler.audit_hours` and `audit.repair` (nil: the defaults); `edit`: any other config change.
+    init(alerts: Bool = false, fixLinks: Bool = false, sessionCheckMinutes: Double? = nil, auditHours: Double? = nil,
+         auditRepair: String? = nil, config edit: (inout [String: Any]) -> Void = { _ in }) async throws {
         sandbox = try await Sandbox.start(SandboxOptions(seed: .demo))
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("daemontest-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -59,6 +60,8 @@ final class DaemonHarness: @unchecked Sendable {
         // No polling unless a test asks: a poll's sync at its own time would change what a test counts.
         set("scheduler", "poll_seconds", 0)
         if let sessionCheckMinutes { set("tradingview", "session_check_minutes", sessionCheckMinutes) }
+        if let auditHours { set("scheduler", "audit_hours", auditHours) }
+        if let auditRepair { set("audit", "repair", auditRepair) }
         if fixLinks { set("server", "public_base_url", Self.publicBaseURL) }
         if alerts {
             c["alerts"] = ["email_to": ["ops@example.com"], "webhook_url": sandbox.baseURL + "/__sandbox/sink",
@@ -243,10 +246,11 @@ final class Lines: @unchecked Sendable {
 }
 
 /// Runs `body` with a started harness and always cleans up.
-func withDaemon(alerts: Bool = false, fixLinks: Bool = false, sessionCheckMinutes: Double? = nil, start: Bool = true,
-                config edit: (inout [String: Any]) -> Void = { _ in },
+func withDaemon(alerts: Bool = false, fixLinks: Bool = false, sessionCheckMinutes: Double? = nil, auditHours: Double? = nil,
+                auditRepair: String? = nil, start: Bool = true, config edit: (inout [String: Any]) -> Void = { _ in },
                 _ body: (DaemonHarness) async throws -> Void) async throws {
-    let h = try await DaemonHarness(alerts: alerts, fixLinks: fixLinks, sessionCheckMinutes: sessionCheckMinutes, config: edit)
+    let h = try await DaemonHarness(alerts: alerts, fixLinks: fixLinks, sessionCheckMinutes: sessionCheckMinutes,
+                                    auditHours: auditHours, auditRepair: auditRepair, config: edit)
     do {
         if start { try await h.start() }
         try await body(h)

@@ -20,22 +20,45 @@ curl -sf -X POST -d '{"latency_ms": 40}' "http://127.0.0.1:$CRASH/__sandbox/faul
 
 "$BIN" sync --json --config "$TMP/ref/config.json" > "$TMP/ref.json"; echo "reference run: exit $? $(head -c 300 "$TMP/ref.json")"
 
-killed=0; runs=0
+killed=0; runs=0; pending_kills=0
+LOG="$TMP/crash/logs/sync.log"; PENDING="$TMP/crash/masterData/.readback-pending"
 while [ $killed -lt "$KILLS" ] && [ $runs -lt $((KILLS * 3)) ]; do
   "$BIN" sync --config "$TMP/crash/config.json" >/dev/null 2>&1 &
   pid=$!; runs=$((runs+1))
-  sleep "$(printf '0.%03d' $(( RANDOM % 650 + 50 )))"   # the kill point, at random: not a wait
-  if kill -9 $pid 2>/dev/null; then killed=$((killed+1)); fi
+  if [ $((runs % 3)) -eq 0 ]; then
+    # Every third run is killed after its first write answered, so the kill lands among the writes or in the
+    # read-back that follows them (issue 18): those writes are pending read-back (.readback-pending).
+    for _ in $(seq 1 300); do
+      grep -q "\"event\":\"\(grant\|extend\)\.ok\".*\"pid\":$pid[,}]" "$LOG" 2>/dev/null && break
+      kill -0 $pid 2>/dev/null || break
+      sleep 0.01   # polling the log for the run's first write: not a synchronisation of the product
+    done
+    sleep "$(printf '0.%03d' $(( RANDOM % 200 )))"
+  else
+    sleep "$(printf '0.%03d' $(( RANDOM % 650 + 50 )))"   # the kill point, at random: not a wait
+  fi
+  if kill -9 $pid 2>/dev/null; then
+    killed=$((killed+1))
+    # Killed after its first write answered: among its writes or in their read-back, with writes pending.
+    grep -q "\"event\":\"\(grant\|extend\)\.ok\".*\"pid\":$pid[,}]" "$LOG" 2>/dev/null && [ -s "$PENDING" ] \
+      && pending_kills=$((pending_kills+1))
+  fi
   wait $pid 2>/dev/null
 done
-echo "killed $killed of $runs runs mid-flight"
+echo "killed $killed of $runs runs mid-flight, $pending_kills after their first write (writes pending read-back)"
 check "at least $KILLS runs killed with -9 mid-run" [ $killed -ge "$KILLS" ]
+check "kills landed after a run's writes began, with writes pending read-back ($pending_kills)" [ $pending_kills -ge 3 ]
 for i in 1 2 3 4 5; do
   "$BIN" sync --json --config "$TMP/crash/config.json" > "$TMP/final.json"; rc=$?
   [ $rc -le 1 ] && break
 done
 echo "final run: exit $rc $(head -c 300 "$TMP/final.json")"
 "$BIN" sync --json --config "$TMP/crash/config.json" > "$TMP/noop.json"
+# Read-back after the kills: every write left pending was read back (found, or repaired and found), none is
+# left unverified, and a run with nothing written reads nothing back (nothing counted verified unread).
+check "nothing left pending read-back after the final run" sh -c "[ ! -s '$PENDING' ]"
+check "a run after completion verifies nothing (nothing to read)" [ "$(jq '.verified' "$TMP/noop.json")" = 0 ]
+check "no write reported missing on TradingView after the kills" sh -c "! grep -q '\"event\":\"readback.missing\"' '$LOG'"
 
 state $REF > "$TMP/ref-state.json"; state $CRASH > "$TMP/crash-state.json"
 "$BIN" review list --json --config "$TMP/ref/config.json" > "$TMP/ref-review.json"

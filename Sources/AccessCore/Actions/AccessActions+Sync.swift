@@ -37,6 +37,16 @@ extension AccessActions {
                     if e.isStale { engine.onSessionStale?(e.description) }
                     throw ActionError.from(e)
                 }
+                // A renamed account is the same user: master data follows it before comparing (no orphan row, no grant).
+                let moved = session.read { Audit.renames($0, remote: remote, now: now, actor: actorName) }
+                if !moved.changes.isEmpty, !dryRun {
+                    try commit(session, moved.changes)
+                    for r in moved.renames {
+                        events.emit(.notice, .userRenamed, script: script, user: r.to,
+                                    "\(r.from) is now \(r.to) on TradingView (the same account): master data follows",
+                                    fields: ["from": r.from, "to": r.to])
+                    }
+                }
                 let diff = Reconciler.diff(session.state, remote: remote, now: now)
                 var message = "\(diff.missingRemote.count) missing on TradingView, \(diff.unknownLocal.count) unknown here, "
                     + "\(diff.expiryMismatch.count) expiry mismatches, \(diff.matching) matching"

@@ -82,6 +82,7 @@ public final class AppRuntime: Sendable {
         }
         var settings = SyncSettings(config: config)
         settings.sentMailPath = masterDataDirectory.appendingPathComponent(".invalid-name-mail").path
+        settings.readBackPendingPath = masterDataDirectory.appendingPathComponent(".readback-pending").path
         if let base = config.server?.publicBaseUrl, !base.isEmpty {
             settings.fixLinks = FixLinkIssuer(baseURL: base, days: config.server?.fixLinkDays ?? FixLinkIssuer.defaultDays,
                                               keys: fixLinkKeys, onFailure: { why in events.emit(.error, .fixLinkFailed, why) })

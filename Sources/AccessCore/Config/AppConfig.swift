@@ -16,6 +16,20 @@ public struct AppConfig: Codable, Sendable {
     public var server: ServerConfig?
     /// Who the daemon tells when something needs a person; no alerts when absent.
     public var alerts: AlertsConfig?
+    /// What the daemon's scheduled audit repairs (`scheduler.audit_hours` says how often it runs).
+    public var audit: AuditConfig? = nil
+}
+
+/// `audit`: which differences the scheduled audit puts right (issue 18). It reports every one either way.
+public struct AuditConfig: Codable, Sendable {
+    public enum Repair: String, Codable, Sendable, CaseIterable {
+        /// Only our own writes that did not stick (writes still pending verification). The default.
+        case ownWrites = "own_writes"
+        /// Also what someone else changed in TradingView's UI: put back to master data.
+        case all
+    }
+    public var repair: Repair?
+    public init(repair: Repair? = nil) { self.repair = repair }
 }
 
 public struct SecretRef: Codable, Sendable, Hashable {
@@ -179,7 +193,12 @@ public struct SchedulerConfig: Codable, Sendable {
     /// The daemon asks MemberPress for its newest purchase this often (one small call) and syncs when it
     /// changed: a purchase reaches TradingView in under a minute without webhooks. Default 30; 0: off.
     public var pollSeconds: Int? = nil
+    /// The daemon diffs every script against TradingView's list this often (hours, fractions allowed);
+    /// 0 turns it off; default 24.
+    public var auditHours: Double? = nil
+    public static let defaultAuditHours = 24.0
     enum CodingKeys: String, CodingKey {
+        case auditHours = "audit_hours"
         case intervalMinutes = "interval_minutes"
         case dryRun = "dry_run"
         case retryQueue = "retry_queue"

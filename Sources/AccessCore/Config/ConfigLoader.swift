@@ -144,7 +144,9 @@ public enum ConfigLoader {
         }
 
         if let s = v.object(doc, "scheduler", at: "") {
-            v.only(s, at: "scheduler", ["interval_minutes", "dry_run", "since_overlap_minutes", "retry_queue", "poll_seconds"])
+            v.only(s, at: "scheduler", ["interval_minutes", "dry_run", "since_overlap_minutes", "retry_queue", "poll_seconds",
+                                          "audit_hours"])
+            _ = v.number(s, "audit_hours", at: "scheduler", range: 0...8_760)
             _ = v.integer(s, "poll_seconds", at: "scheduler", range: 0...3600)
             _ = v.integer(s, "interval_minutes", at: "scheduler", range: 1...10_080, required: true)
             v.bool(s, "dry_run", at: "scheduler", required: true)
@@ -197,9 +199,13 @@ public enum ConfigLoader {
                 }
             }
         }
+        if let audit = v.object(doc, "audit", at: "", required: false) {
+            v.only(audit, at: "audit", ["repair"])
+            _ = v.oneOf(audit, "repair", at: "audit", AuditConfig.Repair.allCases.map(\.rawValue), required: false)
+        }
         validateService(doc, into: &v, environment: environment)
         let known: Set<String> = ["wordpress", "tradingview", "products", "scripts", "scheduler", "paths", "email", "console",
-                                  "server", "alerts", "_comment"]
+                                  "server", "alerts", "audit", "_comment"]
         for key in doc.keys.sorted() where !known.contains(key) {
             v.fail(key, "unknown section (expected one of \(known.subtracting(["_comment"]).sorted().joined(separator: ", ")))")
         }

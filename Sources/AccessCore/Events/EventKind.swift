@@ -15,6 +15,10 @@ public enum EventKind: Hashable, Sendable, CaseIterable {
     case sessionValid, sessionStale, cookiesSaved, cookiesRejected
     // Read-back after a run's writes (`Sync/SyncEngine+ReadBack.swift`).
     case readbackVerified, readbackRepaired, readbackMissing, readbackFailed
+    /// A write not on the list at read-back, queued once more through the retry queue.
+    case readbackQueued
+    // The daemon's scheduled audit (`Sync/Audit.swift`): one `audit.drift` per user TradingView differs on.
+    case auditDrift, auditDone, auditFailed
     /// TradingView knows the account under a new name (same user id): master data followed it.
     case userRenamed
     /// A manual action (console key or CLI command) finished, or failed.
@@ -78,6 +82,10 @@ public enum EventKind: Hashable, Sendable, CaseIterable {
         case .readbackMissing: return "readback.missing"
         case .readbackFailed: return "readback.failed"
         case .userRenamed: return "user.renamed"
+        case .readbackQueued: return "readback.queued"
+        case .auditDrift: return "audit.drift"
+        case .auditDone: return "audit.done"
+        case .auditFailed: return "audit.failed"
         case .actionDone(let a): return "\(a.rawValue).ok"
         case .actionFailed(let a): return "\(a.rawValue).failed"
         case .actionWould(let a): return "\(a.rawValue).would"
@@ -127,7 +135,7 @@ public enum EventKind: Hashable, Sendable, CaseIterable {
         .transactionDuplicate, .transactionFuture, .mailSkipped, .storeRepaired,
         .sessionValid, .sessionStale, .cookiesSaved, .cookiesRejected,
         .readbackVerified, .readbackRepaired, .readbackMissing, .readbackFailed,
-        .userRenamed,
+        .userRenamed, .readbackQueued, .auditDrift, .auditDone, .auditFailed,
         .daemonStart, .daemonListening, .daemonDraining, .daemonStopped, .daemonRun, .syncStopping,
         .webhookReceived, .webhookConfirmed, .webhookIgnored, .webhookUnconfirmed, .webhookLookupFailed,
         .webhookMalformed, .webhookRefused, .webhookRejected, .webhookTooLarge, .webhookInboxFailed, .applyFailed,
@@ -162,7 +170,7 @@ public enum EventKind: Hashable, Sendable, CaseIterable {
     public var changesMasterData: Bool {
         switch self {
         case .writeApplied, .retryAdded, .reviewAdded, .reviewDismissed, .intentSettled, .bootstrapDone, .adoptDone, .storeRepaired,
-             .readbackRepaired, .userRenamed:
+             .readbackRepaired, .userRenamed, .readbackQueued, .auditDone:
             return true
         case .actionDone(let a), .actionQueued(let a):
             return a != .validate && a != .reviewEmail

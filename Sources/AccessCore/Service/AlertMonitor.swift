@@ -7,6 +7,8 @@ public struct AlertMonitor: Sendable {
         case sessionStale = "session_stale", failedRuns = "failed_runs", reviewStale = "review_stale"
         /// Writes TradingView answered ok and did not keep, also after one more send (read-back).
         case unverifiedWrites = "unverified_writes"
+        /// The last scheduled audit found users TradingView's list differs on (`audit.drift`).
+        case auditDrift = "audit_drift"
     }
     public enum Phase: String, Sendable { case fired, reminder, recovered }
 
@@ -17,9 +19,11 @@ public struct AlertMonitor: Sendable {
         public var staleReviews: Int
         /// Review items read-back left: writes not on TradingView's list after two sends.
         public var unverifiedWrites: Int
-        public init(sessionStale: Bool, failedRunsInARow: Int, staleReviews: Int, unverifiedWrites: Int = 0) {
+        /// Users the last audit found different on TradingView (own writes not kept and foreign changes).
+        public var auditDrift: Int
+        public init(sessionStale: Bool, failedRunsInARow: Int, staleReviews: Int, unverifiedWrites: Int = 0, auditDrift: Int = 0) {
             self.sessionStale = sessionStale; self.failedRunsInARow = failedRunsInARow; self.staleReviews = staleReviews
-            self.unverifiedWrites = unverifiedWrites
+            self.unverifiedWrites = unverifiedWrites; self.auditDrift = auditDrift
         }
     }
 
@@ -52,6 +56,7 @@ public struct AlertMonitor: Sendable {
             case .failedRuns: on = o.failedRunsInARow >= failedRunsLimit
             case .reviewStale: on = o.staleReviews > 0
             case .unverifiedWrites: on = o.unverifiedWrites > 0
+            case .auditDrift: on = o.auditDrift > 0
             }
             if on, let e = episodes[kind] {
                 guard now.timeIntervalSince(e.lastSent) >= remind else { continue }
@@ -95,6 +100,12 @@ public struct AlertMonitor: Sendable {
             text = "Reminder: \(o.unverifiedWrites) purchases are still not on TradingView (since \(started)): `access-console review list`."
         case (.unverifiedWrites, .recovered):
             text = "Recovered: no purchase is waiting for a write TradingView did not keep."
+        case (.auditDrift, .fired):
+            text = "The audit found \(o.auditDrift) users whose access on TradingView differs from master data (changed in TradingView's UI, or lost there): see `audit.drift` in logs/sync.log and GET /status."
+        case (.auditDrift, .reminder):
+            text = "Reminder: \(o.auditDrift) users still differ between TradingView and master data (since \(started)): see `audit.drift` in logs/sync.log."
+        case (.auditDrift, .recovered):
+            text = "Recovered: the last audit found TradingView and master data in step."
         }
         return Notice(kind: kind, phase: phase, urgent: kind == .sessionStale && phase != .recovered, text: text)
     }

@@ -52,6 +52,7 @@ public struct AlertSender: Sendable {
         case .failedRuns: what = "sync runs failing"
         case .reviewStale: what = "manual review waiting"
         case .unverifiedWrites: what = "writes TradingView did not keep"
+        case .auditDrift: what = "TradingView differs from master data (audit)"
         }
         switch n.phase {
         case .fired: return what

@@ -37,6 +37,9 @@ actor RunTally {
 
     func wrote(_ w: WrittenAccess) { written.append(w) }
 
+    /// The writes answered ok since the last call: each read-back round checks its own.
+    func takeWritten() -> [WrittenAccess] { defer { written = [] }; return written }
+
     private var lastProgress: Date?
 
     func expect(_ steps: Int) { progress.total += steps }

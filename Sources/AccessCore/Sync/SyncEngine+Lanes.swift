@@ -257,8 +257,14 @@ struct PassLanes {
                 await tally.storeFailed(session.scriptId)
                 events.emit(.error, .storeFailed, script: session.scriptId, "could not record ended purchases: \(error)")
             }
-            await tally.add(.processed, p.ended.count)
+            await tally.add(.processed, p.ended.filter { !$0.isRepair }.count)
             for w in p.ended {
+                if w.isRepair {
+                    events.emit(.info, .writeUnchanged, script: session.scriptId, user: w.typedName,
+                                "repair of \(w.typedName) dropped: master data's access for them changed since it was queued",
+                                fields: ["id": w.workId])
+                    continue
+                }
                 events.emit(.notice, .writeUnchanged, script: session.scriptId, user: w.typedName,
                             "purchase \(w.workId) ended before it was applied: nothing to grant", fields: ["transaction": w.workId])
             }

@@ -23,6 +23,8 @@ public final class SyncEngine: Sendable {
     public let actor: String
     let clock: @Sendable () -> Date
     let onSessionStale: (@Sendable (String) -> Void)?
+    /// Writes waiting to be read back, across kills (`settings.readBackPendingPath`).
+    public let pending: ReadBackPending?
     private let stopSwitch: StopSwitch
 
     public init(settings: SyncSettings, store: any MasterDataProvider, client: any TradingViewClient,
@@ -33,6 +35,7 @@ public final class SyncEngine: Sendable {
         self.mailer = mailer; self.events = events; self.actor = actor; self.clock = clock
         self.onSessionStale = onSessionStale
         self.stopSwitch = StopSwitch()
+        self.pending = settings.readBackPendingPath.map(ReadBackPending.init)
     }
 
     /// The same engine recording its writes as made by `actor` (webhooks, batch, a fix link). It shares
@@ -42,7 +45,7 @@ public final class SyncEngine: Sendable {
     private init(_ other: SyncEngine, actor: String) {
         settings = other.settings; store = other.store; client = other.client; source = other.source
         mailer = other.mailer; events = other.events; clock = other.clock; onSessionStale = other.onSessionStale
-        stopSwitch = other.stopSwitch
+        stopSwitch = other.stopSwitch; pending = other.pending
         self.actor = actor
     }
 

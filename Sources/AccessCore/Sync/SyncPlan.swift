@@ -20,8 +20,12 @@ public struct PlannedWrite: Sendable, Hashable {
     /// must not mail them again; the admin mails from the review item). A webhook's live purchase is mailed.
     public var unmailed: Set<String> = []
 
+    /// A repair (read-back or audit, `SyncWork.isRepair`): TradingView is told what master data already holds,
+    /// so `before == after` and it is sent all the same.
+    public var isRepair: Bool { !covers.isEmpty && covers.allSatisfy(\.isRepair) }
+
     /// A known user whose access the purchases do not change (lifetime, or already later): no remote call.
-    public var changesNothing: Bool { before == after && before != .none && operation != .revoke }
+    public var changesNothing: Bool { before == after && before != .none && operation != .revoke && !isRepair }
     public var email: String? { covers.last(where: { !($0.email ?? "").isEmpty })?.email }
     public var wpUsername: String? { covers.last(where: { $0.wpUsername != nil })?.wpUsername }
 }

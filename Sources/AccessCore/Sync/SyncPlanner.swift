@@ -112,7 +112,9 @@ public enum SyncPlanner {
                     email: item.email, wpUsername: nil, productId: nil, term: item.term,
                     stacking: stacking(of: item, scriptId: sid, products: input.products),
                     createdAt: item.createdAt, retry: item, purchaseEnd: item.purchaseEnd)
-                if item.operation == .revoke {
+                if work.isRepair {
+                    if let w = repairWrite(item, work: work, state: state, now: now) { revokes.append(w) } else { plan.ended.append(work) }
+                } else if item.operation == .revoke {
                     let key = Username.key(item.username)
                     revokes.append(PlannedWrite(scriptId: sid, key: key, username: state.users[key]?.username ?? item.username,
                                                 needsValidation: false, operation: .revoke, before: AccessState(state.users[key]),
@@ -124,9 +126,14 @@ public enum SyncPlanner {
                 }
             }
             let planned = writes(for: works[sid] ?? [], state: state, knownNames: input.knownNames, now: now)
+            // A purchase's write sets the user's whole access on TradingView: it does a repair's work too, and
+            // two writes for one user must not race.
+            let purchased = Set(planned.map(\.key))
+            plan.ended += revokes.filter { $0.isRepair && purchased.contains($0.key) }.flatMap(\.covers)
+            revokes.removeAll { $0.isRepair && purchased.contains($0.key) }
             // A purchase whose own end has passed (memberpress term) grants nothing: processed, no write.
             plan.writes = revokes + planned.filter { $0.after != .none }
-            plan.ended = planned.filter { $0.after == .none }.flatMap(\.covers)
+            plan.ended += planned.filter { $0.after == .none }.flatMap(\.covers)
             plans[sid] = plan
         }
         return SyncPlan(scripts: scriptIds.map { plans[$0]! }, unmappedTransactions: unmapped, futureDated: futureDated,
@@ -166,6 +173,21 @@ public enum SyncPlanner {
                                 before: before, after: after, covers: covers,
                                 unmailed: Set(covers.filter { $0.retry?.quiet == true }.map(\.workId)))
         }
+    }
+
+    /// A repair item (read-back, audit) makes TradingView hold what master data holds when it runs, not when it
+    /// was queued: a purchase applied in between is not undone. A revoke repair (access someone else added,
+    /// `audit.repair` = all) goes out only while master data gives the user nothing; a grant or extend repair
+    /// whose user has no access any more has nothing left to do (nil: dropped as done).
+    static func repairWrite(_ item: RetryItem, work: SyncWork, state: ScriptAccess, now: Date) -> PlannedWrite? {
+        let key = Username.key(item.username)
+        let user = state.users[key]
+        let ours = AccessState(user)
+        let active = ours.isActive(at: now)
+        guard active == (item.operation != .revoke) else { return nil }
+        return PlannedWrite(scriptId: state.scriptId, key: key, username: user?.username ?? item.username,
+                            needsValidation: false, operation: item.operation, before: ours,
+                            after: item.operation == .revoke ? .none : ours, covers: [work])
     }
 
     /// Transaction-born retries keep their product's stacking; manual ones say it by their operation.

@@ -23,6 +23,7 @@ struct Run: Sendable {
     /// intents, or nil where they could not be journaled (that write then journals its own).
     func openIntentsAhead(_ writes: [(ScriptSession, PlannedWrite)]) -> [[WriteIntent]?] {
         var result = [[WriteIntent]?](repeating: nil, count: writes.count)
+        markPending(writes)
         var byScript: [String: [Int]] = [:]
         for (i, (session, w)) in writes.enumerated() where !session.dryRun && !w.needsValidation && !w.changesNothing {
             result[i] = RemoteWriter.intents(for: command(w), now: now)
@@ -37,6 +38,21 @@ struct Run: Sendable {
             }
         }
         return result
+    }
+
+    /// Every write about to go out is pending read-back, on disk before any of them is sent (one flush per
+    /// script): a kill from here on leaves them for the next read-back. A name still to be validated is
+    /// marked by its typed spelling's key (the same key as TradingView's spelling). If the record cannot be
+    /// written the writes still go: this run's read-back checks them, only a kill would leave them to the audit.
+    private func markPending(_ writes: [(ScriptSession, PlannedWrite)]) {
+        guard let pending = engine.pending else { return }
+        var byScript: [String: [String]] = [:]
+        for (session, w) in writes where !session.dryRun && !w.changesNothing { byScript[session.scriptId, default: []].append(w.key) }
+        for (script, keys) in byScript {
+            do { try pending.mark(script, users: keys) } catch {
+                events.emit(.warning, .storeFailed, script: script, "could not record writes as pending read-back: \(error)")
+            }
+        }
     }
 
     private func perform(_ planned: PlannedWrite, in session: ScriptSession, intents: [WriteIntent]?) async {
@@ -115,15 +131,18 @@ struct Run: Sendable {
     func command(_ w: PlannedWrite) -> WriteCommand {
         WriteCommand(scriptId: w.scriptId, operation: w.operation, username: w.username, before: w.before, after: w.after,
                      covers: w.covers, email: w.email, wpUsername: w.wpUsername, actor: engine.actor,
-                     action: w.operation.rawValue)
+                     action: w.isRepair ? "repair-\(w.operation.rawValue)" : w.operation.rawValue)
     }
 
     private func applied(_ w: PlannedWrite, dryRun: Bool, in session: ScriptSession) async {
-        await tally.add(.processed, w.covers.count)
-        switch w.operation {
-        case .grant: await tally.add(.granted)
-        case .extend: await tally.add(.extended)
-        case .revoke: await tally.add(.revoked)
+        // A repair sends again what was counted when it was first written: read-back counts it (`repaired`).
+        if !w.isRepair {
+            await tally.add(.processed, w.covers.count)
+            switch w.operation {
+            case .grant: await tally.add(.granted)
+            case .extend: await tally.add(.extended)
+            case .revoke: await tally.add(.revoked)
+            }
         }
         let fields = ["operation": w.operation.rawValue, "expiry": w.after.label, "before": w.before.label,
                       "transactions": w.covers.map(\.workId).joined(separator: ",")]

@@ -22,6 +22,10 @@ public struct SyncSettings: Sendable {
     /// The record of invalid-username emails sent (`SentMailFile`), so each purchase gets one ever;
     /// nil: once per run only.
     public var sentMailPath: String?
+    /// Users whose writes wait to be read back (`ReadBackPending`), kill-safe; nil: this run's writes only.
+    public var readBackPendingPath: String?
+    /// TradingView calls a minute (`tradingview.rate_limit_per_minute`): the audit paces its list reads by it.
+    public var ratePerMinute: Int = TradingViewClientFactory.defaultPerMinute
     /// Makes the fix link of the invalid-username email; nil (no `server.public_base_url`): no link.
     public var fixLinks: FixLinkIssuer?
     /// Product titles for the email, by product id.
@@ -38,6 +42,7 @@ public struct SyncSettings: Sendable {
     public init(config: AppConfig) {
         self.init(products: config.products, concurrency: config.tradingview.concurrency ?? 4,
                   mailSubject: config.email?.subject ?? MailTemplate.defaultInvalidUsernameSubject)
+        ratePerMinute = config.tradingview.rateLimitPerMinute ?? TradingViewClientFactory.defaultPerMinute
         supportAddress = config.email?.from ?? ""
         if let q = config.scheduler.retryQueue {
             maxAttempts = max(1, q.maxAttempts)

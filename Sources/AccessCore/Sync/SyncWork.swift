@@ -36,4 +36,12 @@ public struct SyncWork: Sendable, Hashable {
 
     /// Manual actions queue retries as "manual-<uuid>": they have no transaction to mark processed.
     public static func isManual(_ workId: String) -> Bool { workId.hasPrefix("manual-") }
+
+    /// Read-back and the audit queue "repair-<uuid>" retry items: make TradingView agree with master data
+    /// as it is when the item runs (`SyncPlanner.repairWrite`), covering no purchase of their own.
+    public static func isRepair(_ workId: String) -> Bool { workId.hasPrefix(repairPrefix) }
+    public static let repairPrefix = "repair-"
+
+    /// Work of a repair item (see `isRepair`).
+    public var isRepair: Bool { Self.isRepair(workId) }
 }

@@ -41,6 +41,9 @@ enum PaneViews {
         extra += " · " + (u.filter.isEmpty ? Formats.count(u.rows.count) : "\(Formats.count(u.count)) of \(Formats.count(u.rows.count))")
         if !u.filter.isEmpty || s.modal == .filter(.users) { extra += " · /" + u.filter + (s.modal == .filter(.users) ? "▏" : "") }
         if !u.marked.isEmpty { extra += " · \(u.marked.count) marked" }
+        // The daemon's last audit: users whose access on TradingView differs from master data (issue 18).
+        let drifted = s.selectedScript.flatMap { s.snapshot?.others.drifted[$0] } ?? []
+        if !drifted.isEmpty { extra += " · \(drifted.count) differ on TradingView" }
         Box.draw(&screen, rect, title: title(.users, extra), focused: focused)
         let table = Table(columns: [TableColumn("Username", width: 12, flex: 2, priority: 20),
                                     TableColumn("Email", width: 12, flex: 2, priority: 6),
@@ -77,7 +80,9 @@ enum PaneViews {
             case .daysLeft:
                 if status == .revoked { return ("—", tone) }
                 return (r.expiry.map { String(Formats.daysLeft($0, now: s.now)) } ?? "∞", tone)
-            case .status: return (status.label, tone)
+            case .status:
+                if drifted.contains(Username.key(r.username)) { return ("drift", Style(fg: .magenta, bold: true)) }
+                return (status.label, tone)
             case .lastAction:
                 let when = r.lastActionAt.map { " " + Formats.duration(s.now.timeIntervalSince($0)) } ?? ""
                 return (r.lastAction + when, .dim)

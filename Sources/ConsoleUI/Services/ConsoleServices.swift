@@ -68,7 +68,12 @@ public struct OtherProcesses: Sendable, Equatable {
     public var lockHolder: Int32?
     /// A daemon running on this data folder (its `daemon-status.json`, while its pid lives).
     public var daemon: DaemonStatusFile?
-    public init(lockHolder: Int32? = nil, daemon: DaemonStatusFile? = nil) { self.lockHolder = lockHolder; self.daemon = daemon }
+    /// Users the daemon's last audit found different on TradingView, by script id (`masterData/.audit.json`):
+    /// the Users pane marks them.
+    public var drifted: [String: Set<String>]
+    public init(lockHolder: Int32? = nil, daemon: DaemonStatusFile? = nil, drifted: [String: Set<String>] = [:]) {
+        self.lockHolder = lockHolder; self.daemon = daemon; self.drifted = drifted
+    }
 }
 
 /// Health of the TradingView session cookies. Never carries the cookies themselves.

@@ -54,7 +54,8 @@ public final class RuntimeServices: ConsoleServices {
         let own = ProcessInfo.processInfo.processIdentifier
         let holder = RunLock.holder(directory: runtime.masterDataDirectory).flatMap { $0 == own ? nil : $0 }
         let daemon = DaemonStatusFile.read(directory: runtime.masterDataDirectory).flatMap { $0.isRunning && $0.pid != own ? $0 : nil }
-        return OtherProcesses(lockHolder: holder, daemon: daemon)
+        let drifted = AuditReport.read(directory: runtime.masterDataDirectory)?.drifted ?? [:]
+        return OtherProcesses(lockHolder: holder, daemon: daemon, drifted: drifted.filter { !$0.value.isEmpty })
     }
 
     public func validate(_ name: String) async throws -> String? {
