@@ -41,6 +41,7 @@ let package = Package(
         .target(
             name: "AccessSandbox",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
