@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "AccessConsole",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // Mutex (Synchronization) needs macOS 15
     products: [
         .executable(name: "access-console", targets: ["AccessConsole"]),
         .library(name: "AccessCore", targets: ["AccessCore"]),
