@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "AccessConsole",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // Mutex (Synchronization) needs macOS 15
     products: [
         .executable(name: "access-console", targets: ["AccessConsole"]),
         .library(name: "AccessCore", targets: ["AccessCore"]),
@@ -41,6 +41,7 @@ let package = Package(
         .target(
             name: "AccessSandbox",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

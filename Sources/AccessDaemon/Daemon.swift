@@ -63,9 +63,11 @@ public enum Daemon {
         if let base = server.publicBaseUrl, !base.isEmpty {
             routes.fix = fixRoutes(runtime, coordinator: coordinator, publicBaseURL: base, clock: ServiceClock(file: options.clockFile))
         }
-        var logger = Logger(label: "access-console.daemon")
-        logger.logLevel = .warning
         let events = runtime.events
+        // Hummingbird's, NIO's and the service group's logs join the event stream (redacted like ours).
+        let redactor = runtime.redactor
+        let logger = EventStreamLogHandler.logger(label: "access-console.daemon", hub: events, level: .warning,
+                                                  redact: { redactor.redact($0) })
         // Idle and header limits: a client that opens a connection and sends half a request is cut off.
         let idle = TimeAmount.nanoseconds(Int64(options.idleTimeout.components.seconds) * 1_000_000_000
                                           + options.idleTimeout.components.attoseconds / 1_000_000_000)

@@ -57,19 +57,20 @@ struct ConnectionResetByFault: Error {}
 
 /// Starts the Hummingbird application in a task and returns once it listens, with the bound port.
 enum HTTPServer {
-    static func start(host: String, port: Int, handle: @escaping @Sendable (SandboxRequest) async -> Reply) async throws
+    static func start(host: String, port: Int, logger: Logger? = nil, handle: @escaping @Sendable (SandboxRequest) async -> Reply) async throws
         -> (port: Int, task: Task<Void, Never>) {
+        let logger = logger ?? Logger(label: "AccessSandbox", factory: { _ in SwiftLogNoOpLogHandler() })
         let (events, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let app = Application(
             responder: SandboxHTTPResponder(handle: handle),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in continuation.yield(.success(channel.localAddress?.port ?? port)) },
-            logger: Logger(label: "AccessSandbox", factory: { _ in SwiftLogNoOpLogHandler() }))
+            logger: logger)
         // Cancelling the returned task shuts the server down gracefully: cancelling the server itself traps
         // in NIO ("Deinited NIOAsyncWriter without calling finish()") when a connection was accepted and not
         // yet served (swift-server/swift-http-server#137; seen here when a test's daemon polled at shutdown).
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [app], logger: Logger(label: "AccessSandbox", factory: { _ in SwiftLogNoOpLogHandler() })))
+            services: [app], logger: logger))
         let server = Task { try await group.run() }
         let task = Task {
             await withTaskCancellationHandler {

@@ -31,7 +31,7 @@ public final class Sandbox: Sendable {
             world.withLock { $0.mail.append(message) }
         }
         do {
-            let (port, task) = try await HTTPServer.start(host: options.host, port: options.port) { await router.handle($0) }
+            let (port, task) = try await HTTPServer.start(host: options.host, port: options.port, logger: options.logger) { await router.handle($0) }
             return Sandbox(host: options.host, port: port, smtpPort: smtp.localAddress?.port ?? options.smtpPort,
                            router: router, serverTask: task, smtpChannel: smtp)
         } catch {

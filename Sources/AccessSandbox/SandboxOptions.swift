@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Which data the sandbox starts from (and returns to on reset).
 public enum Seed: Sendable, Equatable {
@@ -26,6 +27,9 @@ public struct SandboxOptions: Sendable {
     public var accessApiKey: String
     /// The "now" the seed data is laid out around (expiries, transaction dates); defaults to start time.
     public var referenceDate: Date?
+    /// Where Hummingbird's and the service group's log lines go (default: nowhere). The sandbox imports
+    /// nothing of ours; a caller with an event stream hands in a logger writing to it.
+    public var logger: Logger?
 
     public init(host: String = "127.0.0.1", port: Int = 0, smtpPort: Int = 0, seed: Seed = .demo,
                 sessionid: String = SandboxOptions.defaultSessionid,

@@ -36,6 +36,8 @@ public enum EventKind: Hashable, Sendable, CaseIterable {
     case fixLinkRefused, fixLinkLimited, fixLinkNameRejected, fixLinkFailed
     /// Raised by the console itself (an action that could not start).
     case consoleError
+    /// A log line of a library (Hummingbird, NIO, service lifecycle): `EventStreamLogHandler`.
+    case libraryLog
     /// A name this build does not know: a line written by a newer version, kept as it was.
     case unknown(String)
 
@@ -117,6 +119,7 @@ public enum EventKind: Hashable, Sendable, CaseIterable {
         case .fixLinkNameRejected: return "fixlink.name_rejected"
         case .fixLinkFailed: return "fixlink.failed"
         case .consoleError: return "console.error"
+        case .libraryLog: return "library.log"
         case .unknown(let n): return n
         }
     }
@@ -141,7 +144,7 @@ public enum EventKind: Hashable, Sendable, CaseIterable {
         .webhookMalformed, .webhookRefused, .webhookRejected, .webhookTooLarge, .webhookInboxFailed, .applyFailed,
         .alertFired, .alertReminder, .alertRecovered, .alertMailFailed, .alertWebhookFailed,
         .fixLinkRefused, .fixLinkLimited, .fixLinkNameRejected, .fixLinkFailed,
-        .consoleError,
+        .consoleError, .libraryLog,
     ] + RemoteOperation.allCases.map { .writeApplied($0) }
       + ActionName.allCases.filter { $0.operation == nil }.map { .actionDone($0) }
       + ActionName.allCases.map { .actionFailed($0) }

@@ -67,20 +67,21 @@ extension WebhookConfirmer {
 
     /// Every id's answer, `parallel` lookups at a time (a new one starts as one finishes).
     ///
-    /// Why the first version lost answers in release builds (issue 19.7): it filled a dictionary declared
-    /// *outside* the task group (`var results` captured by the group's body and written after each
-    /// `await group.next()`), inside a `while` loop that opened one group per window of four. The body
-    /// is a non-escaping closure that the optimizer inlines into this async function; the captured
-    /// `var` then lives in a box whose writes after a suspension point were not seen by the code after
-    /// the group (the caller found fewer keys than ids and trapped on `results[id]!`). Debug builds,
-    /// which keep the closure and its box as written, never showed it. The repair was to go serial.
+    /// Why the task-group version lost answers in release builds (issue 19.7). Its child tasks were
     ///
-    /// The cure is not to share mutable state with the group's body at all: the answers are built inside
-    /// the body from the children's return values and returned *by* `withTaskGroup`, so the only way
-    /// out is the group's own result, which the compiler cannot lose. `SyncEngine.openSessions` and the
-    /// lanes (`runLanes`) already have this shape (their state is declared inside the body and returned
-    /// from it), so they needed no change. `ConfirmParallelTests` confirms 8 ids at once against the
-    /// sandbox in the release build under the thread sanitizer (docs/ARCHITECTURE.md, section 7).
+    ///     group.addTask { do { return (id, .success(try await lookup(id))) } catch { return (id, .failure(error)) } }
+    ///
+    /// a tuple holding a captured value, returned from both arms of a `do`/`catch` around an `await`.
+    /// Swift 6.3.1 on Linux miscompiles exactly that shape at `-O`: memory is corrupted, answers go
+    /// missing (the caller trapped on `results[id]!`) or the process aborts ("pure virtual method
+    /// called"). `-Onone` never shows it, so debug tests passed. `scripts/taskgroup-release-repro.swift`
+    /// shows it in a few seconds, with the shapes next to it that work: the same group returning an
+    /// enum, a single `return` after the `do`/`catch`, or the `do`/`catch` in a function of its own, as
+    /// here. It was not a data race and not the group: the serial loop only hid it by taking the
+    /// closure away. `SyncEngine.openSessions` returns a tuple from one path with no `do`/`catch`, and
+    /// the lanes return `LaneEvent` cases, so both were never affected (the repro's `v1` and `v12`/`v14`
+    /// shapes). `ConfirmParallelTests` runs this against the sandbox in the release build under the
+    /// thread sanitizer (docs/ARCHITECTURE.md, section 7).
     static func lookUp(_ ids: [String], parallel: Int, _ lookup: @escaping Lookup) async -> Answers {
         await withTaskGroup(of: (String, Result<TransactionLookup, any Error>).self, returning: Answers.self) { group in
             var answers: Answers = [:]
@@ -89,9 +90,8 @@ extension WebhookConfirmer {
             while true {
                 while running < parallel, let id = pending.popFirst() {
                     running += 1
-                    group.addTask {
-                        do { return (id, .success(try await lookup(id))) } catch { return (id, .failure(error)) }
-                    }
+                    // One path out of the child, the `do`/`catch` inside `answer`: see above.
+                    group.addTask { (id, await answer(id, lookup)) }
                 }
                 guard let (id, result) = await group.next() else { break }
                 running -= 1
@@ -99,6 +99,10 @@ extension WebhookConfirmer {
             }
             return answers
         }
+    }
+
+    private static func answer(_ id: String, _ lookup: Lookup) async -> Result<TransactionLookup, any Error> {
+        do { return .success(try await lookup(id)) } catch { return .failure(error) }
     }
 }
 
