@@ -8,7 +8,7 @@ struct StoreCommand: AsyncParsableCommand {
 
     struct Repair: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Keep a damaged journal's intact lines, set the rest aside in a file beside it, and list what they held.")
+            abstract: "Keep a damaged journal's intact lines, set the rest aside in a file beside it, and list what they held; a damaged snapshot is set aside (then `store rebuild`).")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The script's pine id.") var script: String
         func run() async throws {
@@ -25,7 +25,11 @@ struct StoreCommand: AsyncParsableCommand {
                 if case .locked = error { throw CommandExit(status: .locked) }
                 throw CommandExit(status: .failed)
             }
-            if report.repaired {
+            if let damage = report.snapshotDamage {
+                runtime.events.emit(.warning, .storeRepaired, script: script,
+                                    "damaged snapshot set aside (\(damage)): the store stays closed until store rebuild",
+                                    fields: ["quarantine": report.snapshotQuarantine.joined(separator: " ")])
+            } else if report.repaired {
                 runtime.events.emit(.warning, .storeRepaired, script: script,
                                     "journal repaired: kept \(report.keptLines) lines, set \(report.lost.count) aside",
                                     fields: ["quarantine": report.quarantinePath ?? "", "lost": "\(report.lost.count)"])

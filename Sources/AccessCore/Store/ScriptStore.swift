@@ -180,6 +180,10 @@ public final class ScriptStore: @unchecked Sendable {
             snapshot = try decode(bytes)
         } catch let e as JSONReadError {
             throw StoreError.corrupt(path: snapshotPath, detail: "line \(lineNumber(of: e.offset, in: bytes)): \(e.message)")
+        } catch let e as SnapshotChecksumError {
+            throw StoreError.corrupt(path: snapshotPath, detail: "the snapshot was changed after it was written (\(e.detail): a byte "
+                + "changed, or a line added or removed); nothing is read from it (`access-console store repair --script \(scriptId)` "
+                + "sets it aside, then `access-console store rebuild --script \(scriptId)` starts again from TradingView's list)")
         }
         guard snapshot.state.scriptId == scriptId else {
             throw StoreError.corrupt(path: snapshotPath, detail: "holds script \(snapshot.state.scriptId), expected \(scriptId)")

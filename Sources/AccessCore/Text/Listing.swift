@@ -46,6 +46,12 @@ public enum Listing {
 
     /// What `store repair` did, for a person: the damage, what was kept, where the rest went, what it held.
     public static func repair(_ r: StoreRepairReport) -> [String] {
+        if let damage = r.snapshotDamage {
+            return [record(["damaged-snapshot", damage])]
+                + r.snapshotQuarantine.map { record(["set-aside", $0]) }
+                + [record(["closed", "what the snapshot held is not known: the store stays closed until "
+                           + "`access-console store rebuild --script ID` starts it again from TradingView's list and the purchases"])]
+        }
         let marker = r.rewroteMarker.map { [record(["rewritten", $0, "the unreadable generation marker, from what the files hold"])] } ?? []
         guard let quarantine = r.quarantinePath else {
             return marker + [record(["intact", r.journalPath, "\(r.keptLines) lines, nothing to repair"])]
