@@ -90,7 +90,8 @@ public enum Daemon {
         if pollSeconds > 0, config.wordpress.style == .memberpress {
             services.append(PollService(coordinator: coordinator, wordpress: runtime.wordpress, period: .seconds(pollSeconds)))
         }
-        if let every = SessionWatchService.interval(config.tradingview) {
+        let sessionWatch = SessionWatchService.interval(config.tradingview)
+        if let every = sessionWatch {
             services.append(SessionWatchService(runtime: runtime, coordinator: coordinator, every: every,
                                                 poll: options.alertCheck, board: routes.sessionWatch))
         }
@@ -106,7 +107,8 @@ public enum Daemon {
             }
             services.append(AlertService(runtime: runtime, coordinator: coordinator,
                                          sender: AlertSender(config: alerts, mailer: mailer, events: events), queues: queues,
-                                         config: alerts, check: options.alertCheck, clock: ServiceClock(file: options.clockFile)))
+                                         config: alerts, check: options.alertCheck, clock: ServiceClock(file: options.clockFile),
+                                         runOnSessionRecovery: sessionWatch == nil))
         }
         services.append(app)  // last: stopped first on shutdown
 
