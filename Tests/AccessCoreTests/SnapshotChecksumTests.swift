@@ -54,7 +54,7 @@ import Testing
                 Issue.record("\(reader) read a snapshot with \(what)")
             } catch let StoreError.corrupt(path, detail) {
                 #expect(path == snapshot, "\(reader)")
-                #expect(detail.contains("checksum") && detail.contains("store repair --script \(Self.sid)"), "\(reader): \(detail)")
+                #expect(detail.contains("checksum") && detail.contains("store repair --script '\(Self.sid)'"), "\(reader): \(detail)")
             } catch {
                 Issue.record("\(reader): \(error)")
             }
@@ -96,13 +96,13 @@ import Testing
         #expect(report.snapshotQuarantine.contains(snapshot + ".damaged-2026-12-06T100000Z"), "\(report.snapshotQuarantine)")
         #expect(!FileManager.default.fileExists(atPath: snapshot))
         let text = Listing.repair(report).joined(separator: "\n")
-        #expect(text.contains("damaged-snapshot") && text.contains("store rebuild --script"), "\(text)")
+        #expect(text.contains("damaged-snapshot") && text.contains("store rebuild --script '\(Self.sid)'"), "\(text)")
         // Closed, not empty: an empty store would apply every purchase again.
         do {
             _ = try ScriptStore.open(directory: dir.url, scriptId: Self.sid)
             Issue.record("the store opened after its snapshot was set aside")
         } catch let StoreError.corrupt(_, detail) {
-            #expect(detail.contains("store rebuild --script \(Self.sid)"), "\(detail)")
+            #expect(detail.contains("store rebuild --script '\(Self.sid)'"), "\(detail)")
         }
     }
 

@@ -27,14 +27,14 @@ import Testing
             for args in [["export", "--all", "--config", d.configPath], ["sync", "--config", d.configPath]] {
                 let (status, out) = try #require(try await runBinary(args))
                 #expect(status == 5, "\(args[0]): \(out)")
-                #expect(out.contains(path) && out.contains("checksum") && out.contains("store repair --script \(script)"),
+                #expect(out.contains(path) && out.contains("checksum") && out.contains("store repair --script '\(script)'"),
                         "\(args[0]): \(out)")
             }
             let (repairStatus, repairText) = try #require(try await runBinary(["store", "repair", "--script", script, "--config", d.configPath]))
             #expect(repairStatus == 0, "\(repairText)")
             #expect(repairText.contains("damaged-snapshot") && repairText.contains("store rebuild"), "\(repairText)")
             let (closedStatus, closedText) = try #require(try await runBinary(["sync", "--config", d.configPath]))
-            #expect(closedStatus == 5 && closedText.contains("store rebuild --script \(script)"), "\(closedText)")
+            #expect(closedStatus == 5 && closedText.contains("store rebuild --script '\(script)'"), "\(closedText)")
             let (rebuildStatus, rebuildText) = try #require(try await runBinary(["store", "rebuild", "--script", script, "--config", d.configPath]))
             #expect(rebuildStatus <= 1, "\(rebuildText)")
             let (againStatus, againText) = try #require(try await runBinary(["export", "--all", "--config", d.configPath]))

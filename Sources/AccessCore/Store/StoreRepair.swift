@@ -7,6 +7,7 @@ import Darwin
 
 /// What `ScriptStore.repair` did: which lines it kept, where it put the rest, and what they held.
 public struct StoreRepairReport: Sendable {
+    public var scriptId = ""
     public var journalPath: String
     /// Journal lines kept (the intact prefix).
     public var keptLines: Int
@@ -54,6 +55,7 @@ extension ScriptStore {
         let (contents, damage) = JournalReader.scan(bytes, snapshotSequence: sequence, decoder: StoreJSON.decoder())
         var report = StoreRepairReport(journalPath: journalPath, keptLines: contents.lines.count, damagedLine: damage?.line,
                                        damage: damage?.message, quarantinePath: nil, lost: [])
+        report.scriptId = scriptId
         // A garbled generation marker stops every load; what the files hold now is the best there is.
         let markerPath = base + ".generation"
         if FileManager.default.fileExists(atPath: markerPath), StoreGeneration.isUnreadable(markerPath) {
@@ -108,6 +110,7 @@ extension ScriptStore {
         }
         try DurableFile.syncDirectory(directory.path)
         var report = StoreRepairReport(journalPath: journalPath, keptLines: 0, damagedLine: nil, damage: nil, quarantinePath: nil, lost: [])
+        report.scriptId = scriptId
         report.snapshotDamage = damage
         report.snapshotQuarantine = moved
         report.lostProcessed = true
