@@ -16,7 +16,7 @@ struct ValidateCommand: AsyncParsableCommand {
 }
 
 struct WriteOptions: ParsableArguments {
-    @Option(help: "The script's pine id, e.g. \"PUB;7d3c...\".") var script: String
+    @Option(help: "The script's pine id (e.g. \"PUB;7d3c...\"), or its title when no other script has it.") var script: String
     @Option(name: .customLong("user"), help: "The TradingView username (repeat for several).") var users: [String]
     @Flag(help: "Log the write, send nothing.") var dryRun = false
 }
@@ -30,12 +30,13 @@ struct GrantCommand: AsyncParsableCommand {
     func run() async throws {
         let term = try parseTerm(term)
         let runtime = try openRuntime(global)
+        let script = try resolveScript(write.script, runtime)
         // Each user on its own: one unknown name does not stop the others. Written some, failed some: 5.
         var written = 0
         var failure: CommandExit?
         for user in write.users {
             do {
-                let report = try await runAction { try await runtime.actions.grant(script: write.script, user: user, term: term, dryRun: write.dryRun) }
+                let report = try await runAction { try await runtime.actions.grant(script: script, user: user, term: term, dryRun: write.dryRun) }
                 print(describe(report))
                 written += 1
             } catch let exit as CommandExit {
@@ -57,7 +58,8 @@ struct ExtendCommand: AsyncParsableCommand {
     func run() async throws {
         let term = try parseTerm(term)
         let runtime = try openRuntime(global)
-        let reports = try await runAction { try await runtime.actions.extend(script: write.script, users: write.users, term: term, dryRun: write.dryRun) }
+        let script = try resolveScript(write.script, runtime)
+        let reports = try await runAction { try await runtime.actions.extend(script: script, users: write.users, term: term, dryRun: write.dryRun) }
         reports.forEach { print(describe($0)) }
     }
 }
@@ -69,7 +71,8 @@ struct RevokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try openRuntime(global)
-        let reports = try await runAction { try await runtime.actions.revoke(script: write.script, users: write.users, dryRun: write.dryRun) }
+        let script = try resolveScript(write.script, runtime)
+        let reports = try await runAction { try await runtime.actions.revoke(script: script, users: write.users, dryRun: write.dryRun) }
         reports.forEach { print(describe($0)) }
     }
 }
@@ -78,12 +81,13 @@ struct ResyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resync", abstract: "Compare master data with TradingView's list; --apply fixes the differences.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The script's pine id.") var script: String
+    @Option(help: "The script's pine id, or its title when no other script has it.") var script: String
     @Flag(help: "Apply: grant the missing, adopt the unknown, align expiries.") var apply = false
     @Flag(help: "Print the diff as JSON.") var json = false
 
     func run() async throws {
         let runtime = try openRuntime(global)
+        let script = try resolveScript(self.script, runtime)
         ProgressDisplay.attach(runtime.events, json: json)
         let diff = try await runAction { try await runtime.actions.resync(script: script, apply: apply) }
         if json { printJSON(diff); return }

@@ -89,3 +89,19 @@ func parseTerm(_ text: String) throws -> AccessTerm {
 }
 
 func describe(_ report: ActionReport) -> String { Listing.report(report) }
+
+/// The pine id `--script` names (an id, or a title exactly one configured script has); a one-line error
+/// listing the candidates and exit 2 otherwise. nil stays nil (the option was not given).
+func resolveScript(_ given: String?, _ runtime: AppRuntime) throws -> String? {
+    guard let given else { return nil }
+    switch ScriptChoice.resolve(given, among: ScriptChoice.scripts(of: runtime.config)) {
+    case .success(let id): return id
+    case .failure(let error):
+        printError(error.message)
+        throw CommandExit(status: .badInput)
+    }
+}
+
+func resolveScript(_ given: String, _ runtime: AppRuntime) throws -> String {
+    try resolveScript(Optional(given), runtime)!
+}

@@ -26,11 +26,12 @@ struct QueueCommand: AsyncParsableCommand {
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Retry one item now, or every item with --all.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The script's pine id.") var script: String?
+        @Option(help: "The script's pine id, or its title when no other script has it.") var script: String?
         @Argument(help: "The retry item id (see `queue list`).") var id: String?
         @Flag(help: "Retry every item (of --script, or of all scripts).") var all = false
         func run() async throws {
             let runtime = try openRuntime(global, echoEvents: true)
+            let script = try resolveScript(self.script, runtime)
             let summary: SyncSummary
             if all {
                 summary = try await runAction { try await runtime.actions.retryAll(script: script) }
@@ -45,11 +46,12 @@ struct QueueCommand: AsyncParsableCommand {
     struct Drop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove an item from the retry queue without applying it.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The script's pine id.") var script: String
+        @Option(help: "The script's pine id, or its title when no other script has it.") var script: String
         @Argument(help: "The retry item id.") var id: String
         @Flag(help: "Check the item and say what would happen; change nothing.") var dryRun = false
         func run() async throws {
             let runtime = try openRuntime(global)
+            let script = try resolveScript(self.script, runtime)
             try await runAction { try await runtime.actions.dropRetry(script: script, id: id, dryRun: dryRun) }
             printSafe(dryRun ? "dry run: would drop \(id)" : "dropped \(id)")
         }
@@ -80,12 +82,13 @@ struct ReviewCommand: AsyncParsableCommand {
     struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Fix the username, validate it and grant the purchased term.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The script's pine id.") var script: String
+        @Option(help: "The script's pine id, or its title when no other script has it.") var script: String
         @Argument(help: "The review item id.") var id: String
         @Option(help: "The corrected TradingView username.") var user: String?
         @Flag var dryRun = false
         func run() async throws {
             let runtime = try openRuntime(global)
+            let script = try resolveScript(self.script, runtime)
             let report = try await runAction { try await runtime.actions.resolveReview(script: script, id: id, newName: user, dryRun: dryRun) }
             print(describe(report))
         }
@@ -94,12 +97,13 @@ struct ReviewCommand: AsyncParsableCommand {
     struct Dismiss: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Close a review item without granting.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The script's pine id.") var script: String
+        @Option(help: "The script's pine id, or its title when no other script has it.") var script: String
         @Argument(help: "The review item id.") var id: String
         @Option(help: "Why (kept in the event log).") var reason: String
         @Flag(help: "Check the item and say what would happen; change nothing.") var dryRun = false
         func run() async throws {
             let runtime = try openRuntime(global)
+            let script = try resolveScript(self.script, runtime)
             try await runAction { try await runtime.actions.dismissReview(script: script, id: id, reason: reason, dryRun: dryRun) }
             printSafe(dryRun ? "dry run: would dismiss \(id)" : "dismissed \(id)")
         }

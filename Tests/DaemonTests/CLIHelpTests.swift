@@ -40,3 +40,19 @@ import Testing
         #expect(!version.contains("EXIT CODES"))
     }
 }
+
+/// `--script` by title through the binary: the same run as by id; an unknown one exits 2 in one line.
+@Suite struct ScriptByTitleCLITests {
+    @Test func aUniqueTitleWorksLikeTheId() async throws {
+        try await withDaemon(start: false) { (d: DaemonHarness) async throws in
+            let (byId, idText) = try #require(try await runBinary(["export", "--script", "PUB;1a2b3c4d5e6f708192a3b4c5d6e7f809", "--config", d.configPath]))
+            let (byTitle, titleText) = try #require(try await runBinary(["export", "--script", "momentum pro", "--config", d.configPath]))
+            #expect(byId == 0 && byTitle == 0, "\(idText)\n\(titleText)")
+            #expect(titleText == idText)
+            let (unknown, text) = try #require(try await runBinary(["history", "--user", "x", "--script", "Nope", "--config", d.configPath]))
+            #expect(unknown == 2)
+            #expect(text.hasPrefix("error: --script: no configured script has the id or title \"Nope\"; configured: 'PUB;")
+                    && text.split(separator: "\n").count == 1, "\(text)")
+        }
+    }
+}
