@@ -105,3 +105,15 @@ func resolveScript(_ given: String?, _ runtime: AppRuntime) throws -> String? {
 func resolveScript(_ given: String, _ runtime: AppRuntime) throws -> String {
     try resolveScript(Optional(given), runtime)!
 }
+
+/// A listing: a table with a header row (and `footer` under it) when stdout is a terminal, else (or with
+/// `--json`) one JSON object per item and line.
+func printListing<T: Encodable>(json: Bool, _ items: [T], table: (header: [String], rows: [[String]]), footer: String) {
+    switch ListingMode.choose(json: json, stdoutIsTerminal: isatty(STDOUT_FILENO) != 0) {
+    case .jsonLines:
+        ListingTable.jsonLines(items).forEach { print($0) }
+    case .table:
+        ListingTable.lines(header: table.header, rows: table.rows).forEach { print($0) }
+        print(footer)
+    }
+}

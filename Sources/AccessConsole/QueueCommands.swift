@@ -8,18 +8,16 @@ struct QueueCommand: AsyncParsableCommand {
         subcommands: [List.self, Retry.self, Drop.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List retry items of every script.")
+        static let configuration = CommandConfiguration(
+            abstract: "List retry items of every script: a table at a terminal, one JSON object per line in a pipe or with --json.")
         @OptionGroup var global: GlobalOptions
-        @Flag var json = false
+        @Flag(help: "One JSON object per line, also at a terminal.") var json = false
         func run() async throws {
             let runtime = try openRuntime(global)
             let scripts = try await runAction { try runtime.loadScripts(.queues) }
-            let items = scripts.flatMap { s in s.retryQueue.values.sorted { $0.nextAttemptAt < $1.nextAttemptAt }.map { (s.scriptId, $0) } }
-            if json { printJSON(items.map { $0.1 }); return }
-            for (script, item) in items {
-                print(Listing.retry(script, item))
-            }
-            print("\(items.count) queued for retry")
+            let items = scripts.flatMap { s in s.retryQueue.values.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }.map { (s.scriptId, $0) } }
+            printListing(json: json, items.map { ScriptItem(scriptId: $0.0, item: $0.1) }, table: ListingTable.retryRows(items),
+                         footer: "\(items.count) queued for retry")
         }
     }
 
@@ -64,18 +62,16 @@ struct ReviewCommand: AsyncParsableCommand {
         subcommands: [List.self, Resolve.self, Dismiss.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List review items of every script.")
+        static let configuration = CommandConfiguration(
+            abstract: "List review items of every script: a table at a terminal, one JSON object per line in a pipe or with --json.")
         @OptionGroup var global: GlobalOptions
-        @Flag var json = false
+        @Flag(help: "One JSON object per line, also at a terminal.") var json = false
         func run() async throws {
             let runtime = try openRuntime(global)
             let scripts = try await runAction { try runtime.loadScripts(.queues) }
-            let items = scripts.flatMap { s in s.reviewQueue.values.sorted { $0.createdAt < $1.createdAt }.map { (s.scriptId, $0) } }
-            if json { printJSON(items.map { $0.1 }); return }
-            for (script, item) in items {
-                print(Listing.review(script, item))
-            }
-            print("\(items.count) waiting for review")
+            let items = scripts.flatMap { s in s.reviewQueue.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.map { (s.scriptId, $0) } }
+            printListing(json: json, items.map { ScriptItem(scriptId: $0.0, item: $0.1) }, table: ListingTable.reviewRows(items),
+                         footer: "\(items.count) waiting for review")
         }
     }
 

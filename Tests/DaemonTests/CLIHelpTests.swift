@@ -56,3 +56,46 @@ import Testing
         }
     }
 }
+
+/// The listing commands through the binary: JSON lines in a pipe, a table with a header row at a terminal
+/// (a pty from `script`).
+@Suite struct ListingOutputCLITests {
+    /// `command` run by `script` on a pseudo-terminal; its output without the pty's carriage returns.
+    func atATerminal(_ command: [String]) async throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qec", ([DaemonHarness.binary] + command).map { "'" + $0 + "'" }.joined(separator: " "), "/dev/null"]
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pty-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let handle = try FileHandle(forWritingTo: out)
+        defer { try? handle.close() }
+        p.standardOutput = handle
+        p.standardError = handle
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        _ = try await eventually("script to exit", timeout: 60) { p.isRunning ? nil : true }
+        #expect(p.terminationStatus == 0)
+        return String(decoding: try Data(contentsOf: out), as: UTF8.self).replacingOccurrences(of: "\r", with: "")
+    }
+
+    @Test func aPipeGetsJsonLinesATerminalATable() async throws {
+        try await withDaemon(start: false) { (d: DaemonHarness) async throws in
+            let (syncStatus, syncText) = try #require(try await runBinary(["sync", "--config", d.configPath]))
+            #expect(syncStatus == 1, "the demo has names for review: \(syncText)")
+            let (status, piped) = try #require(try await runBinary(["review", "list", "--config", d.configPath]))
+            #expect(status == 0)
+            let lines = piped.split(separator: "\n").map(String.init)
+            #expect(!lines.isEmpty)
+            for line in lines {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(object?["scriptId"] is String && object?["id"] is String, "\(line)")
+            }
+            let table = try await atATerminal(["review", "list", "--config", d.configPath]).split(separator: "\n").map(String.init)
+            #expect(table.first?.hasPrefix("SCRIPT ") == true && table.first?.contains("REASON") == true, "\(table)")
+            #expect(table.count == lines.count + 2 && table.last == "\(lines.count) waiting for review", "\(table)")
+            let json = try await atATerminal(["review", "list", "--json", "--config", d.configPath])
+            #expect(json.split(separator: "\n").map(String.init) == lines)
+        }
+    }
+}
