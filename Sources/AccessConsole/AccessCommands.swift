@@ -16,7 +16,7 @@ struct ValidateCommand: AsyncParsableCommand {
 }
 
 struct WriteOptions: ParsableArguments {
-    @Option(help: "The script's pine id, e.g. \"PUB;7d3c...\".") var script: String
+    @Option(help: "The script's pine id (e.g. \"PUB;7d3c...\"), or its title when no other script has it.") var script: String
     @Option(name: .customLong("user"), help: "The TradingView username (repeat for several).") var users: [String]
     @Flag(help: "Log the write, send nothing.") var dryRun = false
 }
@@ -31,7 +31,8 @@ struct GrantCommand: AsyncParsableCommand {
         let term = try parseTerm(term)
         let runtime = try openRuntime(global)
         // Each user on its own: one unknown name does not stop the others (Core's `perform`).
-        try await perform(runtime, .grant(script: write.script, users: write.users, term: term), dryRun: write.dryRun)
+        let script = try resolveScript(write.script, runtime)
+        try await perform(runtime, .grant(script: script, users: write.users, term: term), dryRun: write.dryRun)
     }
 }
 
@@ -44,7 +45,8 @@ struct ExtendCommand: AsyncParsableCommand {
     func run() async throws {
         let term = try parseTerm(term)
         let runtime = try openRuntime(global)
-        try await perform(runtime, .extend(script: write.script, users: write.users, term: term), dryRun: write.dryRun)
+        let script = try resolveScript(write.script, runtime)
+        try await perform(runtime, .extend(script: script, users: write.users, term: term), dryRun: write.dryRun)
     }
 }
 
@@ -55,7 +57,8 @@ struct RevokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try openRuntime(global)
-        try await perform(runtime, .revoke(script: write.script, users: write.users), dryRun: write.dryRun)
+        let script = try resolveScript(write.script, runtime)
+        try await perform(runtime, .revoke(script: script, users: write.users), dryRun: write.dryRun)
     }
 }
 
@@ -63,12 +66,13 @@ struct ResyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resync", abstract: "Compare master data with TradingView's list; --apply fixes the differences.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The script's pine id.") var script: String
+    @Option(help: "The script's pine id, or its title when no other script has it.") var script: String
     @Flag(help: "Apply: grant the missing, adopt the unknown, align expiries.") var apply = false
     @Flag(help: "Print the diff as JSON.") var json = false
 
     func run() async throws {
         let runtime = try openRuntime(global)
+        let script = try resolveScript(self.script, runtime)
         ProgressDisplay.attach(runtime.events, json: json)
         try await perform(runtime, .resync(script: script, apply: apply)) { outcome in
             guard let diff = outcome.diff else { return }

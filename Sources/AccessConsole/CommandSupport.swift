@@ -101,3 +101,31 @@ func parseTerm(_ text: String) throws -> AccessTerm {
 }
 
 func describe(_ report: ActionReport) -> String { Listing.report(report) }
+
+/// The pine id `--script` names (an id, or a title exactly one configured script has); a one-line error
+/// listing the candidates and exit 2 otherwise. nil stays nil (the option was not given).
+func resolveScript(_ given: String?, _ runtime: AppRuntime) throws -> String? {
+    guard let given else { return nil }
+    switch ScriptChoice.resolve(given, among: ScriptChoice.scripts(of: runtime.config)) {
+    case .success(let id): return id
+    case .failure(let error):
+        printError(error.message)
+        throw CommandExit(status: .badInput)
+    }
+}
+
+func resolveScript(_ given: String, _ runtime: AppRuntime) throws -> String {
+    try resolveScript(Optional(given), runtime)!
+}
+
+/// A listing: a table with a header row (and `footer` under it) when stdout is a terminal, else (or with
+/// `--json`) one JSON object per item and line.
+func printListing<T: Encodable>(json: Bool, _ items: [T], table: (header: [String], rows: [[String]]), footer: String) {
+    switch ListingMode.choose(json: json, stdoutIsTerminal: isatty(STDOUT_FILENO) != 0) {
+    case .jsonLines:
+        ListingTable.jsonLines(items).forEach { print($0) }
+    case .table:
+        ListingTable.lines(header: table.header, rows: table.rows).forEach { print($0) }
+        print(footer)
+    }
+}

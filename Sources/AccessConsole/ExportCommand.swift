@@ -6,7 +6,7 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Print every user of a script (or of all) as CSV or JSON, from master data.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The script's pine id.") var script: String?
+    @Option(help: "The script's pine id, or its title when no other script has it.") var script: String?
     @Flag(help: "Every configured script.") var all = false
     @Option(help: "csv (UTF-8 with a byte order mark, for spreadsheets) or json.") var format = "csv"
 
@@ -17,10 +17,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try openRuntime(global)
-        if let script, !runtime.config.scriptIds.contains(script) {
-            printError("unknown script \(script): not in config.json")
-            throw CommandExit(status: .badInput)
-        }
+        let script = try resolveScript(self.script, runtime)
         let loaded = try await runAction { try runtime.loadScripts() }
         let scripts = loaded.filter { script == nil || $0.scriptId == script }
         let rows = AccessExport.rows(scripts, now: Date())

@@ -9,15 +9,12 @@ struct HistoryCommand: AsyncParsableCommand {
         abstract: "Print one customer's story: writes and who made them, purchases, mails, fix link, open review and retry items.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "The TradingView username (any case).") var user: String
-    @Option(help: "Only this script's pine id.") var script: String?
+    @Option(help: "Only this script: its pine id, or its title when no other script has it.") var script: String?
     @Flag(help: "JSON instead of a table.") var json = false
 
     func run() async throws {
         let runtime = try openRuntime(global)
-        if let script, !runtime.config.scriptIds.contains(script) {
-            printError("unknown script \(script): not in config.json")
-            throw CommandExit(status: .badInput)
-        }
+        let script = try resolveScript(self.script, runtime)
         // Each purchase the story names is read from MemberPress: what they entitle, beside what TradingView holds.
         let stories = await runtime.userStories(username: user, script: script, readingPurchases: true)
         if json {

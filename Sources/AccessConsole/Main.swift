@@ -11,6 +11,22 @@ enum ExitStatus: Int32 {
     case failed = 5
 
     init(_ outcome: OutcomeStatus) { self = ExitStatus(rawValue: outcome.exitCode) ?? .failed }
+
+    /// What each code means: the one table every command's `--help` prints (`helpText`).
+    static let meanings: [(ExitStatus, String)] = [
+        (.done, "done"),
+        (.queued, "done, with items queued for retry or review"),
+        (.badInput, "bad config or arguments"),
+        (.sessionStale, "TradingView session stale or no usable cookies (run `cookies set`)"),
+        (.locked, "another process holds the sync lock, the script's lock or the data folder's daemon lock"),
+        (.failed, "failed: work not done and not queued (a service unreachable, master data damaged, lost or "
+            + "unwritable), or done for some users only; stderr says why"),
+    ]
+
+    /// The exit codes as a help section, appended to every command's `--help` (see `main`).
+    static var helpText: String {
+        "EXIT CODES:\n" + meanings.map { "  \($0.0.rawValue)  \($0.1)" }.joined(separator: "\n")
+    }
 }
 
 @main
@@ -31,7 +47,9 @@ struct AccessConsoleMain {
             let code = AccessConsoleCommand.exitCode(for: error)
             let message = AccessConsoleCommand.fullMessage(for: error)
             if code == .success {
-                print(message)
+                // Help (of any command, however asked for) ends with the exit codes; `--version` does not.
+                let isHelp = message.contains("USAGE: ")
+                print(isHelp ? message + "\n\n" + ExitStatus.helpText : message)
                 exit(0)
             }
             FileHandle.standardError.write(Data((message.isEmpty ? "error: \(error)" : message).utf8 + [10]))
@@ -51,9 +69,6 @@ struct AccessConsoleCommand: AsyncParsableCommand {
         abstract: "Keeps TradingView invite-only script access in step with MemberPress payments.",
         discussion: """
         Without a subcommand it opens the full-screen console on ./config.json.
-        Exit codes: 0 done, 1 done with items queued for retry or review, 2 bad config or arguments,
-        3 TradingView session stale, 4 another process holds the sync or script lock, 5 failed (a service
-        unreachable, master data damaged or unwritable, or done for some users only): see the error.
         """,
         version: AccessCoreVersion.string,
         subcommands: [

@@ -8,15 +8,12 @@ struct StoreCommand: AsyncParsableCommand {
 
     struct Repair: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Keep a damaged journal's intact lines, set the rest aside in a file beside it, and list what they held.")
+            abstract: "Keep a damaged journal's intact lines, set the rest aside in a file beside it, and list what they held; a damaged snapshot is set aside (then `store rebuild`).")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The script's pine id.") var script: String
+        @Option(help: "The script's pine id, or its title when no other script has it.") var script: String
         func run() async throws {
             let runtime = try openRuntime(global)
-            guard runtime.config.scriptIds.contains(script) else {
-                printError("--script: \(script) is not a configured script")
-                throw CommandExit(status: .badInput)
-            }
+            let script = try resolveScript(self.script, runtime)
             let report: StoreRepairReport
             do {
                 report = try ScriptStore.repair(directory: runtime.masterDataDirectory, scriptId: script)
@@ -25,7 +22,11 @@ struct StoreCommand: AsyncParsableCommand {
                 if case .locked = error { throw CommandExit(status: .locked) }
                 throw CommandExit(status: .failed)
             }
-            if report.repaired {
+            if let damage = report.snapshotDamage {
+                runtime.events.emit(.warning, .storeRepaired, script: script,
+                                    "damaged snapshot set aside (\(damage)): the store stays closed until store rebuild",
+                                    fields: ["quarantine": report.snapshotQuarantine.joined(separator: " ")])
+            } else if report.repaired {
                 runtime.events.emit(.warning, .storeRepaired, script: script,
                                     "journal repaired: kept \(report.keptLines) lines, set \(report.lost.count) aside",
                                     fields: ["quarantine": report.quarantinePath ?? "", "lost": "\(report.lost.count)"])
@@ -38,10 +39,11 @@ struct StoreCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "After master data was lost: start it again as a first run: TradingView's list compared with every purchase WordPress lists (covered: recorded, no write; under-granted: one write; more than paid: review, never cut).")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The script's pine id.") var script: String
+        @Option(help: "The script's pine id, or its title when no other script has it.") var script: String
         @Flag var json = false
         func run() async throws {
             let runtime = try openRuntime(global)
+            let script = try resolveScript(self.script, runtime)
             let report = try await runAction { try await runtime.actions.rebuild(script: script) }
             if json { printJSON(report); return }
             print(Listing.record(["rebuilt", script, "\(report.users) users from TradingView",

@@ -69,6 +69,10 @@ struct AlertService: Service {
     let check: Duration
     let clock: ServiceClock
     var audit = AuditBoard()
+    /// The session's recovery notice says queued grants go out on the next run: without the session watch
+    /// (which asks for that run itself when it sees the session whole again) nothing else would start one
+    /// before the scheduler's interval, so this service asks for it.
+    let runOnSessionRecovery: Bool
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown { try await loop() }
@@ -91,7 +95,12 @@ struct AlertService: Service {
                                                        failedRunsInARow: snapshot.consecutiveFailures, staleReviews: staleReviews,
                                                        unverifiedWrites: counts.unverified,
                                                        auditDrift: audit.current.last.map { $0.scripts.reduce(0) { $0 + $1.drift.count } } ?? 0)
-            for notice in monitor.evaluate(observation, now: now) { await sender.send(notice) }
+            for notice in monitor.evaluate(observation, now: now) {
+                if runOnSessionRecovery, notice.kind == .sessionStale, notice.phase == .recovered {
+                    _ = await coordinator.requestSync(dryRun: false, trigger: "session")
+                }
+                await sender.send(notice)
+            }
             try await Task.sleep(for: check)
         }
     }

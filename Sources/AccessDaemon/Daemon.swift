@@ -94,7 +94,8 @@ public enum Daemon {
         if pollSeconds > 0, config.wordpress.style == .memberpress {
             services.append(PollService(coordinator: coordinator, wordpress: runtime.wordpress, period: .seconds(pollSeconds)))
         }
-        if let every = SessionWatchService.interval(config.tradingview) {
+        let sessionWatch = SessionWatchService.interval(config.tradingview)
+        if let every = sessionWatch {
             services.append(SessionWatchService(runtime: runtime, coordinator: coordinator, every: every,
                                                 poll: options.alertCheck, board: watchBoard,
                                                 onChecked: { await writeStatus(listening.withLock { $0 }) }))
@@ -118,7 +119,7 @@ public enum Daemon {
             services.append(AlertService(runtime: runtime, coordinator: coordinator,
                                          sender: AlertSender(config: alerts, mailer: mailer, events: events), queues: queues,
                                          config: alerts, check: options.alertCheck, clock: ServiceClock(file: options.clockFile),
-                                         audit: auditBoard))
+                                         audit: auditBoard, runOnSessionRecovery: sessionWatch == nil))
         }
         services.append(app)  // last: stopped first on shutdown
 

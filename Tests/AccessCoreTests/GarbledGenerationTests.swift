@@ -22,7 +22,7 @@ import Testing
                 Issue.record("\(attempt) read past a garbled generation marker")
             } catch let StoreError.corrupt(path, detail) {
                 #expect(path == marker)
-                #expect(detail.contains("store repair --script \(Self.sid)"), "\(detail)")
+                #expect(detail.contains("store repair --script '\(Self.sid)'"), "\(detail)")
             }
         }
         let report = try ScriptStore.repair(directory: dir.url, scriptId: Self.sid)

@@ -33,7 +33,7 @@ import Testing
             } catch let StoreError.corrupt(path, detail) {
                 #expect(path.hasSuffix(".journal") && detail.hasPrefix("line \(line): ") && detail.contains(words),
                         "\(attempt): \(detail)", sourceLocation: sourceLocation)
-                #expect(detail.contains("store repair --script \(Self.sid)"), sourceLocation: sourceLocation)
+                #expect(detail.contains("store repair --script '\(Self.sid)'"), sourceLocation: sourceLocation)
             } catch {
                 Issue.record("\(attempt): \(error)", sourceLocation: sourceLocation)
             }
@@ -125,7 +125,7 @@ import Testing
         #expect(report.lostProcessed)
         #expect(Listing.repair(report).last?.contains("store rebuild") == true)
         #expect { _ = try ScriptStore.open(directory: dir.url, scriptId: Self.sid) } throws: { error in
-            String(describing: error).contains("store rebuild --script \(Self.sid)")
+            String(describing: error).contains("store rebuild --script '\(Self.sid)'")
         }
         let again = try ScriptStore.repair(directory: dir.url, scriptId: Self.sid, now: at)
         #expect(!again.repaired && again.damagedLine == nil, "an intact journal is left alone")

@@ -22,7 +22,7 @@ import Testing
                 Issue.record("\(attempt) took lost master data for a fresh start", sourceLocation: sourceLocation)
             } catch let StoreError.corrupt(_, detail) {
                 #expect(detail.contains("master data was lost") && detail.contains("had reached change 3")
-                        && detail.contains("store rebuild --script \(Self.sid)"), "\(detail)", sourceLocation: sourceLocation)
+                        && detail.contains("store rebuild --script '\(Self.sid)'"), "\(detail)", sourceLocation: sourceLocation)
             } catch {
                 Issue.record("\(attempt): \(error)", sourceLocation: sourceLocation)
             }

@@ -50,4 +50,36 @@ import Testing
             for secret in d.secrets + ["fresh-sessionid-77", "fresh-sign-77"] { #expect(!everything.contains(secret)) }
         }
     }
+
+    /// Issue 20.12: the recovery notice promises "queued grants go out on the next run"; with the watch off
+    /// (`session_check_minutes: 0`) nothing started that run before the scheduler's interval.
+    @Test func withoutTheWatchTheRecoveryNoticeStartsTheRunItPromises() async throws {
+        try await withDaemon(alerts: true, sessionCheckMinutes: 0) { (d: DaemonHarness) async throws in
+            d.sandbox.setFaults(Faults(sessionExpireAfter: 2))
+            #expect(try await d.json("POST", "/sync").0 == 202)
+            _ = try await eventually("the stale-session alert on the sink") { d.sandbox.sinkBodies().count == 1 ? true : nil }
+            _ = try await eventually("the stale run's end") { () -> Bool? in
+                let status = try await d.status()
+                return status["running"] is NSNull && (status["last_run"] as? [String: Any])?["outcome"] is String ? true : nil
+            }
+            // The stale run wrote nothing that stuck: the purchases wait for the session.
+            let writesBefore = d.sandbox.snapshot().writes.count
+
+            d.sandbox.setFaults(Faults())
+            d.sandbox.setSession(sessionid: "fresh-sessionid-55", sessionidSign: "fresh-sign-55")
+            let (exit, out) = try await d.cli(["cookies", "set"], stdin: "sessionid=fresh-sessionid-55; sessionid_sign=fresh-sign-55\n")
+            #expect(exit == 0, "cookies set: \(out)")
+            _ = try await eventually("the recovery message") { d.sandbox.sinkBodies().count == 2 ? true : nil }
+            #expect(d.sandbox.sinkBodies()[1].contains("queued grants go out on the next run"))
+            let trigger = try await eventually("the run the recovery promised") { () -> String? in
+                guard let last = (try await d.status())["last_run"] as? [String: Any], last["trigger"] as? String == "session",
+                      last["outcome"] is String else { return nil }
+                return "session"
+            }
+            #expect(trigger == "session")
+            #expect(d.sandbox.snapshot().writes.count > writesBefore, "the queued grants went out")
+            let after = try await d.cli(["queue", "list", "--json"]).1
+            #expect(!after.contains("session stale"), "\(after)")
+        }
+    }
 }

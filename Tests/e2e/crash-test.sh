@@ -73,9 +73,9 @@ jq -n -r -L Tests/e2e --slurpfile ref "$TMP/ref-state.json" --slurpfile crash "$
   $ref[0] as $R | $crash[0] as $C |
   access_differences($R; $C) + write_count_difference($R; $C)
   + later_writes($noop[0].callsByEndpoint; "a run after completion")
-  + (if ($rr[0] | map(.id) | sort) != ($cr[0] | map(.id) | sort)
-     then ["review queues differ: \($rr[0] | length) vs \($cr[0] | length)"] else [] end)
-  | "compared \([$R.access[] | length] | add) grants, \($C.writes | length) writes in the crashed sandbox, \($cr[0] | length) review items",
+  + (if ($rr | map(.id) | sort) != ($cr | map(.id) | sort)
+     then ["review queues differ: \($rr | length) vs \($cr | length)"] else [] end)
+  | "compared \([$R.access[] | length] | add) grants, \($C.writes | length) writes in the crashed sandbox, \($cr | length) review items",
     (.[:20][] | "  " + .)' > "$TMP/compare.txt"
 cat "$TMP/compare.txt"
 [ "$(wc -l < "$TMP/compare.txt")" -eq 1 ] && PASS=$((PASS+1)) || FAIL=$((FAIL+1))

@@ -80,7 +80,7 @@ shot fix-3-done "file://$TMP/done.html"
 check "the sandbox has BrowserTrader on the three bundle scripts" bash -c "state $SB | jq -e --argjson b '$BUNDLE' \
   '[.writes[] | select(.username == \"BrowserTrader\") | .pine_id] | sort == (\$b | sort)'"
 "$BIN" review list --json --config "$TMP/ws/config.json" > "$TMP/review.json"
-check "the review items are resolved" bash -c "jq -e . '$TMP/review.json' >/dev/null && ! grep -q 'Tradr' '$TMP/review.json'"
+check "the review items are resolved" bash -c "jq -s -e . '$TMP/review.json' >/dev/null && ! grep -q 'Tradr' '$TMP/review.json'"
 
 dom "$LINK" > "$TMP/used.html"
 check "the link again: 'already used', no form" bash -c "grep -q 'already used' '$TMP/used.html' && ! grep -q '<form' '$TMP/used.html'"

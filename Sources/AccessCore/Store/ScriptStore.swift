@@ -149,7 +149,7 @@ public final class ScriptStore: @unchecked Sendable {
         do {
             journal = try JournalReader.read(journalBytes, path: journalPath, snapshotSequence: sequence, decoder: StoreJSON.decoder())
         } catch StoreError.corrupt(let path, let detail) {
-            throw StoreError.corrupt(path: path, detail: "\(detail) (`access-console store repair --script \(scriptId)` keeps the lines before it and sets the rest aside)")
+            throw StoreError.corrupt(path: path, detail: "\(detail) (\(CommandHint.store("repair", script: scriptId)) keeps the lines before it and sets the rest aside)")
         }
         let newer = journal.lines.filter { $0.seq > sequence }
         state.apply(newer.flatMap(\.changes))
@@ -158,7 +158,7 @@ public final class ScriptStore: @unchecked Sendable {
             let what = snapshotBytes == nil ? "the snapshot is missing" : "the snapshot and journal end at change \(sequence)"
             throw StoreError.corrupt(path: snapshotPath, detail: "master data was lost: \(what) but the store had reached change "
                 + "\(generation.sequence); nothing is written, so old purchases are not applied again "
-                + "(`access-console store rebuild --script \(scriptId)` starts again from TradingView's list)")
+                + "(\(CommandHint.store("rebuild", script: scriptId)) starts again from TradingView's list)")
         }
         return (state, sequence, journal)
     }
@@ -181,6 +181,10 @@ public final class ScriptStore: @unchecked Sendable {
             snapshot = try decode(bytes)
         } catch let e as JSONReadError {
             throw StoreError.corrupt(path: snapshotPath, detail: "line \(lineNumber(of: e.offset, in: bytes)): \(e.message)")
+        } catch let e as SnapshotChecksumError {
+            throw StoreError.corrupt(path: snapshotPath, detail: "the snapshot was changed after it was written (\(e.detail): a byte "
+                + "changed, or a line added or removed); nothing is read from it (\(CommandHint.store("repair", script: scriptId)) "
+                + "sets it aside, then \(CommandHint.store("rebuild", script: scriptId)) starts again from TradingView's list)")
         }
         guard snapshot.state.scriptId == scriptId else {
             throw StoreError.corrupt(path: snapshotPath, detail: "holds script \(snapshot.state.scriptId), expected \(scriptId)")

@@ -1,7 +1,8 @@
 import Foundation
 
 /// `masterData/{scriptId}.json`: the JSON of `ScriptAccess` (keys sorted, one user / queue item / intent
-/// per line, so people can read and diff it) plus `journalSequence`, the last journal line it contains.
+/// per line, so people can read and diff it) plus `journalSequence`, the last journal line it contains,
+/// and last a checksum of all that (`SnapshotCodec+Checksum.swift`).
 /// Hand-written for users and transaction ids because Codable takes seconds at 100k users on Linux.
 enum SnapshotCodec {
     struct Snapshot {
@@ -34,7 +35,7 @@ enum SnapshotCodec {
             writeUser(state.users[key]!, into: &w)
         }
         w.raw(state.users.isEmpty ? "}" : "\n  }")
-        w.raw("\n}\n")
+        seal(&w)
         return w.bytes
     }
 
@@ -62,6 +63,8 @@ enum SnapshotCodec {
     /// Everything but the users object, which `readUsers` reads; `state.users` is left empty.
     private static func decode(_ data: UnsafeBufferPointer<UInt8>, processedIds: Bool,
                                readUsers: (inout JSONReader) throws -> Void) throws -> Snapshot {
+        let sum = checksum(data)
+        if sum == .mismatch { throw SnapshotChecksumError(detail: "its checksum does not match its content") }
         var r = JSONReader(data)
         var state = ScriptAccess(scriptId: "")
         var sequence = 0
@@ -92,6 +95,8 @@ enum SnapshotCodec {
                 try r.array { r in ids.append(try r.string()) }
                 state.processedTransactions = Set(ids)
             case "users": try readUsers(&r)
+            case "crc" where sum == .absent:
+                throw SnapshotChecksumError(detail: "its checksum is not where it is written (the last member)")
             default: try r.skipValue()  // written by a newer version: keep reading
             }
         }

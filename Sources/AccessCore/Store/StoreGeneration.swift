@@ -18,7 +18,7 @@ struct StoreGeneration: Codable, Equatable {
         guard let bytes = try DurableFile.readAll(path) else { return nil }
         guard let marker = try? JSONDecoder().decode(StoreGeneration.self, from: Data(bytes)) else {
             throw StoreError.corrupt(path: path, detail: "unreadable marker of the newest change, so lost master data could "
-                + "not be told from whole (`access-console store repair --script \(scriptId)` writes it again from what the "
+                + "not be told from whole (\(CommandHint.store("repair", script: scriptId)) writes it again from what the "
                 + "snapshot and journal hold)")
         }
         return marker

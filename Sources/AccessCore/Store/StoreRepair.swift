@@ -7,6 +7,7 @@ import Darwin
 
 /// What `ScriptStore.repair` did: which lines it kept, where it put the rest, and what they held.
 public struct StoreRepairReport: Sendable {
+    public var scriptId = ""
     public var journalPath: String
     /// Journal lines kept (the intact prefix).
     public var keptLines: Int
@@ -23,25 +24,38 @@ public struct StoreRepairReport: Sendable {
     public var lostProcessed = false
     /// The generation marker, written again because it could not be read; nil when it was fine.
     public var rewroteMarker: String?
+    /// A snapshot that did not read (its checksum failed, or its JSON): why, and where it went with the
+    /// journal whose lines build on it. The store then stays closed until `store rebuild`.
+    public var snapshotDamage: String?
+    public var snapshotQuarantine: [String] = []
 
-    public var repaired: Bool { quarantinePath != nil }
+    public var repaired: Bool { quarantinePath != nil || !snapshotQuarantine.isEmpty }
 }
 
 extension ScriptStore {
     /// Keeps the journal's intact prefix and moves everything from the first damaged line on into
     /// `{journal}.damaged-{time}` beside it, so the store opens again. Nothing is deleted: the set-aside
     /// lines are listed in the report for a person to redo by hand (or to ask TradingView with resync).
-    /// Takes the script's lock; a damaged snapshot is reported, not repaired.
+    /// Takes the script's lock. A damaged snapshot (see `setAsideDamagedSnapshot`) cannot be repaired:
+    /// what it held is not known any more.
     public static func repair(directory: URL, scriptId: String, now: Date = Date()) throws -> StoreRepairReport {
         let base = directory.appendingPathComponent(ScriptFileName.encode(scriptId)).path
         guard let lock = try FileLock.acquire(path: base + ".lock", wait: 0) else { throw StoreError.locked(path: base + ".lock") }
         defer { lock.release() }
         let snapshotPath = base + ".json", journalPath = base + ".journal"
-        let (_, sequence) = try readSnapshot(scriptId: scriptId, try DurableFile.readAll(snapshotPath), at: snapshotPath)
+        let sequence: Int
+        do {
+            (_, sequence) = try readSnapshot(scriptId: scriptId, try DurableFile.readAll(snapshotPath), at: snapshotPath)
+        } catch StoreError.corrupt(let path, let detail) where path == snapshotPath {
+            // The damage without its way out (this is it).
+            let damage = detail.components(separatedBy: "; nothing is read from it").first ?? detail
+            return try setAsideDamagedSnapshot(base: base, directory: directory, scriptId: scriptId, damage: damage, now: now)
+        }
         let bytes = try DurableFile.readAll(journalPath) ?? []
         let (contents, damage) = JournalReader.scan(bytes, snapshotSequence: sequence, decoder: StoreJSON.decoder())
         var report = StoreRepairReport(journalPath: journalPath, keptLines: contents.lines.count, damagedLine: damage?.line,
                                        damage: damage?.message, quarantinePath: nil, lost: [])
+        report.scriptId = scriptId
         // A garbled generation marker stops every load; what the files hold now is the best there is.
         let markerPath = base + ".generation"
         if FileManager.default.fileExists(atPath: markerPath), StoreGeneration.isUnreadable(markerPath) {
@@ -71,6 +85,38 @@ extension ScriptStore {
         if !report.lostProcessed {
             let kept = max(sequence, contents.lines.last?.seq ?? 0)
             StoreGeneration.write(StoreGeneration(scriptId: scriptId, sequence: kept), to: base + ".generation")
+        }
+        return report
+    }
+
+    /// A snapshot that does not read, or whose checksum fails, may miss users or hold changed expiries, and
+    /// nothing says which: it goes aside with the journal (its lines are changes to that snapshot) as
+    /// `{name}.damaged-{time}`, and the generation marker is kept (or written) naming more than the empty
+    /// store holds, so the store stays closed until `store rebuild` compares TradingView with the purchases
+    /// (opened empty, the next sync would apply every purchase again).
+    private static func setAsideDamagedSnapshot(base: String, directory: URL, scriptId: String, damage: String,
+                                                now: Date) throws -> StoreRepairReport {
+        let markerPath = base + ".generation"
+        let marked = (try? StoreGeneration.read(markerPath, scriptId: scriptId))??.sequence ?? 0
+        let journalPath = base + ".journal"
+        let stamp = SnapshotDate.string(now).replacingOccurrences(of: ":", with: "")
+        var moved: [String] = []
+        for path in [base + ".json", journalPath] where FileManager.default.fileExists(atPath: path) {
+            let target = "\(path).damaged-\(stamp)"
+            guard rename(path, target) == 0 else {
+                throw StoreError.io(path: path, detail: "cannot move aside: \(DurableFile.errnoText())")
+            }
+            moved.append(target)
+        }
+        try DurableFile.syncDirectory(directory.path)
+        var report = StoreRepairReport(journalPath: journalPath, keptLines: 0, damagedLine: nil, damage: nil, quarantinePath: nil, lost: [])
+        report.scriptId = scriptId
+        report.snapshotDamage = damage
+        report.snapshotQuarantine = moved
+        report.lostProcessed = true
+        if marked < 1 {
+            StoreGeneration.write(StoreGeneration(scriptId: scriptId, sequence: 1), to: markerPath)
+            report.rewroteMarker = markerPath
         }
         return report
     }

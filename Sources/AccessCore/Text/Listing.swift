@@ -46,6 +46,12 @@ public enum Listing {
 
     /// What `store repair` did, for a person: the damage, what was kept, where the rest went, what it held.
     public static func repair(_ r: StoreRepairReport) -> [String] {
+        if let damage = r.snapshotDamage {
+            return [record(["damaged-snapshot", damage])]
+                + r.snapshotQuarantine.map { record(["set-aside", $0]) }
+                + [record(["closed", "what the snapshot held is not known: the store stays closed until "
+                           + "\(CommandHint.store("rebuild", script: r.scriptId)) starts it again from TradingView's list and the purchases"])]
+        }
         let marker = r.rewroteMarker.map { [record(["rewritten", $0, "the unreadable generation marker, from what the files hold"])] } ?? []
         guard let quarantine = r.quarantinePath else {
             return marker + [record(["intact", r.journalPath, "\(r.keptLines) lines, nothing to repair"])]
@@ -56,7 +62,7 @@ public enum Listing {
         lines += r.lost.map { record(["lost", $0]) }
         if r.lostProcessed {
             lines.append(record(["closed", "the lines set aside recorded processed purchases: the store stays closed until "
-                                 + "`access-console store rebuild --script ID` compares TradingView with the purchases"]))
+                                 + "\(CommandHint.store("rebuild", script: r.scriptId)) compares TradingView with the purchases"]))
         }
         return lines
     }
