@@ -33,7 +33,7 @@ struct HeldLock: SyncLockProvider {
         await #expect(throws: ActionError.unknownScript("PUB;x", known: [F.script])) {
             try await a.grant(script: "PUB;x", user: "a", term: .days(7))
         }
-        #expect(ActionError.unknownScript("PUB;x", known: [F.script]).description == "unknown script \"PUB;x\" — known: PUB;abc")
+        #expect(ActionError.unknownScript("PUB;x", known: [F.script]).description == "unknown script \"PUB;x\" — known: 'PUB;abc'", "ids quoted as a shell word: a bare ; ends the command")
         await #expect(throws: ActionError.userNotFound(script: F.script, user: "nobody")) {
             try await a.extend(script: F.script, users: ["nobody"], term: .months(1))
         }

@@ -26,7 +26,7 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownScript(let s, let known):
-            return "unknown script \"\(s)\" — known: \(known.isEmpty ? "(none configured)" : known.joined(separator: ", "))"
+            return "unknown script \"\(s)\" — known: \(known.isEmpty ? "(none configured)" : known.map(CommandHint.quote).joined(separator: ", "))"
         case .userNotFound(let s, let u):
             return "user \"\(u)\" not found in master data of \(s) (resync adopts users TradingView has)"
         case .invalidUsername(let n, let d): return "invalid username \"\(n)\": \(d)"
