@@ -1,30 +1,32 @@
 import AccessCore
 import AccessSandbox
-import ArgumentParser
 import ConsoleUI
 import Foundation
 
-/// `make bench`: measures the budgets of docs/ARCHITECTURE.md against the real parts and prints one table.
-struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure the budgets of docs/ARCHITECTURE.md and print them as a table (make bench).")
-    @Option(help: "The config to base the sync benchmark on.") var config: String = "config.json"
-    @Option(help: "Generated WordPress transactions for the sync benchmark.") var transactions: Int = 400
-    @Option(help: "Injected TradingView latency in ms.") var latencyMs: Int = 20
-    @Option(help: "Measure one group only: sync, batch, store, console, daemon, poll or audit (all when absent).") var only: BenchGroup?
-    @Option(help: "Purchases sent through the daemon's webhook.") var purchases: Int = 100
+/// `make bench`: measures the budgets of docs/ARCHITECTURE.md against the real parts into one table. The
+/// executable's `bench` command parses the options, prints the table and turns a missed goal into its exit code.
+/// The sandbox and daemon rows start the running executable again (`/proc/self/exe sandbox|daemon`), so this
+/// runs inside `access-console` only.
+public struct Bench: Sendable {
+    /// The groups of rows `--only` picks.
+    public enum Group: String, CaseIterable, Sendable { case sync, batch, store, console, daemon, poll, audit }
 
-    @Option(help: "Only write a data folder with one script of this many users for the console bench, and print its config path.")
-    var consoleFixture: Int?
-    @Option(help: "Where --console-fixture writes (default: a new temporary folder).") var fixtureDir: String?
+    /// The config to base the sync benchmark on.
+    public var config = "config.json"
+    /// Generated WordPress transactions for the sync benchmark.
+    public var transactions = 400
+    /// Injected TradingView latency in ms.
+    public var latencyMs = 20
+    /// One group only; all when nil.
+    public var only: Group?
+    /// Purchases sent through the daemon's webhook.
+    public var purchases = 100
 
-    enum BenchGroup: String, ExpressibleByArgument, CaseIterable { case sync, batch, store, console, daemon, poll, audit }
+    public init() {}
 
-    func run() async throws {
-        if let users = consoleFixture {
-            print(try Self.writeConsoleFixture(users: users, directory: fixtureDir.map { URL(fileURLWithPath: $0) }))
-            return
-        }
+    /// Measures the groups asked for. A group that fails becomes a failed row, except sync and batch,
+    /// whose set-up errors are thrown.
+    public func measure() async throws -> BenchTable {
         var table = BenchTable()
         if only == nil || only == .sync { try await syncRows(into: &table) }
         if only == nil || only == .batch { try await batchRows(into: &table) }
@@ -41,8 +43,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
         if only == nil || only == .audit { AuditBench(config: config).rows(into: &table) }
-        print(table.render())
-        if table.failures > 0 { throw CommandExit(status: .queued) }
+        return table
     }
 
     func syncRows(into table: inout BenchTable) async throws {
@@ -213,7 +214,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// A workspace on the demo config whose first script holds `users` users; the services point at a
     /// closed port, so the console shows the data without calling anything.
-    static func writeConsoleFixture(users: Int, directory: URL?) throws -> String {
+    public static func writeConsoleFixture(users: Int, directory: URL?) throws -> String {
         let dir = try directory ?? DemoWorkspace.temporaryDirectory(prefix: "access-console-fixture")
         let path = try DemoWorkspace.prepare(templateConfig: nil, directory: dir,
                                              endpoints: .unreachable,
@@ -239,32 +240,5 @@ struct BenchCommand: AsyncParsableCommand {
         } catch {
             table.add("console 100k users: overview load", "failed: \(error)", "", false)
         }
-    }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
-/// One row per measurement: what, measured, goal, and whether the goal is met (nil: informational).
-struct BenchTable {
-    var rows: [(String, String, String, Bool?)] = []
-    var failures: Int { rows.filter { $0.3 == false }.count }
-
-    mutating func add(_ what: String, _ value: String, _ goal: String, _ ok: Bool?) { rows.append((what, value, goal, ok)) }
-
-    func render() -> String {
-        let header = ("measurement", "value", "goal", "ok")
-        let w0 = max(header.0.count, rows.map(\.0.count).max() ?? 0)
-        let w1 = max(header.1.count, rows.map(\.1.count).max() ?? 0)
-        let w2 = max(header.2.count, rows.map(\.2.count).max() ?? 0)
-        func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
-        var out = "| \(pad(header.0, w0)) | \(pad(header.1, w1)) | \(pad(header.2, w2)) | ok   |\n"
-        out += "|\(String(repeating: "-", count: w0 + 2))|\(String(repeating: "-", count: w1 + 2))|\(String(repeating: "-", count: w2 + 2))|------|\n"
-        for r in rows {
-            let ok = r.3.map { $0 ? "yes" : "NO" } ?? ""
-            out += "| \(pad(r.0, w0)) | \(pad(r.1, w1)) | \(pad(r.2, w2)) | \(pad(ok, 4)) |\n"
-        }
-        return out
     }
 }
