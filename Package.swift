@@ -65,10 +65,14 @@ let package = Package(
             name: "ConsoleUI",
             dependencies: ["AccessCore", "CNCurses"]
         ),
+        .target(
+            name: "AccessBench",
+            dependencies: ["AccessCore", "ConsoleUI", "AccessSandbox"]
+        ),
         .executableTarget(
             name: "AccessConsole",
             dependencies: [
-                "AccessCore", "AccessDaemon", "ConsoleUI", "AccessSandbox",
+                "AccessCore", "AccessDaemon", "ConsoleUI", "AccessSandbox", "AccessBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

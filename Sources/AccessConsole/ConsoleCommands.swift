@@ -3,6 +3,7 @@ import AccessSandbox
 import ArgumentParser
 import ConsoleUI
 import Foundation
+import Synchronization
 
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "console", abstract: "The full-screen console (the default).")
@@ -103,10 +104,10 @@ func waitForTermination() async {
     }
 }
 
-// unchecked: an NSLock guards `done` (a Mutex candidate, left for the CLI owner).
-final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock(); private var done = false
-    func take() -> Bool { lock.lock(); defer { lock.unlock() }; if done { return false }; done = true; return true }
+final class OnceFlag: Sendable {
+    private let done = Mutex(false)
+    /// True for the first caller only.
+    func take() -> Bool { done.withLock { done in defer { done = true }; return !done } }
 }
 nonisolated(unsafe) var retainedSignalSources: [any DispatchSourceSignal] = []
 

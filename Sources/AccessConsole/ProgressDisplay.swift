@@ -1,5 +1,6 @@
 import AccessCore
 import Foundation
+import Synchronization
 
 /// Shows the engine's run progress on stderr: a bar redrawn in place on a terminal, a plain line per
 /// tenth of the work otherwise. Nothing with --json.
@@ -26,15 +27,13 @@ enum ProgressDisplay {
     private static func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 
     /// The tenth of the work last reported per run, so plain output stays short.
-    // unchecked: an NSLock guards `run` and `tenth` (a Mutex candidate, left for the CLI owner).
-    private final class LastTenth: @unchecked Sendable {
-        private let lock = NSLock()
-        private var run = "", tenth = -1
+    private final class LastTenth: Sendable {
+        private let last = Mutex((run: "", tenth: -1))
         func advance(run: String, to tenth: Int) -> Bool {
-            lock.withLock {
-                if run != self.run { self.run = run; self.tenth = -1 }
-                guard tenth > self.tenth else { return false }
-                self.tenth = tenth
+            last.withLock { last in
+                if run != last.run { last = (run: run, tenth: -1) }
+                guard tenth > last.tenth else { return false }
+                last.tenth = tenth
                 return true
             }
         }

@@ -2,6 +2,7 @@ import AccessCore
 import AccessDaemon
 import ArgumentParser
 import Foundation
+import Synchronization
 
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,12 +57,10 @@ func printSyncJSON(_ summary: SyncSummary?, status: ExitStatus, error: String?, 
 }
 
 /// Event messages collected from any thread.
-// unchecked: an NSLock guards `messages` (a Mutex candidate, left for the CLI owner to avoid a merge clash).
-final class EventMessages: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
-    func append(_ message: String) { lock.withLock { messages.append(message) } }
-    var all: [String] { lock.withLock { messages } }
+final class EventMessages: Sendable {
+    private let messages = Mutex<[String]>([])
+    func append(_ message: String) { messages.withLock { $0.append(message) } }
+    var all: [String] { messages.withLock { $0 } }
 }
 
 func runSync(_ runtime: AppRuntime, dryRun: Bool) async throws -> SyncSummary {

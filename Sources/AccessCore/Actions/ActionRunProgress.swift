@@ -1,22 +1,23 @@
 import Foundation
+import Synchronization
 
 /// The run events of an action that makes many writes outside the engine (resync --apply), so the
 /// progress bar and the console show it like an engine run: start, one progress per step, done or failed.
-final class ActionRunProgress: @unchecked Sendable {
+final class ActionRunProgress: Sendable {
     private let events: EventHub
     private let started = Date()
-    private let lock = NSLock()
-    private var progress: RunProgress
+    private let progress: Mutex<RunProgress>
 
     init(kind: RunKind, total: Int, dryRun: Bool, events: EventHub) {
         self.events = events
-        progress = RunProgress(run: SyncEngine.newRunId(), kind: kind, dryRun: dryRun, total: total)
-        events.emit(.runStart(progress))
+        let start = RunProgress(run: SyncEngine.newRunId(), kind: kind, dryRun: dryRun, total: total)
+        progress = Mutex(start)
+        events.emit(.runStart(start))
     }
 
     /// One step done; `granted`/`extended` count what it was.
     func step(granted: Bool) {
-        let p: RunProgress = lock.withLock {
+        let p: RunProgress = progress.withLock { progress in
             progress.done += 1
             if granted { progress.granted += 1 } else { progress.extended += 1 }
             let minutes = Date().timeIntervalSince(started) / 60
@@ -27,7 +28,7 @@ final class ActionRunProgress: @unchecked Sendable {
     }
 
     func done(failed: Int) {
-        let p = lock.withLock { progress }
+        let p = progress.withLock { $0 }
         var s = SyncSummary(dryRun: p.dryRun)
         s.granted = p.granted; s.extended = p.extended; s.failed = failed
         s.durationSeconds = Date().timeIntervalSince(started)
@@ -35,7 +36,7 @@ final class ActionRunProgress: @unchecked Sendable {
     }
 
     func failed(_ error: any Error) {
-        let p = lock.withLock { progress }
+        let p = progress.withLock { $0 }
         events.emit(AccessEvent(level: .error, kind: .runFailed, message: "\(p.kind.rawValue) failed: \(error)",
                                 fields: ["run": p.run, "kind": p.kind.rawValue]))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,10 +11,10 @@ import Darwin
 /// leaves nothing to clean up; the pid left behind by a dead holder is ignored (nobody holds the lock).
 /// Serves the sync lock (`RunLock`, `.sync.lock`) and the one-daemon-per-folder lock (`DaemonLock`,
 /// `.daemon.lock`).
-public final class HolderLock: @unchecked Sendable {
+public final class HolderLock: Sendable {
     public let path: String
-    private let mutex = NSLock()
-    private var lock: FileLock?
+    /// The held lock; nil once released.
+    private let held: Mutex<FileLock?>
 
     /// Takes `directory/fileName` without waiting (creating the folder); nil and the holder's pid (nil when
     /// not written yet) when another process holds it.
@@ -50,15 +51,15 @@ public final class HolderLock: @unchecked Sendable {
         return readPid(path) ?? 0
     }
 
-    private init(path: String, lock: FileLock) { self.path = path; self.lock = lock }
+    private init(path: String, lock: sending FileLock) { self.path = path; held = Mutex(lock) }
 
     /// Empties the pid and releases the lock. Also done on deinit.
     public func release() {
-        mutex.withLock {
-            guard let lock else { return }
+        held.withLock { held in
+            guard let lock = held else { return }
             _ = ftruncate(lock.fd, 0)
             lock.release()
-            self.lock = nil
+            held = nil
         }
     }
 

@@ -63,6 +63,7 @@ extension SnapshotCodec {
     }
 
     /// The snapshot's bytes, read-only and outliving every part's reader.
+    // unchecked: a pointer to bytes nobody writes while the part readers run; the owner outlives them.
     private struct SharedRawBytes: @unchecked Sendable { let buffer: UnsafeRawBufferPointer }
 }
 

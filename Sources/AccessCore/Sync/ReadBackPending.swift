@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,18 +12,19 @@ import Darwin
 /// the daemon's audit) checks them, against master data as it is then. One JSON line per change, appended
 /// and flushed (`{"script","user","pending"}`); the newest line for a user wins; a torn last line is
 /// skipped (at worst a user is checked once more). Runs hold the sync lock, so they do not interleave.
-public final class ReadBackPending: @unchecked Sendable {
+public final class ReadBackPending: Sendable {
     public let path: String
-    private let lock = NSLock()
+    /// Serialises this process's reads and writes of the file (the state lives in the file, not here).
+    private let lock = Mutex(())
 
     public init(path: String) { self.path = path }
 
     private struct Line: Codable { var script: String; var user: String; var pending: Bool }
 
     /// script id -> user keys (`Username.key`) waiting to be read back.
-    public func all() -> [String: Set<String>] { lock.withLock { load() } }
+    public func all() -> [String: Set<String>] { lock.withLock { _ in load() } }
 
-    public func users(of scriptId: String) -> Set<String> { lock.withLock { load()[scriptId] ?? [] } }
+    public func users(of scriptId: String) -> Set<String> { lock.withLock { _ in load()[scriptId] ?? [] } }
 
     /// Durable before it returns: the writes that follow may be killed at any point.
     func mark(_ scriptId: String, users keys: [String]) throws {
@@ -37,7 +39,7 @@ public final class ReadBackPending: @unchecked Sendable {
 
     private func change(_ scriptId: String, _ keys: [String], pending: Bool) throws {
         let flush = pending
-        try lock.withLock {
+        try lock.withLock { _ in
             var state = load()
             let current = state[scriptId] ?? []
             let todo = pending ? keys.filter { !current.contains($0) } : keys.filter { current.contains($0) }

@@ -20,7 +20,7 @@ final class BenchSandbox: @unchecked Sendable {
             let port = Int.random(in: 20_000..<50_000)
             do { return try await BenchSandbox(port: port, users: users, transactions: transactions) } catch { lastError = error }
         }
-        throw lastError ?? CommandExit(status: .badInput)
+        throw lastError ?? BenchError("the sandbox did not start")
     }
 
     private init(port: Int, users: Int, transactions: Int) async throws {

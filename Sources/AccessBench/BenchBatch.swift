@@ -2,7 +2,7 @@ import AccessCore
 import AccessSandbox
 import Foundation
 
-extension BenchCommand {
+extension Bench {
     /// batch-grant at config.json's TradingView rate limit: wall time against the ideal (calls / rate).
     func batchRows(into table: inout BenchTable) async throws {
         let sandbox = try await BenchSandbox.start(users: 300, transactions: 120)
