@@ -71,6 +71,7 @@ import Testing
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
         p.arguments = ["-c", "printf '%s\\n%s\\n' \"$1\" \"$2\" >> \"$3\"", "sh", mine, theirs, path]
+        await SpawnGuard.fewDescriptors()
         try p.run(); p.waitUntilExit()
         var got: [String] = []
         for await e in stream { got.append(e.name); break }

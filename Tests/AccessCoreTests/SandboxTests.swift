@@ -1,3 +1,4 @@
+import AccessCore
 import Foundation
 import Testing
 @testable import AccessSandbox
@@ -21,6 +22,7 @@ private func curl(_ arguments: [String]) async throws -> CurlReply {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["curl", "-s", "-i", "--max-time", "5", "-o", output.path] + arguments
+    await SpawnGuard.fewDescriptors()
     let exitCode: Int32 = try await withCheckedThrowingContinuation { continuation in
         process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
         do { try process.run() } catch { continuation.resume(throwing: error) }

@@ -25,6 +25,7 @@ final class LockHolder {
         process.arguments = ["-c", "\(pid)exec 9>>\"$1\"; flock -n 9 || exit 1; echo locked; read x", "sh", file]
         process.standardInput = input
         process.standardOutput = output
+        SpawnGuard.fewDescriptorsBlocking()
         try process.run()
         let line = output.fileHandleForReading.availableData
         guard String(decoding: line, as: UTF8.self).hasPrefix("locked") else {
@@ -191,6 +192,7 @@ func sampleChanges(_ i: Int) -> [AccessChange] {
             echo "$i"; done
             """, "sh", store.journalPath]
         child.standardOutput = output
+        SpawnGuard.fewDescriptorsBlocking()
         try child.run()
         // Killed once it has finished a few hundred lines (as it tells), wherever it is then.
         var told = Data()

@@ -1,3 +1,4 @@
+import AccessCore
 import Foundation
 import Testing
 
@@ -22,6 +23,7 @@ func runBinary(_ args: [String], in directory: URL? = nil, environment: [String:
     p.standardOutput = handle
     p.standardError = handle
     p.standardInput = FileHandle.nullDevice
+    await SpawnGuard.fewDescriptors()
     try p.run()
     let finished = try? await eventually("\(args.first ?? "the command") to exit", timeout: limit) { p.isRunning ? nil : true }
     if finished == nil { kill(p.processIdentifier, SIGKILL); p.waitUntilExit(); return nil }

@@ -1,3 +1,4 @@
+import AccessCore
 import Foundation
 import Testing
 
@@ -73,6 +74,7 @@ import Testing
         p.standardOutput = handle
         p.standardError = handle
         p.standardInput = FileHandle.nullDevice
+        await SpawnGuard.fewDescriptors()
         try p.run()
         _ = try await eventually("script to exit", timeout: 60) { p.isRunning ? nil : true }
         #expect(p.terminationStatus == 0)

@@ -23,11 +23,14 @@ import Testing
             let writes = d.sandbox.snapshot().writes.count
             let lost = d.sandbox.loseGrants(pineId: nil, every: 7)
             #expect(!lost.isEmpty)
+            // Every lost grant is found. (The daemon's clock is the harness's clock file, fixed at start, while
+            // the sandbox lives in real time: a seed user whose access ends during the test can count too, so
+            // the count is bounded below, not matched.)
             let found = try await eventually("the lost grants in /status") { () -> [String: Any]? in
                 let a = try await audit(d)
-                return drift(a, "removed") > 0 ? a : nil
+                return drift(a, "removed") >= lost.count ? a : nil
             }
-            #expect(drift(found, "removed") <= lost.count)
+            #expect(drift(found, "removed") >= lost.count)
             #expect(found["repair"] as? String == "own_writes")
             #expect(found["repairs_queued"] as? Int == 0)
             #expect(found["next_at"] is String)

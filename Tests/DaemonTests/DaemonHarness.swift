@@ -98,6 +98,7 @@ final class DaemonHarness: @unchecked Sendable {
             let data = handle.availableData
             if !data.isEmpty { lines.append(data) }
         }
+        await SpawnGuard.fewDescriptors()
         try p.run()
         process = p
         let listening: [String: String]
@@ -186,6 +187,7 @@ final class DaemonHarness: @unchecked Sendable {
         p.standardOutput = out
         p.standardError = out
         p.standardInput = input
+        await SpawnGuard.fewDescriptors()
         try p.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
