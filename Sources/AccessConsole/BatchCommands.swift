@@ -31,7 +31,9 @@ struct BatchGrantCommand: AsyncParsableCommand {
             printError(error.description)
             throw CommandExit(status: .badInput)
         }
-        var report = try await runAction { try await runtime.actions.acting(as: ActorName.batch()).batchGrant(request) }
+        let batch = runtime.actions.acting(as: ActorName.batch())
+        let outcome = await batch.perform(.batchGrant(request))
+        guard var report = outcome.batch else { try finish(outcome); return }
         report.summary.callsByEndpoint = runtime.callCounts()
         if json {
             printJSON(report)
@@ -41,6 +43,6 @@ struct BatchGrantCommand: AsyncParsableCommand {
             for c in report.updated { print("csv expiration\t\(c.scriptId)\t\(c.username)\t\(c.expiration.isEmpty ? "lifetime" : c.expiration)") }
             print(report.sentence)
         }
-        throw CommandExit(status: ExitStatus(OutcomeStatus(report.summary)))
+        try finish(outcome)
     }
 }

@@ -3,7 +3,6 @@ import AccessSandbox
 import ArgumentParser
 import ConsoleUI
 import Foundation
-import Synchronization
 
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "console", abstract: "The full-screen console (the default).")
@@ -105,7 +104,7 @@ func waitForTermination() async {
 }
 
 final class OnceFlag: Sendable {
-    private let done = Mutex(false)
+    private let done = Locked(false)
     /// True for the first caller only.
     func take() -> Bool { done.withLock { done in defer { done = true }; return !done } }
 }

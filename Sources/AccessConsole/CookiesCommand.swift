@@ -16,13 +16,7 @@ struct CookiesCommand: AsyncParsableCommand {
         func run() async throws {
             let runtime = try openRuntime(global)
             let (id, sign) = try readCookies()
-            do {
-                let status = try await runtime.session.set(sessionid: id, sessionidSign: sign)
-                printSafe("saved: session valid\(status.account.map { " (account \($0))" } ?? "")")
-            } catch {
-                printError(String(describing: error))
-                throw CommandExit(status: .sessionStale)
-            }
+            try await perform(runtime, .setCookies(SessionCookies(sessionid: id, sessionidSign: sign))) { printSafe($0.message) }
         }
     }
 
@@ -31,9 +25,8 @@ struct CookiesCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             let runtime = try openRuntime(global)
-            let status = await runtime.session.test()
-            printSafe(line(status))
-            if status.state != .valid { throw CommandExit(status: .sessionStale) }
+            // A session that is not valid exits 3 with the status line on stdout as well (scripts read it).
+            try await perform(runtime, .testSession) { printSafe($0.message) }
         }
     }
 
@@ -43,20 +36,11 @@ struct CookiesCommand: AsyncParsableCommand {
         func run() async throws {
             let runtime = try openRuntime(global)
             let status = runtime.session.status()
-            printSafe(line(status))
+            printSafe(status.line)
             // Not usable (stale, none saved, or a vault that cannot be opened): a script must not read "ok".
             if !status.isUsable { throw CommandExit(status: .sessionStale) }
         }
     }
-}
-
-private func line(_ s: SessionStatus) -> String {
-    var parts = ["session \(s.state.rawValue)"]
-    if let a = s.account { parts.append("account \(a)") }
-    if let t = s.cookiesSavedAt { parts.append("cookies saved \(TimeText.iso(t))") }
-    if let t = s.lastCheck { parts.append("last check \(TimeText.iso(t))") }
-    if let r = s.lastResult { parts.append(r) }
-    return parts.joined(separator: "; ")
 }
 
 /// Parses what an admin pastes: a Cookie header, or two lines. Prompts without echo on a terminal.

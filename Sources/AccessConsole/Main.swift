@@ -4,7 +4,7 @@ import Foundation
 
 /// Exit codes every headless command shares (documented in the README). Commands' outcomes map to
 /// them in one place: `OutcomeStatus.exitCode` in Core.
-enum ExitStatus: Int32 {
+enum ExitStatus: Int32, CaseIterable {
     case done = 0, queued = 1, badInput = 2, sessionStale = 3, locked = 4
     /// The work could not be done and nothing queued it: a service unreachable, master data damaged or
     /// unwritable (disk full). Distinct from 1, which means "done, some items wait in a queue".
@@ -12,16 +12,15 @@ enum ExitStatus: Int32 {
 
     init(_ outcome: OutcomeStatus) { self = ExitStatus(rawValue: outcome.exitCode) ?? .failed }
 
-    /// What each code means: the one table every command's `--help` prints (`helpText`).
-    static let meanings: [(ExitStatus, String)] = [
-        (.done, "done"),
-        (.queued, "done, with items queued for retry or review"),
-        (.badInput, "bad config or arguments"),
-        (.sessionStale, "TradingView session stale or no usable cookies (run `cookies set`)"),
-        (.locked, "another process holds the sync lock, the script's lock or the data folder's daemon lock"),
-        (.failed, "failed: work not done and not queued (a service unreachable, master data damaged, lost or "
-            + "unwritable), or done for some users only; stderr says why"),
-    ]
+    /// What each code means, from Core's outcome table (docs/ARCHITECTURE.md "Outcomes"): the sentence of
+    /// every outcome that exits with it, plus what only the CLI refuses (bad arguments, a bad config).
+    static var meanings: [(ExitStatus, String)] {
+        allCases.map { code in
+            var parts = OutcomeStatus.allCases.filter { $0.exitCode == code.rawValue }.map(\.sentence)
+            if code == .badInput { parts.insert("bad config or arguments", at: 0) }
+            return (code, parts.joined(separator: "; or: "))
+        }
+    }
 
     /// The exit codes as a help section, appended to every command's `--help` (see `main`).
     static var helpText: String {

@@ -1,6 +1,5 @@
 import AccessCore
 import Foundation
-import Synchronization
 
 /// Shows the engine's run progress on stderr: a bar redrawn in place on a terminal, a plain line per
 /// tenth of the work otherwise. Nothing with --json.
@@ -28,7 +27,7 @@ enum ProgressDisplay {
 
     /// The tenth of the work last reported per run, so plain output stays short.
     private final class LastTenth: Sendable {
-        private let last = Mutex((run: "", tenth: -1))
+        private let last = Locked((run: "", tenth: -1))
         func advance(run: String, to tenth: Int) -> Bool {
             last.withLock { last in
                 if run != last.run { last = (run: run, tenth: -1) }

@@ -44,12 +44,14 @@ struct StoreCommand: AsyncParsableCommand {
         func run() async throws {
             let runtime = try openRuntime(global)
             let script = try resolveScript(self.script, runtime)
-            let report = try await runAction { try await runtime.actions.rebuild(script: script) }
-            if json { printJSON(report); return }
-            print(Listing.record(["rebuilt", script, "\(report.users) users from TradingView",
-                                  "\(report.adopted) already covered", "\(report.writes) written",
-                                  "\(report.excess) granted more than paid (review)", "\(report.processed) purchases processed"]))
-            report.setAside.forEach { print(Listing.record(["set-aside", $0])) }
+            try await perform(runtime, .rebuild(script: script)) { outcome in
+                guard let report = outcome.rebuild else { return }
+                if json { printJSON(report); return }
+                print(Listing.record(["rebuilt", script, "\(report.users) users from TradingView",
+                                      "\(report.adopted) already covered", "\(report.writes) written",
+                                      "\(report.excess) granted more than paid (review)", "\(report.processed) purchases processed"]))
+                report.setAside.forEach { print(Listing.record(["set-aside", $0])) }
+            }
         }
     }
 }

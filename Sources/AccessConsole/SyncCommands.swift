@@ -2,7 +2,6 @@ import AccessCore
 import AccessDaemon
 import ArgumentParser
 import Foundation
-import Synchronization
 
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,29 +13,33 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try openRuntime(global, echoEvents: !json)
         ProgressDisplay.attach(runtime.events, json: json)
-        guard json else {
-            let summary = try await runSync(runtime, dryRun: dryRun)
-            if summary.dryRun { FileHandle.standardError.write(Data("dry run: nothing was sent or kept\n".utf8)) }
-            throw CommandExit(status: exitStatus(for: summary, session: runtime.session))
-        }
         // --json: one object on stdout whatever happens (a cron wrapper parses it), with the run's error
         // events, which stderr's "see the error events" points to and --json does not stream.
         let errors = EventMessages()
         let redactor = runtime.redactor
-        runtime.events.addSink { event in
-            if event.level >= .error { errors.append(redactor.redact("\(event.kind.name): \(event.message)")) }
+        if json {
+            runtime.events.addSink { event in
+                if event.level >= .error { errors.append(redactor.redact("\(event.kind.name): \(event.message)")) }
+            }
         }
-        var summary: SyncSummary
-        do { summary = try await runtime.actions.sync(dryRun: dryRun) } catch {
-            let status = (error as? ActionError).map(exitStatus(for:)) ?? .failed
-            let text = redactor.redact(String(describing: error))
-            printError(text)
-            printSyncJSON(nil, status: status, error: text, errors: errors.all)
-            throw CommandExit(status: status)
+        let outcome = await runtime.actions.perform(.sync, dryRun: dryRun)
+        var summary = outcome.summary
+        summary?.callsByEndpoint = runtime.callCounts()
+        let status: ExitStatus
+        var stopped: String?
+        if let summary {
+            status = exitStatus(for: summary, session: runtime.session)
+        } else {
+            // No run took place (the lock was held, the mode refused): the why on stderr and in the object.
+            status = ExitStatus(outcome.status)
+            stopped = redactor.redact(outcome.message)
+            printError(stopped!)
         }
-        summary.callsByEndpoint = runtime.callCounts()
-        let status = exitStatus(for: summary, session: runtime.session)
-        printSyncJSON(summary, status: status, error: nil, errors: errors.all)
+        if json {
+            printSyncJSON(summary, status: status, error: stopped, errors: errors.all)
+        } else if outcome.dryRun {
+            FileHandle.standardError.write(Data("dry run: nothing was sent or kept\n".utf8))
+        }
         throw CommandExit(status: status)
     }
 }
@@ -58,15 +61,9 @@ func printSyncJSON(_ summary: SyncSummary?, status: ExitStatus, error: String?, 
 
 /// Event messages collected from any thread.
 final class EventMessages: Sendable {
-    private let messages = Mutex<[String]>([])
+    private let messages = Locked<[String]>([])
     func append(_ message: String) { messages.withLock { $0.append(message) } }
     var all: [String] { messages.withLock { $0 } }
-}
-
-func runSync(_ runtime: AppRuntime, dryRun: Bool) async throws -> SyncSummary {
-    var summary = try await runAction { try await runtime.actions.sync(dryRun: dryRun) }
-    summary.callsByEndpoint = runtime.callCounts()
-    return summary
 }
 
 struct DaemonCommand: AsyncParsableCommand {

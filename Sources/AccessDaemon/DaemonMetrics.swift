@@ -2,7 +2,6 @@ import AccessCore
 import Foundation
 import Metrics
 import Prometheus
-import Synchronization
 
 /// `/metrics`: swift-metrics instruments exported by swift-prometheus. Writes are counted as their
 /// events happen; counters kept elsewhere (remote calls, runs, webhooks) are brought up to date at each
@@ -92,15 +91,5 @@ final class DaemonMetrics: Sendable {
     /// Endpoint names are ours, but keep the label alphabet tight anyway.
     static func label(_ s: String) -> String {
         String(s.prefix(64).map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
-    }
-}
-
-/// A small lock-protected value shared by reference: a `Mutex` in a class, so escaping closures can
-/// capture it (a `Mutex` itself cannot be copied into one).
-final class Locked<T>: Sendable {
-    private let mutex: Mutex<T>
-    init(_ value: sending T) { mutex = Mutex(value) }
-    func withLock<R, E: Error>(_ body: (inout sending T) throws(E) -> sending R) throws(E) -> sending R {
-        try mutex.withLock(body)
     }
 }

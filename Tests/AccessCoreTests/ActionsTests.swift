@@ -13,7 +13,7 @@ struct HeldLock: SyncLockProvider {
         let now = rig.now
         return AccessActions(settings: SyncSettings(products: ["p1": F.product(.months(1), stacking: true)]),
                              store: rig.data, client: rig.tv, source: FakeSource(txs: []), mailer: rig.mailer,
-                             cookies: nil, events: rig.hub, runLock: lock, actorName: "alice-admin", clock: { now })
+                             session: nil, events: rig.hub, runLock: lock, actorName: "alice-admin", clock: { now })
     }
 
     @Test func grantValidatesRecordsHistoryAndEmitsOneEvent() async throws {

@@ -65,7 +65,7 @@ final class FullDisk: MasterDataProvider, @unchecked Sendable {
     @Test func aHeldScriptLockIsItsOwnError() async throws {
         let rig = EngineRig()
         let actions = AccessActions(settings: settings, store: LockedMasterData(), client: rig.tv, source: FakeSource(txs: []),
-                                    mailer: nil, cookies: nil, events: rig.hub, runLock: nil, clock: { rig.now })
+                                    mailer: nil, session: nil, events: rig.hub, runLock: nil, clock: { rig.now })
         await #expect(throws: ActionError.scriptBusy(script: F.script)) {
             try await actions.grant(script: F.script, user: "ann", term: .months(1))
         }

@@ -1,7 +1,6 @@
 import AccessSandbox
 import Foundation
 import Logging
-import Synchronization
 import Testing
 @testable import AccessCore
 
@@ -55,7 +54,7 @@ import Testing
 
 /// Events a sink saw, from any thread.
 final class EventCollector: Sendable {
-    private let events = Mutex<[AccessEvent]>([])
+    private let events = Locked<[AccessEvent]>([])
     func add(_ e: AccessEvent) { events.withLock { $0.append(e) } }
     var all: [AccessEvent] { events.withLock { $0 } }
 }

@@ -10,7 +10,7 @@ import Testing
         let now = rig.now
         return AccessActions(settings: SyncSettings(products: ["p1": F.product(.months(1), stacking: true)]),
                              store: rig.data, client: rig.tv, source: FakeSource(txs: txs), mailer: rig.mailer,
-                             cookies: nil, events: rig.hub, runLock: nil, actorName: "alice-admin", modes: modes, clock: { now })
+                             session: nil, events: rig.hub, runLock: nil, actorName: "alice-admin", modes: modes, clock: { now })
     }
 
     func seeded(_ rig: EngineRig) -> ScriptAccess {
@@ -38,6 +38,7 @@ import Testing
             .dismissReview(script: F.script, id: "9", reason: "dup"), .resendReviewEmail(script: F.script, id: "9"),
             .retryNow(script: F.script, id: "5"), .retryAll(script: nil), .dropRetry(script: F.script, id: "5"),
             .resync(script: F.script, apply: true), .sync, .apply(transactions: [F.tx("21", "Lee")]), .rebuild(script: F.script),
+            .batchGrant(BatchGrantRequest(transactions: [F.tx("22", "Lee")], sheet: try Self.emptySheet(), csvPath: "/nonexistent/sheet.csv")),
         ]
         for c in commands {
             let o = await a.perform(c)
@@ -65,6 +66,9 @@ import Testing
         let o = await a.perform(.grant(script: F.script, users: ["Lee"], term: .months(1)))
         #expect(o.status == .readOnly && o.exitCode == 2 && o.httpStatus == 403)
         #expect(await a.perform(.sync).status == .readOnly)
+        // Cookies change no access, yet a read-only console changes nothing at all.
+        #expect(await a.perform(.setCookies(SessionCookies(sessionid: "s1", sessionidSign: "s2"))).status == .readOnly)
+        #expect(await a.perform(.testSession).status != .readOnly, "a session test only reads")
         let read = await a.perform(.resync(script: F.script, apply: false))
         #expect(read.status == .done && read.diff != nil)
         #expect(rig.tv.writes.isEmpty && rig.state == before)
@@ -124,6 +128,45 @@ import Testing
             #expect(row[4] == status.sentence, "\(status) sentence")
         }
         #expect(seen == Set(OutcomeStatus.allCases), "every status has its row")
+    }
+
+    static func emptySheet() throws -> AccessSheet {
+        try AccessSheet.parse(Data("script_id,username,expiration\n".utf8), file: "sheet.csv")
+    }
+
+    /// Seen: `perform` read the mode, then each write read it again: a toggle pressed while a command ran
+    /// made the rest of it run in another mode than the outcome reported. Now a command runs whole in
+    /// the mode it was admitted in.
+    @Test func aCommandRunsWholeInTheModeItWasAdmittedIn() async throws {
+        let rig = EngineRig()
+        _ = seeded(rig)
+        rig.tv.existing.insert("Max")
+        let modes = ModeAuthority(ModePolicy(dryRun: false, readOnly: false))
+        // The admin presses `d` the moment the first user's grant is done.
+        rig.hub.addSink { event in
+            if event.kind == .done(.grant) { _ = try? modes.setDryRun(true) }
+        }
+        let o = await actions(rig, modes: modes).perform(.grant(script: F.script, users: ["Lee", "Max"], term: .months(1)))
+        #expect(o.status == .done && !o.dryRun && o.mode?.dryRun == false, "\(o.message)")
+        #expect(rig.tv.writes.count == 2, "both users granted live, as admitted: \(rig.tv.writes)")
+        #expect(!rig.log.names().contains("grant.would"))
+        #expect(modes.current.dryRun, "the toggle counts from the next command on")
+        let next = await actions(rig, modes: modes).perform(.grant(script: F.script, users: ["Lee"], term: .months(1)))
+        #expect(next.dryRun && rig.tv.writes.count == 2)
+    }
+
+    /// batch-grant is a command like the others: a pinned dry run holds it back and its outcome carries
+    /// the report, which says "dry run" first.
+    @Test func batchGrantIsACommandWithItsReport() async throws {
+        let rig = EngineRig()
+        _ = seeded(rig)
+        let a = actions(rig, modes: ModeAuthority(ModePolicy(dryRun: false, readOnly: false, dryRunPinned: true)))
+        let request = BatchGrantRequest(transactions: [F.tx("30", "Lee")], sheet: try Self.emptySheet(), csvPath: "/nonexistent/sheet.csv")
+        let o = await a.perform(.batchGrant(request))
+        let report = try #require(o.batch, "\(o.message)")
+        #expect(o.dryRun && report.dryRun && report.summary.granted == 1 && report.appended.count == 1)
+        #expect(o.message.hasPrefix("dry run") && o.message == report.sentence)
+        #expect(rig.tv.writes.isEmpty)
     }
 
     @Test func newEventKindsRoundTrip() {

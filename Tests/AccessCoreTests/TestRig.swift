@@ -99,7 +99,7 @@ final class TestRig: @unchecked Sendable {
         settings.readBackPendingPath = masterData.appendingPathComponent(".readback-pending").path
         let clock = self.clock
         actions = AccessActions(settings: settings, store: ScriptStoreOpener(directory: masterData), client: client,
-                                source: source, mailer: mailer, cookies: vault, events: events,
+                                source: source, mailer: mailer, session: nil, events: events,
                                 runLock: FolderSyncLock(directory: masterData), actorName: "tester",
                                 clock: { clock.now })
     }

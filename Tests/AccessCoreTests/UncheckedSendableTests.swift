@@ -3,7 +3,7 @@ import Testing
 
 /// Issue 19: every `@unchecked Sendable` in Sources/ says why the compiler cannot check it, in a
 /// `// unchecked: <reason>` line within the three lines above the declaration (a lock-plus-var type
-/// uses `Mutex` instead and needs no such line).
+/// uses `Locked` instead and needs no such line).
 @Suite struct UncheckedSendableTests {
     /// Line numbers (1-based) of `@unchecked Sendable` declarations in `text` without a reason line.
     static func unexplained(in text: String) -> [Int] {
@@ -40,5 +40,25 @@ import Testing
         }
         #expect(scanned > 50)
         #expect(offenders == [])
+    }
+
+    /// Every lock-guarded value is a `Locked` (a `Mutex` whose hand-offs the thread sanitizer sees): a
+    /// bare `Mutex` would make the TSan run report races that are not there, and hide the ones that are.
+    @Test func noBareMutexOutsideLocked() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var offenders: [String] = []
+        for dir in ["Sources", "Tests"] {
+            let base = root.appendingPathComponent(dir)
+            let walker = try #require(FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil))
+            for case let url as URL in walker where url.pathExtension == "swift" && url.lastPathComponent != "Locked.swift"
+                && url.lastPathComponent != "UncheckedSendableTests.swift" {
+                let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+                for (i, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//")
+                    && (line.contains("Mutex<") || line.contains("Mutex(")) {
+                    offenders.append("\(dir)/\(url.lastPathComponent):\(i + 1)")
+                }
+            }
+        }
+        #expect(offenders == [], "use Locked (Sources/AccessCore/Concurrency/Locked.swift)")
     }
 }

@@ -26,7 +26,7 @@ import AccessSandbox
         // on the wall clock, as they do in production.
         let actions = AccessActions(settings: rig.actions.settings, store: ScriptStoreOpener(directory: masterData), client: rig.client,
                                     source: rig.source, mailer: try SMTPMailer(config: rig.config.email!, environment: [:]),
-                                    cookies: rig.vault, events: rig.events, runLock: FolderSyncLock(directory: masterData),
+                                    session: nil, events: rig.events, runLock: FolderSyncLock(directory: masterData),
                                     actorName: "tester", clock: { Date() })
         // Each entry point acts under its own name (`ActorName`), as the CLI, console and daemon wire them.
         let console = actions.acting(as: ActorName.console("tester")), cli = actions.acting(as: ActorName.cli("tester"))

@@ -13,7 +13,13 @@ extension AccessActions {
                 events.emit(.warning, .actionFailed(action), outcome.message, fields: ["actor": actorName])
             }
         } else {
-            do { outcome = try await run(command, dryRun: mode.dryRun) } catch let error as ActionError {
+            do {
+                // The mode is read once: every write this command makes admits against this snapshot, so
+                // a toggle pressed meanwhile cannot make half of it live and the outcome lie about the rest.
+                outcome = try await Self.$admitted.withValue(AdmittedMode(authority: ObjectIdentifier(modes), policy: mode)) {
+                    try await run(command, dryRun: mode.dryRun)
+                }
+            } catch let error as ActionError {
                 outcome = .refused(error, dryRun: mode.dryRun)
             } catch {
                 outcome = .refused(.store(String(describing: error)), dryRun: mode.dryRun)
@@ -21,6 +27,19 @@ extension AccessActions {
         }
         outcome.mode = mode
         return outcome
+    }
+
+    /// The policy `perform` admitted for the command running in this task, read by `admit`.
+    struct AdmittedMode: Sendable {
+        let authority: ObjectIdentifier
+        let policy: ModePolicy
+    }
+    @TaskLocal static var admitted: AdmittedMode?
+
+    /// The mode a write of this instance runs in: the one its `perform` admitted, else the policy now.
+    var currentMode: ModePolicy {
+        if let a = Self.admitted, a.authority == ObjectIdentifier(modes) { return a.policy }
+        return modes.current
     }
 
     private func run(_ command: AccessCommand, dryRun: Bool) async throws -> Outcome {
@@ -71,8 +90,33 @@ extension AccessActions {
             let report = try await rebuild(script: script)
             var o = run(report.summary, "rebuild of \(script)")
             o.message = "master data of \(script) rebuilt: \(report.users) users, \(report.adopted) adopted, \(report.writes) written, \(report.excess) to review"
+            o.rebuild = report
+            return o
+        case .batchGrant(var request):
+            request.dryRun = request.dryRun || dryRun
+            let report = try await batchGrant(request)
+            var o = run(report.summary, "batch-grant")
+            o.message = report.sentence
+            o.batch = report
+            return o
+        case .setCookies(let cookies):
+            let status: SessionStatus
+            do { status = try await sessionManager().set(sessionid: cookies.sessionid, sessionidSign: cookies.sessionidSign) }
+            catch let error as SessionError { throw ActionError.session(error) }
+            var o = Outcome(status: .done, dryRun: false, message: "saved: session valid" + (status.account.map { " (account \($0))" } ?? ""))
+            o.session = status
+            return o
+        case .testSession:
+            let status = try await sessionManager().test()
+            var o = Outcome(status: status.state == .valid ? .done : .stale, dryRun: false, message: status.line)
+            o.session = status
             return o
         }
+    }
+
+    private func sessionManager() throws -> SessionManager {
+        guard let session else { throw ActionError.notConfigured("no TradingView session here: cookies are set and tested by the console, the CLI and the daemon") }
+        return session
     }
 
     /// A run's outcome from its summary.

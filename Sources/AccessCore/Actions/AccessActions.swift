@@ -10,8 +10,8 @@ public final class AccessActions: Sendable {
     public let source: any TransactionSource
     public let mailer: (any Mailer)?
     public let events: EventHub
-    /// Where cookie actions (set / test / status, added beside this file) read the session from.
-    public let cookies: (any CookieProvider)?
+    /// The session's cookies and health: `setCookies` and `testSession` go through it (nil: not wired).
+    public let session: SessionManager?
     public let runLock: (any SyncLockProvider)?
     /// Who acts (`ActorName`: console, CLI, daemon, ...), written into history entries and action events.
     public let actorName: String
@@ -22,26 +22,26 @@ public final class AccessActions: Sendable {
     let clock: @Sendable () -> Date
 
     public init(settings: SyncSettings, store: any MasterDataProvider, client: any TradingViewClient,
-                source: any TransactionSource, mailer: (any Mailer)?, cookies: (any CookieProvider)?,
+                source: any TransactionSource, mailer: (any Mailer)?, session: SessionManager?,
                 events: EventHub, runLock: (any SyncLockProvider)?, actorName: String = ActorName.current(),
                 engineActor: String = ActorName.legacySync,
                 modes: ModeAuthority = ModeAuthority(ModePolicy(dryRun: false, readOnly: false)),
                 clock: @escaping @Sendable () -> Date = { Date() },
                 onSessionStale: (@Sendable (String) -> Void)? = nil) {
         self.settings = settings; self.store = store; self.client = client; self.source = source
-        self.mailer = mailer; self.cookies = cookies; self.events = events; self.runLock = runLock
+        self.mailer = mailer; self.session = session; self.events = events; self.runLock = runLock
         self.actorName = actorName; self.clock = clock; self.modes = modes
         self.engine = SyncEngine(settings: settings, store: store, client: client, source: source, mailer: mailer,
                                  events: events, actor: engineActor, clock: clock, onSessionStale: onSessionStale)
     }
 
     public convenience init(config: AppConfig, store: any MasterDataProvider, client: any TradingViewClient,
-                            source: any TransactionSource, mailer: (any Mailer)?, cookies: (any CookieProvider)?,
+                            source: any TransactionSource, mailer: (any Mailer)?, session: SessionManager?,
                             events: EventHub, runLock: (any SyncLockProvider)?, actorName: String = ActorName.current(),
                             engineActor: String = ActorName.legacySync,
                             modes: ModeAuthority? = nil, onSessionStale: (@Sendable (String) -> Void)? = nil) {
         self.init(settings: SyncSettings(config: config), store: store, client: client, source: source, mailer: mailer,
-                  cookies: cookies, events: events, runLock: runLock, actorName: actorName, engineActor: engineActor,
+                  session: session, events: events, runLock: runLock, actorName: actorName, engineActor: engineActor,
                   modes: modes ?? ModeAuthority(config: config), onSessionStale: onSessionStale)
     }
 
@@ -52,7 +52,7 @@ public final class AccessActions: Sendable {
 
     private init(_ other: AccessActions, actorName: String) {
         settings = other.settings; store = other.store; client = other.client; source = other.source
-        mailer = other.mailer; cookies = other.cookies; events = other.events; runLock = other.runLock
+        mailer = other.mailer; session = other.session; events = other.events; runLock = other.runLock
         engine = other.engine.acting(as: actorName); clock = other.clock; modes = other.modes
         self.actorName = actorName
     }
@@ -82,7 +82,7 @@ public final class AccessActions: Sendable {
     /// The dry-run flag a write runs with: the policy's, raised by the caller's request, never lowered.
     /// Throws when the mode forbids writes. Every write of this type passes here once.
     func admit(_ requested: Bool, writes: Bool = true) throws -> Bool {
-        let mode = modes.current
+        let mode = currentMode
         if writes && mode.readOnly { throw ActionError.refusedByMode(.readOnly) }
         return mode.dryRun || requested || !writes
     }

@@ -22,6 +22,8 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible {
     case resyncIncomplete(script: String, failed: [String: String])
     /// The mode in force forbids the write (read-only, or going live while config pins dry run).
     case refusedByMode(ModeRefusal)
+    /// Cookies not saved: empty, refused by TradingView, or the vault could not be written.
+    case session(SessionError)
 
     public var description: String {
         switch self {
@@ -46,6 +48,7 @@ public enum ActionError: Error, Sendable, Hashable, CustomStringConvertible {
             let first = failed.keys.sorted().prefix(3).map { "\($0): \(failed[$0]!)" }.joined(separator: "; ")
             return "resync of \(s) left \(failed.count) difference(s) unfixed: \(first)"
         case .refusedByMode(let r): return r.description
+        case .session(let e): return e.description
         }
     }
 

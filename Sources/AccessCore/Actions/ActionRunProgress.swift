@@ -1,17 +1,16 @@
 import Foundation
-import Synchronization
 
 /// The run events of an action that makes many writes outside the engine (resync --apply), so the
 /// progress bar and the console show it like an engine run: start, one progress per step, done or failed.
 final class ActionRunProgress: Sendable {
     private let events: EventHub
     private let started = Date()
-    private let progress: Mutex<RunProgress>
+    private let progress: Locked<RunProgress>
 
     init(kind: RunKind, total: Int, dryRun: Bool, events: EventHub) {
         self.events = events
         let start = RunProgress(run: SyncEngine.newRunId(), kind: kind, dryRun: dryRun, total: total)
-        progress = Mutex(start)
+        progress = Locked(start)
         events.emit(.runStart(start))
     }
 

@@ -94,7 +94,7 @@ public final class AppRuntime: Sendable {
             }
         }
         actions = AccessActions(settings: settings, store: ScriptStoreOpener(directory: masterDataDirectory),
-                                client: tradingView, source: wordpress, mailer: mailer, cookies: vault, events: events,
+                                client: tradingView, source: wordpress, mailer: mailer, session: session, events: events,
                                 runLock: FolderSyncLock(directory: masterDataDirectory), actorName: actor, engineActor: actor,
                                 modes: ModeAuthority(config: config), onSessionStale: { session.markStale($0) })
     }

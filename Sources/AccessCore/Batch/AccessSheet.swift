@@ -4,7 +4,7 @@ import Foundation
 /// The vendor's sheet of who has access: an RFC 4180 CSV whose header holds at least `script_id`,
 /// `username` and `expiration` (ISO-8601, empty = lifetime). Every other column, and the order of all
 /// columns and rows, is kept; batch-grant only appends rows and sets expirations.
-public struct AccessSheet: Sendable, Equatable {
+public struct AccessSheet: Sendable, Hashable {
     public var header: [String]
     public var rows: [[String]]
     /// Written back as read: a UTF-8 byte order mark, and CRLF or LF line ends.

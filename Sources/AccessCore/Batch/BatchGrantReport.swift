@@ -1,7 +1,7 @@
 import Foundation
 
 /// What one `batch-grant` invocation asked for: the checked inputs and how much to do.
-public struct BatchGrantRequest: Sendable {
+public struct BatchGrantRequest: Sendable, Hashable {
     public var transactions: [Transaction]
     public var sheet: AccessSheet
     public var csvPath: String
@@ -44,8 +44,9 @@ public struct BatchGrantReport: Sendable, Codable, Equatable {
     public var exitCode: Int32 { summary.exitCode }
 
     public var sentence: String {
-        let would = dryRun ? "dry run, nothing sent or written: would " : ""
-        return "batch-grant: \(batches) batch\(batches == 1 ? "" : "es"), \(would)"
+        // A dry run says so first, as every command's outcome does.
+        return (dryRun ? "dry run, nothing sent or written: " : "")
+            + "batch-grant: \(batches) batch\(batches == 1 ? "" : "es"), \(dryRun ? "would be " : "")"
             + "\(summary.granted) granted, \(summary.extended) extended, \(summary.review) to review, \(summary.retry) to retry; "
             + "CSV \(appended.count) appended, \(updated.count) expirations updated; "
             + "\(alreadyDone) already done, \(skipped) skipped, \(remaining) still pending"

@@ -22,11 +22,21 @@ public enum AccessCommand: Sendable, Hashable {
     case apply(transactions: [Transaction])
     /// Lost master data started again from TradingView's list and WordPress.
     case rebuild(script: String)
+    /// A JSON dump of past transactions applied in batches, the access sheet kept in step (resumable).
+    case batchGrant(BatchGrantRequest)
+    /// Pasted cookies: tested against TradingView, saved to the vault only if accepted. Changes no access,
+    /// so a dry run saves them too (a dry run needs a live session to read the lists); read-only refuses.
+    case setCookies(SessionCookies)
+    /// Asks TradingView whether the saved session still works (reads only).
+    case testSession
 
     /// Whether the command can change access, master data or a customer's inbox (refused when read-only).
     public var writes: Bool {
-        if case .resync(_, let apply) = self { return apply }
-        return true
+        switch self {
+        case .resync(_, let apply): return apply
+        case .testSession: return false
+        default: return true
+        }
     }
 
     /// The action's name in events and the audit trail; nil for runs (their events are the engine's `sync.*`).
@@ -43,6 +53,7 @@ public enum AccessCommand: Sendable, Hashable {
         case .resync: return .resync
         case .sync, .apply: return nil
         case .rebuild: return .rebuild
+        case .batchGrant, .setCookies, .testSession: return nil
         }
     }
 }
@@ -65,6 +76,9 @@ extension AccessCommand: CustomStringConvertible {
         case .sync: return "sync"
         case .apply(let t): return "apply \(t.count) purchase(s)"
         case .rebuild(let s): return "rebuild of \(s)"
+        case .batchGrant(let r): return "batch-grant of \(r.transactions.count) transaction(s)"
+        case .setCookies: return "cookie update"
+        case .testSession: return "session test"
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Whether writes go out: the one answer every entry point (console, CLI, daemon, fix pages, webhooks)
 /// gets from `ModeAuthority`. Versioned so a console never shows an older report over a newer one.
@@ -47,9 +46,9 @@ public enum ModeRefusal: Error, Sendable, Hashable, CustomStringConvertible {
 /// The owner of the mode for one process: built from config and flags, changed only by the console's
 /// toggle. Everything else reads it.
 public final class ModeAuthority: Sendable {
-    private let state: Mutex<ModePolicy>
+    private let state: Locked<ModePolicy>
 
-    public init(_ policy: ModePolicy) { state = Mutex(policy) }
+    public init(_ policy: ModePolicy) { state = Locked(policy) }
 
     /// config's `scheduler.dry_run` pins dry run; a command-line `--dry-run` or `--read-only` adds to it.
     public convenience init(config: AppConfig, dryRun: Bool = false, readOnly: Bool = false) {

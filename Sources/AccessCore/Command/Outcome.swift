@@ -93,6 +93,9 @@ public enum OutcomeStatus: String, CaseIterable, Codable, Sendable {
         case .unknownScript, .userNotFound, .invalidUsername, .retryNotFound, .reviewNotFound, .notConfigured, .cannotResolve:
             self = .invalid
         case .rejected, .remote, .store, .mail, .resyncIncomplete: self = .failed
+        case .session(.rejected): self = .stale
+        case .session(.emptyCookie): self = .invalid
+        case .session(.vault): self = .failed
         }
     }
 }
@@ -107,6 +110,9 @@ public struct Outcome: Sendable {
     public var summary: SyncSummary?
     public var reports: [ActionReport]
     public var diff: ResyncDiff?
+    public var batch: BatchGrantReport?
+    public var rebuild: RebuildReport?
+    public var session: SessionStatus?
     public var error: ActionError?
     public var mode: ModePolicy?
 

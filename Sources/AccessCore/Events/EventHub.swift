@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Fan-out of events to live subscribers (the console) and sinks (the JSON-lines log).
 /// Emitting never blocks: slow subscribers drop the oldest buffered events.
@@ -8,7 +7,7 @@ public final class EventHub: Sendable {
         var continuations: [UUID: AsyncStream<AccessEvent>.Continuation] = [:]
         var sinks: [@Sendable (AccessEvent) -> Void] = []
     }
-    private let listeners = Mutex(Listeners())
+    private let listeners = Locked(Listeners())
 
     public init() {}
 

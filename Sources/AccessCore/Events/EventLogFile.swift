@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Appends events as JSON lines to logs/sync.log. One write(2) per line on an O_APPEND descriptor, so
 /// lines from a console and a daemon writing the same file never interleave.
@@ -12,7 +11,7 @@ public final class EventLogFile: Sendable {
     /// True when the file ends inside a line (a write cut short by a full disk, or a process that died
     /// mid-write): the next write starts with a line end, so the torn line stays one unreadable line
     /// (skipped by readers) instead of swallowing the next event into it forever.
-    private let midLine: Mutex<Bool>
+    private let midLine: Locked<Bool>
 
     /// `redact` scrubs secret values as a last line of defence; events should never carry them anyway.
     public convenience init(path: String, redact: @escaping @Sendable (String) -> String = { $0 }) throws {
@@ -28,7 +27,7 @@ public final class EventLogFile: Sendable {
             throw StoreError.io(path: path, detail: "cannot open the log for appending: \(String(cString: strerror(errno)))")
         }
         self.path = path; self.fd = fd; self.redact = redact; self.writeBytes = writeBytes
-        self.midLine = Mutex(Self.endsMidLine(path))
+        self.midLine = Locked(Self.endsMidLine(path))
     }
 
     private static func endsMidLine(_ path: String) -> Bool {
@@ -65,7 +64,7 @@ public final class EventLogFile: Sendable {
 
 /// Secret values known to this process, scrubbed from anything written to a log.
 public final class SecretRedactor: Sendable {
-    private let secrets = Mutex<Set<String>>([])
+    private let secrets = Locked<Set<String>>([])
     public init() {}
 
     public func register(_ secret: String?) {

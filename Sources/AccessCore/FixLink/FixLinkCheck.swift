@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// What checking a link's token found.
 public enum FixLinkCheck: Sendable, Hashable {
@@ -14,7 +13,7 @@ public enum FixLinkCheck: Sendable, Hashable {
 /// request for a link would hit the same error; one line per ten minutes is enough to act on.
 final class FixLinkKeyTrouble: Sendable {
     let every: TimeInterval
-    private let lastReported = Mutex<Date?>(nil)
+    private let lastReported = Locked<Date?>(nil)
 
     init(every: TimeInterval = 600) { self.every = every }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A fixed-window counter per key (a link's nonce, a client address): at most `limit` requests per
 /// `window`. Memory is bounded: at `maxKeys` the oldest window is dropped to make room. Refusing a new key
@@ -20,7 +19,7 @@ public final class FixRateLimiter: Sendable {
     public let limit: Int
     public let window: TimeInterval
     let maxKeys: Int
-    private let table: Mutex<Table>
+    private let table: Locked<Table>
 
     /// The windows and the order they opened in.
     private struct Table {
@@ -56,7 +55,7 @@ public final class FixRateLimiter: Sendable {
 
     public init(limit: Int, window: TimeInterval, maxKeys: Int = 10_000) {
         self.limit = max(1, limit); self.window = window; self.maxKeys = max(1, maxKeys)
-        table = Mutex(Table())
+        table = Locked(Table())
     }
 
     /// Counts one request of `key`.

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Runs fix-link submits one at a time per purchase (transaction id). A double-click sends the form twice
 /// at once; without this the second would find the first holding the scripts' locks and tell the
@@ -7,7 +6,7 @@ import Synchronization
 /// held only while a submit of it runs or waits, so the table stays as small as the requests in flight.
 final class OneSubmitPerPurchase: Sendable {
     /// Present while the key is held; the continuations of those waiting for it, in order.
-    private let waiting = Mutex<[String: [CheckedContinuation<Void, Never>]]>([:])
+    private let waiting = Locked<[String: [CheckedContinuation<Void, Never>]]>([:])
 
     func run<T: Sendable>(_ key: String, _ body: () async -> T) async -> T {
         await acquire(key)
@@ -47,7 +46,7 @@ final class OneSubmitPerPurchase: Sendable {
 final class RecentFixes: Sendable {
     let capacity: Int
     private struct Pages { var done: [String: FixDone] = [:]; var order: [String] = [] }
-    private let pages = Mutex(Pages())
+    private let pages = Locked(Pages())
 
     init(capacity: Int = 256) { self.capacity = max(1, capacity) }
 

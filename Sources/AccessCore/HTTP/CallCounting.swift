@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Remote calls made so far, per short endpoint name (`tv.list_users`, `tv.add`, `wp.transactions`);
 /// every attempt counts, retries included, because every attempt costs the remote's budget.
@@ -17,7 +16,7 @@ extension CallCounting {
 /// A thread-safe tally behind `CallCounting`.
 final class CallCounter: Sendable {
     private struct Tally { var counts: [String: Int] = [:]; var seconds: [String: Double] = [:] }
-    private let tally = Mutex(Tally())
+    private let tally = Locked(Tally())
 
     func record(_ endpoint: String) {
         tally.withLock { $0.counts[endpoint, default: 0] += 1 }

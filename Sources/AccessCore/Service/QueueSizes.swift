@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Retry and review queue sizes read from master data (without locks), kept for `maxAge` so `/status`,
 /// `/metrics` and the alerts do not each re-read every script: at 100k users one read takes a while.
@@ -15,7 +14,7 @@ public final class QueueSizes: Sendable {
 
     private let read: @Sendable () -> [ScriptAccess]
     private let maxAge: Duration
-    private let cached = Mutex<(at: ContinuousClock.Instant, counts: Counts)?>(nil)
+    private let cached = Locked<(at: ContinuousClock.Instant, counts: Counts)?>(nil)
 
     public init(maxAge: Duration = .seconds(15), read: @escaping @Sendable () -> [ScriptAccess]) {
         self.read = read; self.maxAge = maxAge

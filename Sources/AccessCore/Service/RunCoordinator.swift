@@ -226,17 +226,7 @@ public actor RunCoordinator {
 
     private static func sync(_ start: RunRecord, actions: AccessActions) async -> RunRecord {
         var record = start
-        do {
-            let summary = try await actions.sync(dryRun: record.dryRun)
-            record.summary = summary
-            record.outcome = OutcomeStatus(summary)
-        } catch let error as ActionError {
-            record.outcome = OutcomeStatus(error)
-            record.error = error.description
-        } catch {
-            record.outcome = .failed
-            record.error = String(describing: error)
-        }
+        record.take(await actions.perform(.sync, dryRun: record.dryRun))
         record.finishedAt = Date()
         return record
     }
@@ -256,19 +246,11 @@ public actor RunCoordinator {
         }
         record.outcome = .done
         if !checked.transactions.isEmpty {
-            do {
-                let summary = try await actions.apply(transactions: checked.transactions, dryRun: record.dryRun)
-                record.summary = summary
-                record.outcome = OutcomeStatus(summary)
+            record.take(await actions.perform(.apply(transactions: checked.transactions), dryRun: record.dryRun))
+            if record.summary != nil {
                 inbox.markDone(checked.toApply.map(\.seq), outcome: "applied")
                 tallies += checked.toApply.map { ($0.kind, "applied") }
-            } catch let error as ActionError {
-                record.outcome = OutcomeStatus(error)
-                record.error = error.description
-                keptBack = true
-            } catch {
-                record.outcome = .failed
-                record.error = String(describing: error)
+            } else {
                 keptBack = true
             }
         }

@@ -35,3 +35,14 @@ public struct CoordinatorSnapshot: Sendable {
     public var webhookCounts: [String: [String: Int]]
     public var runsByOutcome: [String: Int]
 }
+
+extension RunRecord {
+    /// What `perform` said of the run: its status, counts, the error that stopped it, and the mode it
+    /// really ran in (a pinned dry run makes a run the schedule asked to go live a dry one).
+    mutating func take(_ result: AccessCore.Outcome) {
+        outcome = result.status
+        summary = result.summary
+        error = result.error?.description
+        dryRun = result.dryRun
+    }
+}

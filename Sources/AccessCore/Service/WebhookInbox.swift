@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The durable inbox of webhook deliveries: an append-only JSON-lines file in the data folder. A
 /// delivery is written and fsynced before MemberPress gets its 200, and marked done once the worker
@@ -18,7 +17,7 @@ public final class WebhookInbox: Sendable {
     public var path: String { file.path }
     static let compactAfterBytes = 1 << 20
     private let file: AppendOnlyLines
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// Opens the inbox and reloads what is still pending; a torn last line is ignored (and cut at the
     /// next append: `AppendOnlyLines`).
@@ -41,7 +40,7 @@ public final class WebhookInbox: Sendable {
         } catch {
             throw WebhookInboxError.io("\(error)")
         }
-        state = Mutex(loaded)
+        state = Locked(loaded)
     }
 
     /// Records a delivery durably; returns its entry.

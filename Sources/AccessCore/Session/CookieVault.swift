@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -18,7 +17,7 @@ public final class CookieVault: CookieProvider, Sendable {
 
     private let environment: [String: String]
     private static let magic: [UInt8] = Array("ACV1".utf8)
-    private let cached = Mutex<(stamp: FileStamp?, cookies: SessionCookies?)?>(nil)
+    private let cached = Locked<(stamp: FileStamp?, cookies: SessionCookies?)?>(nil)
 
     public init(directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.directory = directory; self.environment = environment

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -18,7 +17,7 @@ public final class FixLinkKeyFile: Sendable {
     private var vaultKeyPath: String { directory.appendingPathComponent("vault.key").path }
     private let environment: [String: String]
     private static let magic: [UInt8] = Array("ACK1".utf8)
-    private let cached = Mutex<SymmetricKey?>(nil)
+    private let cached = Locked<SymmetricKey?>(nil)
 
     public init(directory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.directory = directory; self.environment = environment

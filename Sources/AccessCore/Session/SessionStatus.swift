@@ -24,9 +24,19 @@ public struct SessionStatus: Codable, Sendable, Hashable {
         case .stale, .missing: return false
         }
     }
+
+    /// One line for a person: state, account, when the cookies were saved and checked, the last result.
+    public var line: String {
+        var parts = ["session \(state.rawValue)"]
+        if let account { parts.append("account \(account)") }
+        if let cookiesSavedAt { parts.append("cookies saved \(TimeText.iso(cookiesSavedAt))") }
+        if let lastCheck { parts.append("last check \(TimeText.iso(lastCheck))") }
+        if let lastResult { parts.append(lastResult) }
+        return parts.joined(separator: "; ")
+    }
 }
 
-public enum SessionError: Error, Sendable, CustomStringConvertible {
+public enum SessionError: Error, Sendable, Hashable, CustomStringConvertible {
     case rejected(String)
     case emptyCookie(String)
     case vault(String)

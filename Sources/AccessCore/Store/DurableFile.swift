@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -84,7 +83,7 @@ enum DurableFile {
         let size = Int(st.st_size)
         guard size > 0 else { return [] }
         let parts = size >= 8 << 20 ? min(ProcessInfo.processInfo.activeProcessorCount, 4) : 1
-        let got = Mutex([Result<Int, StoreError>](repeating: .success(0), count: parts))
+        let got = Locked([Result<Int, StoreError>](repeating: .success(0), count: parts))
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buf, initialized in
             let out = SharedBuffer(base: buf.baseAddress)
             DispatchQueue.concurrentPerform(iterations: parts) { k in

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,7 +13,7 @@ import Darwin
 public final class HolderLock: Sendable {
     public let path: String
     /// The held lock; nil once released.
-    private let held: Mutex<FileLock?>
+    private let held: Locked<FileLock?>
 
     /// Takes `directory/fileName` without waiting (creating the folder); nil and the holder's pid (nil when
     /// not written yet) when another process holds it.
@@ -51,7 +50,7 @@ public final class HolderLock: Sendable {
         return readPid(path) ?? 0
     }
 
-    private init(path: String, lock: sending FileLock) { self.path = path; held = Mutex(lock) }
+    private init(path: String, lock: sending FileLock) { self.path = path; held = Locked(lock) }
 
     /// Empties the pid and releases the lock. Also done on deinit.
     public func release() {

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The snapshot's checksum: the last member, `"crc": "xxxxxxxx"` (CRC-32, 8 lowercase hex digits, as on a
 /// journal line), covering every byte before the `,` that opens it. A changed digit or a deleted user line
@@ -47,7 +46,7 @@ extension SnapshotCodec {
         guard cores > 1, bytes.count >= chunkedUsersBytes else { return CRC32.checksum(bytes) }
         let size = (bytes.count + cores - 1) / cores
         let shared = SharedRawBytes(buffer: bytes)
-        let parts = Mutex([UInt32](repeating: 0, count: cores))
+        let parts = Locked([UInt32](repeating: 0, count: cores))
         DispatchQueue.concurrentPerform(iterations: cores) { k in
             let lower = min(k * size, shared.buffer.count), upper = min(lower + size, shared.buffer.count)
             let crc = CRC32.checksum(UnsafeRawBufferPointer(rebasing: shared.buffer[lower..<upper]))

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 extension SnapshotCodec {
     /// A users object smaller than this is read in one go: splitting pays off from a few megabytes
@@ -43,7 +42,7 @@ extension SnapshotCodec {
         }
         guard starts.count > 1 else { return nil }
         let shared = SharedBytes(buffer: bytes), cuts = starts
-        let results = Mutex([Result<(entries: [T], end: Int), any Error>?](repeating: nil, count: starts.count))
+        let results = Locked([Result<(entries: [T], end: Int), any Error>?](repeating: nil, count: starts.count))
         DispatchQueue.concurrentPerform(iterations: starts.count) { k in
             let result = Result { () throws -> (entries: [T], end: Int) in
                 // Two levels deep: inside the snapshot's object and its users object.

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// One script's open master data, as the engine and the actions use it. `ScriptStore` is the product's
 /// implementation; tests may use an in-memory one.
@@ -60,11 +59,11 @@ final class ScriptSession: Sendable {
     private let data: any ScriptMasterData
     private let provider: any MasterDataProvider
     /// A dry run's in-memory master data (nil in a live run).
-    private let shadow: Mutex<ScriptAccess?>
+    private let shadow: Locked<ScriptAccess?>
 
     init(_ data: any ScriptMasterData, provider: any MasterDataProvider, dryRun: Bool) {
         self.data = data; self.provider = provider; self.scriptId = data.scriptId; self.dryRun = dryRun
-        self.shadow = Mutex(dryRun ? data.state : nil)
+        self.shadow = Locked(dryRun ? data.state : nil)
     }
 
     var state: ScriptAccess {

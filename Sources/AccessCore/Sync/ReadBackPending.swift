@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,7 +14,7 @@ import Darwin
 public final class ReadBackPending: Sendable {
     public let path: String
     /// Serialises this process's reads and writes of the file (the state lives in the file, not here).
-    private let lock = Mutex(())
+    private let lock = Locked(())
 
     public init(path: String) { self.path = path }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,7 +13,7 @@ import Darwin
 final class SentMailFile: Sendable {
     var path: String { file.path }
     private let file: AppendOnlyLines
-    private let loaded = Mutex<Set<String>?>(nil)
+    private let loaded = Locked<Set<String>?>(nil)
 
     init(path: String) { file = AppendOnlyLines(path: path) }
 

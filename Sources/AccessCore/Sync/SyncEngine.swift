@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 public enum SyncError: Error, Sendable, CustomStringConvertible {
     case store(scriptId: String, detail: String)
@@ -182,7 +181,7 @@ public final class SyncEngine: Sendable {
 
 /// A one-way switch shared by the tasks of a run.
 final class StopSwitch: Sendable {
-    private let on = Mutex(false)
+    private let on = Locked(false)
     /// True for the call that turned it on.
     func set() -> Bool { on.withLock { on in defer { on = true }; return !on } }
     var isSet: Bool { on.withLock { $0 } }

@@ -1,6 +1,5 @@
 import AccessCore
 import Foundation
-import Synchronization
 
 /// Starts the console: `try await ConsoleApp.run(services: ..., options: ...)` returns when the user quits.
 public enum ConsoleApp {
@@ -39,8 +38,8 @@ public enum ConsoleApp {
 
 /// Hands the initial state to the UI thread exactly once.
 private final class StateBox: Sendable {
-    private let state: Mutex<ConsoleState?>
-    init(_ s: ConsoleState) { state = Mutex(s) }
+    private let state: Locked<ConsoleState?>
+    init(_ s: ConsoleState) { state = Locked(s) }
     func take() -> ConsoleState { state.withLock { state in defer { state = nil }; return state! } }
 }
 

@@ -1,6 +1,5 @@
 import AccessCore
 import Foundation
-import Synchronization
 
 /// Where async work (core events, effect results) hands events to the UI thread.
 /// Core events are coalesced into batches so a chatty sync cannot starve the keyboard.
@@ -11,7 +10,7 @@ final class Inbox: Sendable {
         var results: [ConsoleEvent] = []
         var signalled = false
     }
-    private let pending = Mutex(Pending())
+    private let pending = Locked(Pending())
     /// Bounds memory when the UI falls behind: the oldest core events are dropped (the log file keeps them).
     private let maxPendingCore = 50_000
     /// A pipe the UI loop sleeps on: readable while something waits here (one byte, however much waits).

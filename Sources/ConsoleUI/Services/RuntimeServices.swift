@@ -83,13 +83,18 @@ public final class RuntimeServices: ConsoleServices {
     }
 
     public func testSession() async throws -> SessionStatusInfo {
-        RuntimeSummaries.session(await runtime.session.test())
+        try await session(.testSession)
     }
 
     public func setCookies(sessionid: String, sessionidSign: String) async throws -> SessionStatusInfo {
-        // Read-only refuses; dry run still saves: the session is not a customer's access.
-        if modes.readOnly { throw ActionError.refusedByMode(.readOnly) }
-        return RuntimeSummaries.session(try await runtime.session.set(sessionid: sessionid, sessionidSign: sessionidSign))
+        // Core decides: read-only refuses; a dry run still saves (the session is not a customer's access).
+        try await session(.setCookies(SessionCookies(sessionid: sessionid, sessionidSign: sessionidSign)))
+    }
+
+    private func session(_ command: AccessCommand) async throws -> SessionStatusInfo {
+        let o = try await outcome(command)
+        guard let status = o.session else { throw ActionError.notConfigured(o.message) }
+        return RuntimeSummaries.session(status)
     }
 
     public func userStory(script: String, username: String) async throws -> UserStory? {

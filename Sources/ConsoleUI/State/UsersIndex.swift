@@ -1,6 +1,5 @@
 import AccessCore
 import Foundation
-import Synchronization
 
 /// One script's users for the Users pane, built once per snapshot where the snapshot is made (the
 /// services' thread), so a reload or a script switch at 100k users costs the UI loop nothing: the
@@ -43,7 +42,7 @@ public struct UsersIndex: Sendable, Equatable {
         } else {
             slices = users.parts.map { $0[...] }
         }
-        let built = Mutex([Part?](repeating: nil, count: slices.count))
+        let built = Locked([Part?](repeating: nil, count: slices.count))
         DispatchQueue.concurrentPerform(iterations: slices.count) { k in
             var part = Part(capacity: slices[k].count)
             for u in slices[k] { part.add(u) }
