@@ -52,16 +52,11 @@ public struct Bench: Sendable {
         let dir = try DemoWorkspace.temporaryDirectory(prefix: "access-console-bench")
         defer { try? FileManager.default.removeItem(at: dir) }
         let concurrency = 4
-        let path = try DemoWorkspace.prepare(
-            templateConfig: config, directory: dir,
-            endpoints: .init(tradingView: sandbox.baseURL, wordpress: sandbox.baseURL, smtp: sandbox.smtpURL),
-            cookies: SessionCookies(sessionid: SandboxOptions.defaultSessionid, sessionidSign: SandboxOptions.defaultSessionidSign),
-            environment: [:]) { doc in
-                var tv = doc["tradingview"] as? [String: Any] ?? [:]
-                tv["rate_limit_per_minute"] = 60000 // measure the engine, not the limiter
-                tv["concurrency"] = concurrency
-                doc["tradingview"] = tv
-            }
+        let path = try sandbox.workspace(config: config, in: dir) { doc in
+            var tv = doc["tradingview"] as? [String: Any] ?? [:]
+            tv["concurrency"] = concurrency
+            doc["tradingview"] = tv
+        }
         let warm = try AppRuntime.open(configPath: path, environment: [:])
         try await sandbox.setFaults(Faults(latencyMs: latencyMs))
         // The longest script's list as the first run finds it: a chain of `next` cursors, one page per
@@ -164,8 +159,9 @@ public struct Bench: Sendable {
     func measuredSync(_ runtime: AppRuntime, _ sandbox: BenchSandbox) async throws -> (SyncSummary, Double, CallDelta) {
         let before = try await sandbox.snapshot().calls
         let start = ContinuousClock.now
-        let summary = try await runtime.actions.sync(dryRun: false)
+        let outcome = await runtime.actions.perform(.sync)
         let wall = (ContinuousClock.now - start).seconds
+        guard let summary = outcome.summary else { throw BenchError("sync: \(outcome.message)") }
         return (summary, wall, CallDelta(before: before, after: try await sandbox.snapshot().calls))
     }
 

@@ -9,11 +9,8 @@ extension Bench {
         defer { sandbox.stop() }
         let dir = try DemoWorkspace.temporaryDirectory(prefix: "access-console-batch-bench")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = try DemoWorkspace.prepare(
-            templateConfig: config, directory: dir,
-            endpoints: .init(tradingView: sandbox.baseURL, wordpress: sandbox.baseURL, smtp: sandbox.smtpURL),
-            cookies: SessionCookies(sessionid: SandboxOptions.defaultSessionid, sessionidSign: SandboxOptions.defaultSessionidSign),
-            environment: [:]) { _ in }
+        // At config.json's own rate limit: this row compares the wall time with it.
+        let path = try sandbox.workspace(config: config, in: dir, unlimited: false)
         let runtime = try AppRuntime.open(configPath: path, environment: [:])
         let rate = runtime.config.tradingview.rateLimitPerMinute ?? TradingViewClientFactory.defaultPerMinute
 
@@ -28,7 +25,8 @@ extension Bench {
 
         let before = try await sandbox.snapshot().calls
         let start = ContinuousClock.now
-        let report = try await runtime.actions.batchGrant(request)
+        let outcome = await runtime.actions.perform(.batchGrant(request))
+        guard let report = outcome.batch else { throw BenchError("batch-grant: \(outcome.message)") }
         let wall = (ContinuousClock.now - start).seconds
         let calls = CallDelta(before: before, after: try await sandbox.snapshot().calls).tradingView
         let ideal = Double(calls) / (Double(rate) / 60)

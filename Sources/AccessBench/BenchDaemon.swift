@@ -15,17 +15,10 @@ struct DaemonBench {
         let dir = try DemoWorkspace.temporaryDirectory(prefix: "access-console-daemon-bench")
         defer { try? FileManager.default.removeItem(at: dir) }
         let (token, key) = ("bench-token-\(UUID().uuidString)", "bench-key-\(UUID().uuidString)")
-        let path = try DemoWorkspace.prepare(
-            templateConfig: config, directory: dir,
-            endpoints: .init(tradingView: sandbox.baseURL, wordpress: sandbox.baseURL, smtp: sandbox.smtpURL),
-            cookies: SessionCookies(sessionid: SandboxOptions.defaultSessionid, sessionidSign: SandboxOptions.defaultSessionidSign),
-            environment: [:]) { doc in
-                var tv = doc["tradingview"] as? [String: Any] ?? [:]
-                tv["rate_limit_per_minute"] = 60000
-                doc["tradingview"] = tv
-                doc["server"] = ["api_token": ["value": token], "webhook_key": ["value": key]]
-                doc["alerts"] = nil
-            }
+        let path = try sandbox.workspace(config: config, in: dir) { doc in
+            doc["server"] = ["api_token": ["value": token], "webhook_key": ["value": key]]
+            doc["alerts"] = nil
+        }
         let daemon = try await BenchDaemonProcess.start(config: path)
         defer { daemon.stop() }
         let http = CurlTransport(options: .init(connectTimeout: 2, timeout: 30, threads: 1, serviceName: "daemon"))

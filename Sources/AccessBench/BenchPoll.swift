@@ -15,17 +15,10 @@ struct PollBench {
         let dir = try DemoWorkspace.temporaryDirectory(prefix: "access-console-poll-bench")
         defer { try? FileManager.default.removeItem(at: dir) }
         let token = "bench-token-\(UUID().uuidString)"
-        let path = try DemoWorkspace.prepare(
-            templateConfig: config, directory: dir,
-            endpoints: .init(tradingView: sandbox.baseURL, wordpress: sandbox.baseURL, smtp: sandbox.smtpURL),
-            cookies: SessionCookies(sessionid: SandboxOptions.defaultSessionid, sessionidSign: SandboxOptions.defaultSessionidSign),
-            environment: [:]) { doc in
-                var tv = doc["tradingview"] as? [String: Any] ?? [:]
-                tv["rate_limit_per_minute"] = 60000
-                doc["tradingview"] = tv
-                doc["server"] = ["api_token": ["value": token]]   // no webhook key: webhooks closed
-                doc["alerts"] = nil
-            }
+        let path = try sandbox.workspace(config: config, in: dir) { doc in
+            doc["server"] = ["api_token": ["value": token]]   // no webhook key: webhooks closed
+            doc["alerts"] = nil
+        }
         let pollSeconds = (try? ConfigLoader.load(path: path, environment: [:]).scheduler.pollSeconds) ?? nil ?? 30
         let daemon = try await BenchDaemonProcess.start(config: path, startupSync: true)
         defer { daemon.stop() }

@@ -42,6 +42,25 @@ final class BenchSandbox: @unchecked Sendable {
         throw BenchError("the sandbox on port \(port) did not answer within 10 s")
     }
 
+    /// A workspace in `directory` (config from `config`, master data, a vault with the sandbox's cookies)
+    /// pointed at this sandbox; its config path. `unlimited` lifts the TradingView rate limit, so a row
+    /// measures the engine, not the limiter; `edit` changes the config document before it is written.
+    func workspace(config: String?, in directory: URL, unlimited: Bool = true,
+                   edit: (inout [String: Any]) -> Void = { _ in }) throws -> String {
+        try DemoWorkspace.prepare(
+            templateConfig: config, directory: directory,
+            endpoints: .init(tradingView: baseURL, wordpress: baseURL, smtp: smtpURL),
+            cookies: SessionCookies(sessionid: SandboxOptions.defaultSessionid, sessionidSign: SandboxOptions.defaultSessionidSign),
+            environment: [:]) { doc in
+                if unlimited {
+                    var tv = doc["tradingview"] as? [String: Any] ?? [:]
+                    tv["rate_limit_per_minute"] = 60000
+                    doc["tradingview"] = tv
+                }
+                edit(&doc)
+            }
+    }
+
     func snapshot() async throws -> SandboxState {
         let body = try await call("GET", "/__sandbox/state", nil)
         return try JSONDecoder().decode(SandboxState.self, from: body)

@@ -12,7 +12,6 @@ struct AuditService: Service {
     let coordinator: RunCoordinator
     let every: Duration
     let repair: AuditConfig.Repair
-    let dryRun: Bool
     let board: AuditBoard
 
     func run() async throws {
@@ -24,7 +23,8 @@ struct AuditService: Service {
         while !Task.isCancelled {
             board.scheduled(Date().addingTimeInterval(SessionWatchService.seconds(every)))
             try await Task.sleep(for: every)
-            var report = await runtime.actions.audit(repair: repair, dryRun: dryRun)
+            // Core's mode decides whether repairs are queued (config's dry_run, the daemon's --dry-run).
+            guard var report = await runtime.actions.perform(.audit(repair: repair)).audit else { continue }
             report.nextAt = Date().addingTimeInterval(SessionWatchService.seconds(every))
             do { try report.write(directory: runtime.masterDataDirectory) } catch {
                 runtime.events.emit(.warning, .auditFailed, "audit report not saved (\(AuditReport.fileName)): \(error)")

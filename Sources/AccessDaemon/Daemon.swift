@@ -103,7 +103,7 @@ public enum Daemon {
         let auditBoard = routes.audit
         if let every = AuditService.interval(config.scheduler) {
             services.append(AuditService(runtime: runtime, coordinator: coordinator, every: every,
-                                         repair: config.audit?.repair ?? .ownWrites, dryRun: options.dryRun || config.scheduler.dryRun,
+                                         repair: config.audit?.repair ?? .ownWrites,
                                          board: auditBoard))
         }
         if let alerts = config.alerts {

@@ -49,6 +49,23 @@ struct AuditTests {
         }
     }
 
+    /// Issue 19: the daemon OR-ed config's dry_run into the audit by hand; now the audit admits Core's
+    /// mode like every write: pinned dry run, drift reported, nothing queued or committed.
+    @Test("a pinned dry run reaches the audit: drift reported, no repair queued even with repair = all")
+    func aDryRunAuditQueuesNothing() async throws {
+        try await withRig { rig in
+            _ = try await rig.actions.sync()
+            _ = try drift(rig)
+            rig.clock.advance(60)
+            rig.actions.modes.pinDryRun()
+            let before = try rig.masterData(TestRig.alpha)
+            let report = await rig.actions.audit(repair: .all, pause: 0)
+            let alpha = try #require(report.scripts.first { $0.scriptId == TestRig.alpha })
+            #expect(alpha.drift.count == 4 && report.repairsQueued == 0, "\(alpha.drift)")
+            #expect(try rig.masterData(TestRig.alpha) == before, "nothing committed")
+        }
+    }
+
     @Test("audit.repair = all: each difference queued as a repair retry item; the next sync sends and reads back each")
     func allPutsForeignDriftBack() async throws {
         try await withRig { rig in

@@ -61,24 +61,10 @@ import Testing
 /// The listing commands through the binary: JSON lines in a pipe, a table with a header row at a terminal
 /// (a pty from `script`).
 @Suite struct ListingOutputCLITests {
-    /// `command` run by `script` on a pseudo-terminal; its output without the pty's carriage returns.
     func atATerminal(_ command: [String]) async throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        p.arguments = ["-qec", ([DaemonHarness.binary] + command).map { "'" + $0 + "'" }.joined(separator: " "), "/dev/null"]
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("pty-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        let handle = try FileHandle(forWritingTo: out)
-        defer { try? handle.close() }
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        await SpawnGuard.fewDescriptors()
-        try p.run()
-        _ = try await eventually("script to exit", timeout: 60) { p.isRunning ? nil : true }
-        #expect(p.terminationStatus == 0)
-        return String(decoding: try Data(contentsOf: out), as: UTF8.self).replacingOccurrences(of: "\r", with: "")
+        let (status, text) = try #require(try await runBinaryAtATerminal(command))
+        #expect(status == 0, "\(text)")
+        return text
     }
 
     @Test func aPipeGetsJsonLinesATerminalATable() async throws {

@@ -42,8 +42,10 @@ extension AccessActions {
     /// `repair`, users pending read-back verified. The queued repairs go out with the next sync (the daemon
     /// asks for one). `pause`: seconds between pages (nil: from the configured rate).
     /// In a dry run nothing is committed: drift is reported, no repair queued, no rename followed.
-    public func audit(repair: AuditConfig.Repair, dryRun: Bool = false, pause: Double? = nil,
-                      lockWait: Duration = .seconds(600)) async -> AuditReport {
+    func audit(repair: AuditConfig.Repair, dryRun requested: Bool = false, pause: Double? = nil,
+               lockWait: Duration = .seconds(600)) async -> AuditReport {
+        // Read-only or dry run: the lists are read and compared, nothing is followed or queued.
+        let dryRun = (try? admit(requested)) ?? true
         let started = now
         var scripts: [AuditScriptReport] = []
         for script in settings.scriptIds {

@@ -106,6 +106,15 @@ extension AccessActions {
             var o = Outcome(status: .done, dryRun: false, message: "saved: session valid" + (status.account.map { " (account \($0))" } ?? ""))
             o.session = status
             return o
+        case .audit(let repair):
+            let report = await audit(repair: repair, dryRun: dryRun)
+            let drifted = report.scripts.reduce(0) { $0 + $1.drift.count }
+            var o = Outcome(status: report.failedScripts > 0 ? .partial : .done, dryRun: dryRun,
+                            message: (dryRun ? "dry run: " : "") + "audit: \(drifted) users differ from TradingView, "
+                                + "\(report.repairsQueued) repairs \(dryRun ? "would be " : "")queued"
+                                + (report.failedScripts > 0 ? ", \(report.failedScripts) scripts not read" : ""))
+            o.audit = report
+            return o
         case .testSession:
             let status = try await sessionManager().test()
             var o = Outcome(status: status.state == .valid ? .done : .stale, dryRun: false, message: status.line)

@@ -29,6 +29,9 @@ public enum AccessCommand: Sendable, Hashable {
     case setCookies(SessionCookies)
     /// Asks TradingView whether the saved session still works (reads only).
     case testSession
+    /// Every script's whole list against master data: drift reported, renames followed and repairs queued
+    /// per `repair` (none of that in a dry run; the queued repairs go out with the next sync).
+    case audit(repair: AuditConfig.Repair)
 
     /// Whether the command can change access, master data or a customer's inbox (refused when read-only).
     public var writes: Bool {
@@ -53,7 +56,7 @@ public enum AccessCommand: Sendable, Hashable {
         case .resync: return .resync
         case .sync, .apply: return nil
         case .rebuild: return .rebuild
-        case .batchGrant, .setCookies, .testSession: return nil
+        case .batchGrant, .setCookies, .testSession, .audit: return nil
         }
     }
 }
@@ -79,6 +82,7 @@ extension AccessCommand: CustomStringConvertible {
         case .batchGrant(let r): return "batch-grant of \(r.transactions.count) transaction(s)"
         case .setCookies: return "cookie update"
         case .testSession: return "session test"
+        case .audit(let repair): return "audit (repair \(repair.rawValue))"
         }
     }
 }

@@ -112,6 +112,7 @@ public struct Outcome: Sendable {
     public var diff: ResyncDiff?
     public var batch: BatchGrantReport?
     public var rebuild: RebuildReport?
+    public var audit: AuditReport?
     public var session: SessionStatus?
     public var error: ActionError?
     public var mode: ModePolicy?
