@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN = .build/debug/access-console
 
-.PHONY: deps build run test unit e2e bench clean
+.PHONY: deps build run test unit e2e bench tsan clean
 
 deps:
 	@bash scripts/ensure-deps.sh
@@ -35,5 +35,8 @@ bench: deps
 	  BIN=.build/release/access-console bash Tests/e2e/console-felt-bench.sh || s=1; \
 	  exit $$s
 
+tsan: deps
+	SWIFT=$(SWIFT) bash scripts/tsan.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-tsan

@@ -1,4 +1,4 @@
-import AccessCore
+@testable import AccessCore
 import AccessSandbox
 import Foundation
 import Testing

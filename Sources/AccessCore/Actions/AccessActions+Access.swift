@@ -10,7 +10,7 @@ extension AccessActions {
     }
 
     /// Gives access for `term` from now; a user who already has longer keeps it (lifetime is never shortened).
-    public func grant(script: String, user: String, term: AccessTerm, dryRun: Bool = false) async throws -> ActionReport {
+    func grant(script: String, user: String, term: AccessTerm, dryRun: Bool = false) async throws -> ActionReport {
         try await audited(.grant, script: script, user: user, dryRun: dryRun) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 let name = try await canonicalName(user, in: session)
@@ -22,7 +22,7 @@ extension AccessActions {
 
     /// Adds `term` to each user's access, from their current expiry when still in the future.
     /// Users must be in master data; all are checked before anything is sent.
-    public func extend(script: String, users: [String], term: AccessTerm, dryRun: Bool = false) async throws -> [ActionReport] {
+    func extend(script: String, users: [String], term: AccessTerm, dryRun: Bool = false) async throws -> [ActionReport] {
         try await audited(.extend, script: script, user: users.joined(separator: ","), dryRun: dryRun) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 let reports = try await batch(session, users: users, kind: .extend, term: term)
@@ -32,7 +32,7 @@ extension AccessActions {
     }
 
     /// Removes access on TradingView. Users stay in master data with their history.
-    public func revoke(script: String, users: [String], dryRun: Bool = false) async throws -> [ActionReport] {
+    func revoke(script: String, users: [String], dryRun: Bool = false) async throws -> [ActionReport] {
         try await audited(.revoke, script: script, user: users.joined(separator: ","), dryRun: dryRun) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 let reports = try await batch(session, users: users, kind: .revoke, term: nil)

@@ -5,7 +5,7 @@ extension AccessActions {
     /// under the run lock; after each batch the sheet gets the batch's users (appended once, expiry
     /// refreshed) and is replaced atomically. Master data's processed set is the only progress record,
     /// shared with sync: a killed invocation resumes at its last commit. A dry run sends and writes nothing.
-    public func batchGrant(_ asked: BatchGrantRequest) async throws -> BatchGrantReport {
+    func batchGrant(_ asked: BatchGrantRequest) async throws -> BatchGrantReport {
         var request = asked
         request.dryRun = try admit(asked.dryRun)
         return try await underSyncLock {

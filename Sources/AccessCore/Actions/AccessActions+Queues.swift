@@ -2,7 +2,7 @@ import Foundation
 
 extension AccessActions {
     /// Attempts one retry item now, whatever its next-attempt time.
-    public func retryNow(script: String, id: String, dryRun: Bool = false) async throws -> SyncSummary {
+    func retryNow(script: String, id: String, dryRun: Bool = false) async throws -> SyncSummary {
         try await audited(.retry, script: script, dryRun: dryRun) { dryRun in
             let exists = try await withSession(script, dryRun: true) { $0.state.retryQueue[id] != nil }
             guard exists else { throw ActionError.retryNotFound(script: script, id: id) }
@@ -13,7 +13,7 @@ extension AccessActions {
     }
 
     /// Attempts every retry item of one script (nil = of every script) now.
-    public func retryAll(script: String? = nil, dryRun: Bool = false) async throws -> SyncSummary {
+    func retryAll(script: String? = nil, dryRun: Bool = false) async throws -> SyncSummary {
         try await audited(.retry, script: script, dryRun: dryRun) { dryRun in
             if let script { try checkScript(script) }
             var total = SyncSummary(dryRun: dryRun)
@@ -31,7 +31,7 @@ extension AccessActions {
 
     /// Gives up on a retry item: its transaction counts as processed and will not come back.
     /// A dry run checks the item and says what would happen, changing nothing.
-    public func dropRetry(script: String, id: String, dryRun: Bool = false) async throws {
+    func dropRetry(script: String, id: String, dryRun: Bool = false) async throws {
         try await audited(.retryDrop, script: script, dryRun: dryRun) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 guard let item = session.state.retryQueue[id] else { throw ActionError.retryNotFound(script: script, id: id) }
@@ -45,7 +45,7 @@ extension AccessActions {
 
     /// Grants what a review item's purchase entitles, under `newName` (nil = as typed): validates the name,
     /// applies the product's term and stacking, then drops the item and marks the transaction processed.
-    public func resolveReview(script: String, id: String, newName: String?, dryRun: Bool = false) async throws -> ActionReport {
+    func resolveReview(script: String, id: String, newName: String?, dryRun: Bool = false) async throws -> ActionReport {
         try await audited(.reviewResolve, script: script, user: newName, dryRun: dryRun) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 guard let item = session.state.reviewQueue[id] else { throw ActionError.reviewNotFound(script: script, id: id) }
@@ -69,7 +69,7 @@ extension AccessActions {
 
     /// Closes a review item without a grant; its transaction counts as processed.
     /// A dry run checks the item and says what would happen, changing nothing.
-    public func dismissReview(script: String, id: String, reason: String, dryRun: Bool = false) async throws {
+    func dismissReview(script: String, id: String, reason: String, dryRun: Bool = false) async throws {
         try await audited(.reviewDismiss, script: script, dryRun: dryRun) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 guard let item = session.state.reviewQueue[id] else { throw ActionError.reviewNotFound(script: script, id: id) }
@@ -88,7 +88,7 @@ extension AccessActions {
     }
 
     /// Sends the invalid-username email of a review item again.
-    public func resendReviewEmail(script: String, id: String, dryRun: Bool = false) async throws {
+    func resendReviewEmail(script: String, id: String, dryRun: Bool = false) async throws {
         try await audited(.reviewEmail, script: script, dryRun: dryRun) { dryRun in
             guard let mailer else { throw ActionError.notConfigured("email: no SMTP settings in config.json") }
             return try await withSession(script, dryRun: dryRun) { session in

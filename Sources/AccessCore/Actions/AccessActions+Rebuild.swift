@@ -25,7 +25,7 @@ extension AccessActions {
     /// from TradingView's list, each purchase WordPress lists compared with them: covered ones recorded
     /// processed with no write, under-granted users written once to what they paid for, more than paid
     /// listed for review and never cut. Runs under the sync lock.
-    public func rebuild(script: String) async throws -> RebuildReport {
+    func rebuild(script: String) async throws -> RebuildReport {
         try await audited(.rebuild, script: script) { dryRun in
             try checkScript(script)
             guard !dryRun else {

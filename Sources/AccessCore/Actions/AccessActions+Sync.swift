@@ -3,7 +3,7 @@ import Foundation
 extension AccessActions {
     /// One sync run under the data-folder lock. Throws `ActionError.syncRunning(pid:)` when another holds it.
     /// The engine's `sync.start` / `sync.done` are this action's events.
-    public func sync(dryRun: Bool = false) async throws -> SyncSummary {
+    func sync(dryRun: Bool = false) async throws -> SyncSummary {
         do {
             let dryRun = try admit(dryRun)
             return try await underSyncLock { try await engine.run(dryRun: dryRun) }
@@ -15,7 +15,7 @@ extension AccessActions {
 
     /// Confirmed purchases (the daemon's webhooks) through the engine under the data-folder lock: the
     /// sync path without the WordPress fetch. Throws `ActionError.syncRunning(pid:)` like `sync`.
-    public func apply(transactions: [Transaction], dryRun: Bool = false) async throws -> SyncSummary {
+    func apply(transactions: [Transaction], dryRun: Bool = false) async throws -> SyncSummary {
         do {
             let dryRun = try admit(dryRun)
             return try await underSyncLock { try await engine.run(transactions: transactions, dryRun: dryRun) }
@@ -28,7 +28,7 @@ extension AccessActions {
     /// Master data against TradingView's list. With `apply`: grants the missing with our expiry, adopts the
     /// unknown, and sets TradingView to our expiry where it differs unless TradingView's is later.
     /// Returns the diff as found before applying.
-    public func resync(script: String, apply: Bool, dryRun: Bool = false) async throws -> ResyncDiff {
+    func resync(script: String, apply: Bool, dryRun: Bool = false) async throws -> ResyncDiff {
         try await audited(.resync, script: script, dryRun: dryRun, writes: apply) { dryRun in
             try await withSession(script, dryRun: dryRun) { session in
                 let remote: [RemoteAccess]

@@ -11,6 +11,15 @@ import Darwin
 enum ThreadSanitizerHooks {
     typealias Hook = @convention(c) (UnsafeRawPointer?) -> Void
 
+    /// A value handed from a thread outside Swift concurrency (a libcurl worker) to a task through a
+    /// continuation. A continuation resumed before its task suspends orders the two in the runtime,
+    /// where TSan cannot see (swiftlang/swift#57803; `scripts/tsan-continuation-repro.swift`): the
+    /// thread calls `release()` before resuming, the task `acquire()` after the await.
+    final class HandOff: Sendable {
+        func release() { ThreadSanitizerHooks.release?(UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())) }
+        func acquire() { ThreadSanitizerHooks.acquire?(UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())) }
+    }
+
     static let acquire: Hook? = lookup("__tsan_acquire")
     static let release: Hook? = lookup("__tsan_release")
 

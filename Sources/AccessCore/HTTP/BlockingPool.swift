@@ -19,9 +19,18 @@ final class BlockingPool: @unchecked Sendable {
 
     /// Runs `work` on a pool thread and resumes the caller with its result.
     func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-            enqueue { continuation.resume(with: Result { try work() }) }
+        // The result (a response's body and headers) is made on a pool thread and read by the caller after
+        // the await: the hand-off tells the thread sanitizer so, which it cannot see in the runtime.
+        let handOff = ThreadSanitizerHooks.HandOff()
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
+            enqueue {
+                let result = Result { try work() }
+                handOff.release()
+                continuation.resume(returning: result)
+            }
         }
+        handOff.acquire()
+        return try result.get()
     }
 
     private func enqueue(_ job: @escaping @Sendable () -> Void) {
