@@ -51,7 +51,7 @@ public final class Sandbox: Sendable {
     public func snapshot() -> SandboxState { router.world.withLock { $0.snapshot() } }
 
     /// Bodies POSTed to `/__sandbox/sink` so far, in order.
-    public func sinkBodies() -> [String] { router.world.withLock { $0.sink } }
+    public func sinkBodies() -> [String] { router.world.withLock { $0.sink.map { $0 } } }
 
     /// Replaces the fault settings (`Faults()` clears) and restarts their draws from `seed`.
     public func setFaults(_ faults: Faults) { router.world.withLock { $0.setFaults(faults) } }

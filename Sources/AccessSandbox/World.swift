@@ -177,9 +177,13 @@ struct World: Sendable {
                 .sorted { $0.username < $1.username }
                 .map { AccessEntry(username: $0.username, expiration: $0.expiration) }
         }
-        return SandboxState(access: access, writes: writes, calls: calls, mail: mail, accounts: accounts.names,
+        // The growing logs in storage of their own (`map`): a test reads its snapshot while the next request
+        // appends to the world's, which the thread sanitizer would otherwise see as a race on shared
+        // copy-on-write storage (scripts/tsan-cow-repro.swift).
+        return SandboxState(access: access, writes: writes.map { $0 }, calls: calls.mapValues { $0 }, mail: mail.map { $0 },
+                            accounts: accounts.names,
                             faults: faults.settings, sessionExpired: sessionIsExpired(at: Date()),
-                            droppedWrites: droppedWrites,
+                            droppedWrites: droppedWrites.map { $0 },
                             transactionCount: transactions.count, maxInFlight: maxInFlight)
     }
 }

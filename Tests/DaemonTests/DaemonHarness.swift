@@ -117,7 +117,7 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// The fields of the first JSON event line with this name.
     func event(_ name: String) -> [String: String]? {
-        for line in output.all where line.contains("\"event\":\"\(name)\"") {
+        for line in output.containing("\"event\":\"\(name)\"") {
             guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
             var out: [String: String] = [:]
             for (k, v) in obj { out[k] = "\(v)" }
@@ -127,8 +127,8 @@ final class DaemonHarness: @unchecked Sendable {
         return nil
     }
 
-    func events(_ name: String) -> Int { output.all.filter { $0.contains("\"event\":\"\(name)\"") }.count }
-    var outputText: String { output.all.joined(separator: "\n") }
+    func events(_ name: String) -> Int { output.containing("\"event\":\"\(name)\"").count }
+    var outputText: String { output.text }
 
     func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: Data? = nil) async throws -> (Int, Data) {
         let r = try await http.send(HTTPRequest(method: method, url: "http://127.0.0.1:\(port)\(path)",
@@ -243,7 +243,10 @@ final class Lines: @unchecked Sendable {
             }
         }
     }
-    var all: [String] { lock.withLock { lines } }
+    var text: String { lock.withLock { lines.joined(separator: "\n") } }
+    /// The lines that contain `text`, picked under the lock: a copy read outside it races, for the
+    /// thread sanitizer, with the next append that finds the buffer unique (scripts/tsan-cow-repro.swift).
+    func containing(_ text: String) -> [String] { lock.withLock { lines.filter { $0.contains(text) } } }
     func reset() { lock.withLock { lines = []; partial = Data() } }
 }
 

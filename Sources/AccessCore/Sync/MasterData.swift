@@ -72,8 +72,12 @@ final class ScriptSession: Sendable {
 
     func read<T>(_ body: (ScriptAccess) throws -> T) rethrows -> T {
         // A dry run reads a copy of its shadow (a value); a live run reads the store, which locks itself.
-        if let shadow = shadow.withLock({ $0 }) { return try body(shadow) }
-        return try data.read(body)
+        guard let copy = shadow.withLock({ $0 }) else { return try data.read(body) }
+        // The next commit writes the shadow's storage in place once this copy is gone; the runtime's
+        // reference count orders the two where the thread sanitizer cannot see. Passing the lock once more
+        // while the copy is still held orders them for it too (scripts/tsan-cow-repro.swift).
+        defer { withExtendedLifetime(copy) { shadow.withLock { _ in } } }
+        return try body(copy)
     }
 
     /// Not serialized for the real store (it orders commits itself and lets concurrent ones share a
