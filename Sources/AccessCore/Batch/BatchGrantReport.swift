@@ -40,9 +40,6 @@ public struct BatchGrantReport: Sendable, Codable, Equatable {
         summary = SyncSummary(dryRun: dryRun)
     }
 
-    /// As sync: 0 done (batches may remain), 1 items left for retry or review, 3 session stale.
-    public var exitCode: Int32 { summary.exitCode }
-
     public var sentence: String {
         // A dry run says so first, as every command's outcome does.
         return (dryRun ? "dry run, nothing sent or written: " : "")

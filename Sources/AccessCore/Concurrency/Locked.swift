@@ -16,10 +16,9 @@ public final class Locked<Value>: Sendable {
     public init(_ value: sending Value) { mutex = Mutex(value) }
 
     public func withLock<Result, E: Error>(_ body: (inout sending Value) throws(E) -> sending Result) throws(E) -> sending Result {
-        let id = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
-        return try mutex.withLock { (value: inout sending Value) throws(E) -> sending Result in
-            ThreadSanitizerHooks.acquire?(id)
-            defer { ThreadSanitizerHooks.release?(id) }
+        try mutex.withLock { (value: inout sending Value) throws(E) -> sending Result in
+            ThreadSanitizerHooks.acquire(self)
+            defer { ThreadSanitizerHooks.release(self) }
             return try body(&value)
         }
     }

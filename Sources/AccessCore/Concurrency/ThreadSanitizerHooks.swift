@@ -16,12 +16,21 @@ enum ThreadSanitizerHooks {
     /// where TSan cannot see (swiftlang/swift#57803; `scripts/tsan-continuation-repro.swift`): the
     /// thread calls `release()` before resuming, the task `acquire()` after the await.
     final class HandOff: Sendable {
-        func release() { ThreadSanitizerHooks.release?(UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())) }
-        func acquire() { ThreadSanitizerHooks.acquire?(UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())) }
+        func release() { ThreadSanitizerHooks.release(self) }
+        func acquire() { ThreadSanitizerHooks.acquire(self) }
     }
 
-    static let acquire: Hook? = lookup("__tsan_acquire")
-    static let release: Hook? = lookup("__tsan_release")
+    /// This thread now holds what the last `release(object)` published (no-op outside TSan builds).
+    static func acquire(_ object: AnyObject) { acquireHook?(address(object)) }
+    /// What this thread did so far is published on `object` for the next `acquire(object)`.
+    static func release(_ object: AnyObject) { releaseHook?(address(object)) }
+
+    private static func address(_ object: AnyObject) -> UnsafeRawPointer {
+        UnsafeRawPointer(Unmanaged.passUnretained(object).toOpaque())
+    }
+
+    private static let acquireHook: Hook? = lookup("__tsan_acquire")
+    private static let releaseHook: Hook? = lookup("__tsan_release")
 
     private static func lookup(_ name: String) -> Hook? {
         // RTLD_DEFAULT is the null handle on Linux; Darwin spells it -2.
